@@ -1,0 +1,52 @@
+"""Shared fixtures: the real site built once, served on localhost, and headless Chromium."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "plugins"))
+sys.path.insert(0, str(ROOT))
+
+from swk import testing  # noqa: E402
+
+# "Now" for builds of the real content in tests: after the 2023 Winter Event, before the
+# 2024 Job Event and Lente Event, so both the agenda and its archive have entries.
+SITE_NOW = "2024-01-15T12:00"
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The real content, built once with pelicanconf.py; returns the output folder."""
+    out = tmp_path_factory.mktemp("site") / "output"
+    with testing.env(SWK_NOW=SITE_NOW):
+        from swk.build import build
+
+        return build(str(ROOT / "pelicanconf.py"), {"OUTPUT_PATH": str(out)})
+
+
+@pytest.fixture(scope="session")
+def site_url(site):
+    with testing.serve(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=testing.CHROMIUM, args=testing.CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="nl-NL")
+    page = context.new_page()
+    yield page
+    context.close()

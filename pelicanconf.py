@@ -1,0 +1,110 @@
+"""Pelican settings for local work. publishconf.py imports these for publishing."""
+
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+SITENAME = "Sociaal Werkkoepel Amsterdam"
+SITE_DESCRIPTION = (
+    "Het netwerk van de gemeente Amsterdam voor sociaal werk: betaald werk voor Amsterdammers "
+    "die ondersteuning nodig hebben op de werkvloer."
+)
+SITEURL = ""
+CONTACT_EMAIL = "sociaalwerkkoepel@amsterdam.nl"  # from the seeds (interview Erwin Schut)
+TIMEZONE = "Europe/Amsterdam"
+DEFAULT_LANG = "nl"
+LOCALE = ("C.UTF-8",)  # dates are formatted with Babel, never the machine's locale
+
+PATH = str(HERE / "content")
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+PARTNER_PATHS = ["partners"]
+EVENT_PATHS = ["events"]
+NEWSLETTER_PATH = str(HERE / "newsletters")
+ARTICLE_EXCLUDES = []
+PAGE_EXCLUDES = []
+STATIC_PATHS = ["images"]
+OUTPUT_PATH = str(HERE / "output")
+THEME = str(HERE / "theme")
+CACHE_CONTENT = False
+
+PLUGIN_PATHS = [str(HERE / "plugins")]
+PLUGINS = [
+    "content_model",
+    "dutch_dates",
+    "feeds",
+    "pelican.plugins.sitemap",
+]
+
+# URLs: Dutch, folder-style, no .html in addresses
+ARTICLE_URL = "artikelen/{slug}/"
+ARTICLE_SAVE_AS = "artikelen/{slug}/index.html"
+DRAFT_URL = ""
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_URL = ""
+DRAFT_PAGE_SAVE_AS = ""
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+PARTNER_URL = "partners/{slug}/"
+PARTNER_SAVE_AS = "partners/{slug}/index.html"
+EVENT_URL = "agenda/{slug}/"
+EVENT_SAVE_AS = "agenda/{slug}/index.html"
+NEWSLETTER_URL = "nieuwsbrief/{slug}/"
+NEWSLETTER_SAVE_AS = "nieuwsbrief/{slug}/index.html"
+CATEGORY_URL = "rubriek/{slug}/"
+CATEGORY_SAVE_AS = "rubriek/{slug}/index.html"
+TAG_URL = "tag/{slug}/"
+TAG_SAVE_AS = "tag/{slug}/index.html"
+TAGS_URL = "tag/"
+TAGS_SAVE_AS = "tag/index.html"
+INDEX_SAVE_AS = "artikelen/index.html"
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+DIRECT_TEMPLATES = ["index", "tags"]
+TEMPLATE_PAGES = {"home.html": "index.html", "404.html": "404.html"}
+DEFAULT_PAGINATION = 10
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/pagina/{number}/", "{base_name}/pagina/{number}/index.html"),
+)
+DEFAULT_ORDERBY = "reverse-date"
+
+# Pelican's own feeds are off: the feeds plugin writes them with feedgen
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+FEED_ATOM_PATH = "feeds/artikelen.atom.xml"
+FEED_RSS_PATH = "feeds/artikelen.rss.xml"
+FEED_MAX_ITEMS = 20
+
+SITEMAP = {"format": "xml", "exclude": ["404.html", "tag/", "zoeken/"]}
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.smarty": {},
+    },
+    "output_format": "html5",
+}
+JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
+
+# The newsletter sign-up form posts to the list service (e.g. Listmonk's public
+# subscription form). Without one, the form is replaced by a mail link.
+NEWSLETTER_SIGNUP_ACTION = ""
+
+# Navigation: (label, URL relative to the site root). Plugins' pages join here.
+MENU_ITEMS = [
+    ("Artikelen", "artikelen/"),
+    ("Over ons", "over-ons/"),
+]
+FOOTER_ITEMS = [
+    ("Toegankelijkheid", "toegankelijkheid/"),
+    ("Privacy", "privacy/"),
+    ("Artikelen als feed (Atom)", FEED_ATOM_PATH),
+    ("Artikelen als feed (RSS)", FEED_RSS_PATH),
+]

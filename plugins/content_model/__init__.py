@@ -1,0 +1,86 @@
+"""content_model: the content contract, enforced on every build.
+
+- reads Markdown with YAML front matter (``reader.YamlMarkdownReader``),
+- checks every file of every content type before anything is built and stops the build
+  with one message listing all problems (``validate``),
+- reads partners, events and newsletter issues into the context and writes their pages
+  (``generator.CollectionsGenerator``),
+- resolves cross-references and backlinks (``links``),
+- puts the build's "now" in the context as ``now`` (``SWK_NOW`` overrides it).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+from pelican import signals
+
+from .generator import CollectionsGenerator, source_folders
+from .links import link
+from .reader import YamlMarkdownReader
+from .validate import (
+    AMSTERDAM,
+    ContentError,
+    Invalid,
+    Problem,
+    load_all,
+    markdown_files,
+    parse_datetime,
+)
+
+
+def build_now() -> datetime:
+    """The moment the build takes as "now": SWK_NOW (ISO date or date-time) or the clock."""
+    value = os.environ.get("SWK_NOW")
+    if not value:
+        return datetime.now(AMSTERDAM)
+    try:
+        return parse_datetime(value)[0]
+    except Invalid as exc:
+        raise ContentError([Problem("omgevingsvariabele SWK_NOW", None, str(exc))]) from None
+
+
+def sources(settings) -> dict[str, list[Path]]:
+    root = Path(settings["PATH"])
+    out = {
+        "article": [p for folder in settings["ARTICLE_PATHS"] for p in markdown_files(root / folder)],
+        "page": [p for folder in settings["PAGE_PATHS"] for p in markdown_files(root / folder)],
+    }
+    for type_name in ("partner", "event", "newsletter"):
+        out[type_name] = [p for folder in source_folders(settings, type_name) for p in markdown_files(folder)]
+    return out
+
+
+def check(settings):
+    """Validate all content; raise ContentError listing every problem."""
+    cols = load_all(sources(settings))
+    if cols.problems:
+        raise ContentError(cols.problems)
+    return cols
+
+
+def _readers_init(readers):
+    readers.reader_classes["md"] = YamlMarkdownReader
+
+
+def _get_generators(pelican):
+    check(pelican.settings)  # before any file is read or written
+    return CollectionsGenerator
+
+
+def _context(generators):
+    context = generators[0].context
+    link(context)
+
+
+def _now(generator):
+    generator.context.setdefault("now", build_now())
+
+
+def register():
+    signals.readers_init.connect(_readers_init)
+    signals.get_generators.connect(_get_generators)
+    signals.generator_init.connect(_now)
+    signals.all_generators_finalized.connect(_context)

@@ -1,0 +1,24 @@
+"""Pelican content classes for the collections the stock generators do not know."""
+
+from pelican.contents import Content
+
+
+class _Item(Content):
+    allowed_statuses = ("published", "draft")
+    default_status = "published"
+    mandatory_properties = ("title",)
+
+
+class Partner(_Item):
+    default_template = "partner"
+
+
+class Event(_Item):
+    default_template = "event"
+
+
+class Newsletter(_Item):
+    default_template = "newsletter"
+
+
+CONTENT_CLASSES = {"partner": Partner, "event": Event, "newsletter": Newsletter}

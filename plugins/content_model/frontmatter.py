@@ -1,0 +1,71 @@
+"""Split a Markdown file into YAML front matter and body."""
+
+from __future__ import annotations
+
+import yaml
+
+try:  # libyaml is much faster; fall back to the pure-Python loader
+    _Base = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Base = yaml.SafeLoader
+
+
+class Loader(_Base):
+    """A safe loader that leaves dates and times as strings.
+
+    We parse dates ourselves so that every spelling an editor or the web editor writes
+    (``2023-02-16``, ``2023-02-16T15:00``, with or without seconds) is read the same way.
+    """
+
+
+Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()
+}
+
+
+class FrontMatterError(ValueError):
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
+
+
+def split(text: str) -> tuple[dict, str]:
+    """Return (metadata, body) of a document that starts with a ``---`` block."""
+    text = text.lstrip("\ufeff")
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise FrontMatterError(
+            "het bestand begint niet met '---'; zet de velden tussen twee regels '---' bovenaan",
+            1,
+        )
+    for end, line in enumerate(lines[1:], start=1):
+        if line.strip() in ("---", "..."):
+            break
+    else:
+        raise FrontMatterError(
+            "de velden bovenaan worden niet afgesloten; zet een regel '---' na het laatste veld",
+            1,
+        )
+    head = "\n".join(lines[1:end])
+    body = "\n".join(lines[end + 1 :])
+    try:
+        meta = yaml.load(head, Loader=Loader)  # noqa: S506 - Loader derives from SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        # the context mark (where a bracket or quote was opened) says more than the
+        # problem mark, which may lie past the end of the block
+        mark = exc.context_mark or exc.problem_mark
+        last = end  # the line number of the closing '---'; the block ends the line before
+        line = min(mark.line + 2, last) if mark is not None else None  # +1 '---', +1 1-based
+        problem = exc.problem or str(exc)
+        raise FrontMatterError(
+            f"YAML klopt niet ({problem}); controleer dubbele punten en aanhalingstekens op die regel",
+            line,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise FrontMatterError(f"YAML klopt niet ({exc})") from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise FrontMatterError("de velden bovenaan moeten de vorm 'naam: waarde' hebben", 2)
+    return {str(k): v for k, v in meta.items()}, body

@@ -1,0 +1,70 @@
+"""Read partners, events and newsletter issues; write a page for each published one."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+from pelican.generators import Generator
+
+from .contents import CONTENT_CLASSES
+
+# content type -> (context key, setting with its folders relative to PATH)
+COLLECTIONS = {
+    "partner": ("partners", "PARTNER_PATHS"),
+    "event": ("events", "EVENT_PATHS"),
+    "newsletter": ("newsletters", None),
+}
+
+
+def collation_key(text: str) -> str:
+    """Sort key for Dutch names: case and accents do not count."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def source_folders(settings, type_name: str) -> list[Path]:
+    root = Path(settings["PATH"])
+    if type_name == "newsletter":
+        return [Path(settings.get("NEWSLETTER_PATH", root / "newsletters"))]
+    return [root / folder for folder in settings.get(COLLECTIONS[type_name][1], [])]
+
+
+class CollectionsGenerator(Generator):
+    """Partners, events and newsletters into the context as ``partners``, ``events`` and
+    ``newsletters`` (published only), and one page each from the template of that name."""
+
+    def generate_context(self):
+        for type_name, (context_key, _) in COLLECTIONS.items():
+            items = []
+            for folder in source_folders(self.settings, type_name):
+                for path in sorted(folder.rglob("*.md")) if folder.is_dir() else ():
+                    item = self.readers.read_file(
+                        base_path=str(folder),
+                        path=str(path),
+                        content_class=CONTENT_CLASSES[type_name],
+                        context=self.context,
+                    )
+                    if item.status != "published":
+                        continue  # drafts never reach the site
+                    self.add_source_path(item)
+                    items.append(item)
+            if type_name == "partner":
+                items.sort(key=lambda p: collation_key(p.title))
+            elif type_name == "event":
+                items.sort(key=lambda e: e.start)
+            else:
+                items.sort(key=lambda n: n.date, reverse=True)
+            self.context[context_key] = items
+
+    def generate_output(self, writer):
+        for type_name, (context_key, _) in COLLECTIONS.items():
+            for item in self.context[context_key]:
+                writer.write_file(
+                    item.save_as,
+                    self.get_template(item.template),
+                    self.context,
+                    relative_urls=self.settings["RELATIVE_URLS"],
+                    url=item.url,
+                    **{type_name: item},
+                )

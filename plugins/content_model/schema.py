@@ -1,0 +1,176 @@
+"""The content contract as data.
+
+One description of every content type and field. The validator, the Pelican reader and the
+web editor's configuration are all derived from it, so they cannot drift apart.
+Labels and hints are Dutch: editors read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+KINDS_PARTNER = (
+    "werkgever",
+    "sociale-firma",
+    "opleider",
+    "jobcoaching",
+    "maatschappelijke-organisatie",
+    "gemeente",
+    "overig",
+)
+DISTRICTS = ("Centrum", "Nieuw-West", "Noord", "Oost", "West", "Zuid", "Zuidoost", "Weesp", "regio")
+KINDS_EVENT = ("netwerkevent", "job-event", "doorstroomsessie", "training", "overig")
+CATEGORIES = ("Interview", "Nieuws")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One front-matter field.
+
+    type is one of: string, text, date, datetime (a date or a date-time), choice, list,
+    refs (slugs of another collection), url, link (a URL or a mailto:), email, phone,
+    bool, int, image, slug, events (``upcoming`` or a list of event slugs).
+    """
+
+    name: str
+    type: str
+    label: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    collection: str | None = None  # for refs and events: the collection referred to
+    allow_drafts: bool = True  # for refs: may a draft be referred to (it is then left out)
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class ContentType:
+    name: str  # article, partner, event, newsletter
+    label: str  # plural, Dutch
+    label_singular: str
+    fields: tuple[Field, ...]
+    statuses: tuple[str, ...] = ("published", "draft")
+    body_label: str = "Tekst"
+    extra: dict = field(default_factory=dict)
+
+    def field(self, name: str) -> Field | None:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        return None
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.required)
+
+
+def _status(statuses: tuple[str, ...], hint: str) -> Field:
+    return Field("status", "choice", "Status", choices=statuses, hint=hint)
+
+
+SLUG = Field(
+    "slug",
+    "slug",
+    "Slug (webadres)",
+    hint="Alleen kleine letters, cijfers en streepjes. Leeg: de bestandsnaam.",
+)
+
+ARTICLE = ContentType(
+    name="article",
+    label="Artikelen",
+    label_singular="Artikel",
+    fields=(
+        Field("title", "string", "Titel", required=True),
+        Field("date", "date", "Publicatiedatum", required=True, hint="Bijvoorbeeld 2023-02-16."),
+        Field("category", "choice", "Rubriek", required=True, choices=CATEGORIES),
+        Field("summary", "text", "Samenvatting", required=True,
+              hint="Eén of twee zinnen; verschijnt in overzichten, feeds en de nieuwsbrief."),
+        Field("tags", "list", "Trefwoorden"),
+        Field("people", "list", "Personen", hint="Namen van de mensen in het artikel."),
+        Field("partners", "refs", "Partners", collection="partner"),
+        Field("events", "refs", "Evenementen", collection="event"),
+        Field("image", "image", "Afbeelding"),
+        Field("image_alt", "string", "Beschrijving van de afbeelding (alt-tekst)",
+              hint="Verplicht als er een afbeelding is: wat staat erop?"),
+        SLUG,
+        _status(("published", "draft"), "draft: niet op de site, niet in feeds, zoeken en nieuwsbrieven."),
+    ),
+)
+
+PARTNER = ContentType(
+    name="partner",
+    label="Partners",
+    label_singular="Partner",
+    body_label="Beschrijving",
+    fields=(
+        Field("title", "string", "Naam van de organisatie", required=True),
+        Field("kind", "choice", "Soort", required=True, choices=KINDS_PARTNER),
+        Field("sector", "string", "Sector"),
+        Field("district", "choice", "Stadsdeel", choices=DISTRICTS),
+        Field("website", "url", "Website", hint="Volledig adres, beginnend met https://"),
+        Field("email", "email", "E-mailadres"),
+        Field("phone", "phone", "Telefoonnummer"),
+        Field("logo", "image", "Logo"),
+        Field("since", "int", "Partner sinds (jaar)"),
+        Field("summary", "text", "Korte omschrijving"),
+        SLUG,
+        _status(("published", "draft"), "draft: niet op de site."),
+    ),
+)
+
+EVENT = ContentType(
+    name="event",
+    label="Agenda",
+    label_singular="Evenement",
+    body_label="Beschrijving",
+    fields=(
+        Field("title", "string", "Titel", required=True),
+        Field("start", "datetime", "Begin", required=True,
+              hint="2023-02-16 voor een hele dag, 2023-02-16T15:00 met tijd (Amsterdamse tijd)."),
+        Field("end", "datetime", "Einde", hint="Niet vóór het begin."),
+        Field("kind", "choice", "Soort", choices=KINDS_EVENT),
+        Field("location", "string", "Locatie"),
+        Field("online", "bool", "Online"),
+        Field("registration", "link", "Aanmelden (link of mailto:)"),
+        Field("partners", "refs", "Partners (organisatoren)", collection="partner"),
+        Field("summary", "text", "Korte omschrijving"),
+        SLUG,
+        _status(("published", "draft"), "draft: niet op de site en niet in de agenda."),
+    ),
+)
+
+NEWSLETTER = ContentType(
+    name="newsletter",
+    label="Nieuwsbrieven",
+    label_singular="Nieuwsbrief",
+    body_label="Inleiding",
+    statuses=("draft", "ready"),
+    fields=(
+        Field("title", "string", "Titel (onderwerpregel)", required=True),
+        Field("date", "date", "Datum", required=True),
+        Field("number", "int", "Nummer"),
+        Field("preheader", "string", "Voorregel",
+              hint="Korte tekst die in de inbox naast het onderwerp staat."),
+        Field("articles", "refs", "Artikelen (in volgorde)", collection="article",
+              allow_drafts=False),
+        Field("events", "events", "Evenementen", collection="event",
+              hint="'upcoming' voor de komende evenementen, of een lijst evenementen."),
+        SLUG,
+        _status(("draft", "ready"), "ready: klaar om te versturen."),
+    ),
+)
+
+PAGE = ContentType(
+    name="page",
+    label="Vaste pagina's",
+    label_singular="Pagina",
+    fields=(
+        Field("title", "string", "Titel", required=True),
+        Field("summary", "text", "Korte omschrijving"),
+        SLUG,
+        _status(("published", "draft"), "draft: niet op de site."),
+    ),
+)
+
+CONTENT_TYPES: dict[str, ContentType] = {
+    t.name: t for t in (ARTICLE, PARTNER, EVENT, NEWSLETTER, PAGE)
+}

@@ -1,0 +1,169 @@
+"""The content contract: every kind of bad input gives one clear line, all at once."""
+
+from pathlib import Path
+
+import pytest
+
+from content_model.validate import load_all, parse_datetime
+from swk.testing import write
+
+ARTICLE = """
+---
+title: Een artikel
+date: 2023-02-16
+category: Nieuws
+summary: Kort.
+{extra}
+---
+Tekst.
+"""
+PARTNER = """
+---
+title: Vegan Masters
+kind: sociale-firma
+---
+Beschrijving.
+"""
+EVENT = """
+---
+title: Winter Event
+start: {start}
+{extra}
+---
+"""
+
+
+def problems_for(tmp_path: Path, files: dict[str, str]) -> list[str]:
+    sources = {"article": [], "partner": [], "event": [], "newsletter": [], "page": []}
+    folder = {"articles": "article", "partners": "partner", "events": "event", "newsletters": "newsletter"}
+    for rel, text in files.items():
+        path = write(tmp_path / rel, text)
+        sources[folder[Path(rel).parts[0]]].append(path)
+    return [str(p) for p in load_all(sources).problems]
+
+
+def test_good_content_has_no_problems(tmp_path):
+    assert problems_for(
+        tmp_path,
+        {
+            "articles/a.md": ARTICLE.format(extra="partners: [vegan-masters]\nevents: [winter]"),
+            "partners/vegan-masters.md": PARTNER,
+            "events/winter.md": EVENT.format(start="2023-02-16T15:00", extra="end: 2023-02-16T18:00"),
+        },
+    ) == []
+
+
+@pytest.mark.parametrize(
+    "extra, expected",
+    [
+        ("category: Opinie", "veld 'category': \"Opinie\" is geen geldige waarde; kies uit: Interview, Nieuws"),
+        ("date: 16 februari 2023", "veld 'date': \"16 februari 2023\" is geen datum; schrijf 2023-02-16"),
+        ("partners: [vegan-master]", "veld 'partners': verwijst naar partner 'vegan-master', maar die bestaat niet. Bedoel je 'vegan-masters'?"),
+        ("events: [zomer]", "veld 'events': verwijst naar evenement 'zomer', maar die bestaat niet"),
+        ("sumary: typo", "veld 'sumary': is geen veld van een artikel"),
+        ("image: /images/x.jpg", "veld 'image_alt': ontbreekt"),
+        ("tags: {a: b}", "veld 'tags': moet een lijst zijn"),
+    ],
+)
+def test_bad_article_field(tmp_path, extra, expected):
+    text = ARTICLE.replace("category: Nieuws\n", "") if extra.startswith("category") else ARTICLE
+    text = text.replace("date: 2023-02-16\n", "") if extra.startswith("date") else text
+    found = problems_for(
+        tmp_path, {"articles/a.md": text.format(extra=extra), "partners/vegan-masters.md": PARTNER}
+    )
+    assert len(found) == 1, found
+    assert found[0].startswith(str(Path("articles/a.md"))) or "a.md" in found[0]
+    assert expected in found[0]
+
+
+def test_missing_required_fields_are_all_reported(tmp_path):
+    found = problems_for(tmp_path, {"articles/a.md": "---\ntitle: X\n---\n"})
+    assert [f.split(": ", 1)[1] for f in found] == [
+        "veld 'date': ontbreekt; dit veld is verplicht (Publicatiedatum)",
+        "veld 'category': ontbreekt; dit veld is verplicht (Rubriek)",
+        "veld 'summary': ontbreekt; dit veld is verplicht (Samenvatting)",
+    ]
+
+
+def test_yaml_error_names_the_line(tmp_path):
+    found = problems_for(tmp_path, {"articles/a.md": "---\ntitle: X\nsummary: a: b\n---\n"})
+    assert len(found) == 1
+    assert "a.md:3: YAML klopt niet" in found[0]
+
+
+def test_missing_front_matter(tmp_path):
+    found = problems_for(tmp_path, {"articles/a.md": "title: X\n"})
+    assert "begint niet met '---'" in found[0]
+
+
+def test_unclosed_front_matter(tmp_path):
+    found = problems_for(tmp_path, {"articles/a.md": "---\ntitle: X\n"})
+    assert "worden niet afgesloten" in found[0]
+
+
+def test_event_end_before_start(tmp_path):
+    found = problems_for(
+        tmp_path, {"events/e.md": EVENT.format(start="2023-02-16T15:00", extra="end: 2023-02-16T14:00")}
+    )
+    assert found == [f"{tmp_path / 'events/e.md'}: veld 'end': ligt vóór 'start'; het einde moet na het begin liggen".replace(str(tmp_path / "events/e.md"), found[0].split(":")[0])]
+
+
+def test_all_day_event_may_end_same_day(tmp_path):
+    assert problems_for(tmp_path, {"events/e.md": EVENT.format(start="2023-02-16", extra="end: 2023-02-16")}) == []
+
+
+def test_partner_vocabularies(tmp_path):
+    found = problems_for(
+        tmp_path,
+        {"partners/p.md": "---\ntitle: P\nkind: bedrijf\ndistrict: Amsterdam-Noord\nwebsite: www.x.nl\n---\n"},
+    )
+    assert len(found) == 3
+    assert "veld 'kind': \"bedrijf\" is geen geldige waarde; kies uit: werkgever, sociale-firma" in found[0]
+    assert "veld 'district'" in found[1] and "Noord" in found[1]
+    assert "veld 'website': \"www.x.nl\" is geen webadres" in found[2]
+
+
+def test_duplicate_slug(tmp_path):
+    found = problems_for(
+        tmp_path,
+        {"partners/a.md": PARTNER, "partners/b.md": PARTNER.replace("title:", "slug: a\ntitle:")},
+    )
+    assert len(found) == 1 and "veld 'slug': 'a' wordt al gebruikt door" in found[0]
+
+
+def test_newsletter_may_not_refer_to_draft_article(tmp_path):
+    found = problems_for(
+        tmp_path,
+        {
+            "articles/a.md": ARTICLE.format(extra="status: draft"),
+            "newsletters/n.md": "---\ntitle: N\ndate: 2023-03-01\narticles: [a]\nstatus: ready\n---\n",
+        },
+    )
+    assert len(found) == 1
+    assert "n.md: veld 'articles': verwijst naar artikel 'a', maar dat is een concept" in found[0]
+
+
+def test_newsletter_events_upcoming_or_list(tmp_path):
+    ok = "---\ntitle: N\ndate: 2023-03-01\nevents: upcoming\n---\n"
+    assert problems_for(tmp_path, {"newsletters/n.md": ok}) == []
+    bad = "---\ntitle: N\ndate: 2023-03-01\nevents: [nope]\n---\n"
+    assert "verwijst naar evenement 'nope'" in problems_for(tmp_path, {"newsletters/n.md": bad})[0]
+
+
+def test_bad_file_name_is_not_a_slug(tmp_path):
+    found = problems_for(tmp_path, {"partners/Vegan Masters.md": PARTNER})
+    assert "is geen geldige slug; hernoem het bestand" in found[0]
+
+
+@pytest.mark.parametrize(
+    "text, iso, all_day",
+    [
+        ("2023-02-16", "2023-02-16T00:00:00+01:00", True),
+        ("2026-12-20T14:30", "2026-12-20T14:30:00+01:00", False),  # as the web editor writes it
+        ("2023-06-11T15:00:00", "2023-06-11T15:00:00+02:00", False),  # summer time
+        ("2023-06-11T13:00:00Z", "2023-06-11T15:00:00+02:00", False),  # converted to Amsterdam
+    ],
+)
+def test_dates_are_amsterdam_time(text, iso, all_day):
+    dt, is_all_day = parse_datetime(text)
+    assert dt.isoformat() == iso and is_all_day is all_day

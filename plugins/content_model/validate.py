@@ -1,0 +1,381 @@
+"""Check content against the contract in schema.py and convert it to Python values.
+
+``load_all`` reads every file of every content type, reports *all* problems at once (file,
+field, what is wrong, how to mend it) and returns the converted items. It knows nothing of
+Pelican, so the build, the web editor's tests and a command-line check share it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
+
+from . import frontmatter
+from .schema import CONTENT_TYPES, ContentType, Field
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{5,}$")
+
+
+class Invalid(ValueError):
+    """A field's value breaks the contract; the message says what and how to mend it."""
+
+
+@dataclass
+class Problem:
+    path: str
+    field: str | None
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        what = f"veld '{self.field}': " if self.field else ""
+        return f"{where}: {what}{self.message}"
+
+
+@dataclass
+class Item:
+    type: ContentType
+    path: Path
+    slug: str
+    meta: dict
+    body: str
+
+    @property
+    def status(self) -> str:
+        return self.meta.get("status") or self.type.statuses[0]
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+
+@dataclass
+class Collections:
+    items: dict[str, dict[str, Item]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def published(self, type_name: str) -> list[Item]:
+        return [i for i in self.items.get(type_name, {}).values() if not i.is_draft]
+
+
+class ContentError(Exception):
+    """Raised by the build when content breaks the contract; str() lists every problem."""
+
+    exitcode = 1
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        lines = [str(p) for p in problems]
+        n = len(problems)
+        head = f"{n} fout{'en' if n != 1 else ''} in de inhoud; de site is niet bijgewerkt:"
+        super().__init__("\n".join([head, *lines]))
+
+
+def display_path(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(path)
+
+
+# --- converters: value from YAML -> Python value, or Invalid ---------------------------------
+
+
+def _suggest(value: str, allowed) -> str:
+    close = difflib.get_close_matches(value, list(allowed), n=1)
+    return f" Bedoel je '{close[0]}'?" if close else ""
+
+
+def parse_datetime(value) -> tuple[datetime, bool]:
+    """Return (aware datetime in Amsterdam time, is_all_day) for an ISO date or date-time."""
+    if isinstance(value, datetime):  # pragma: no cover - our loader yields strings
+        dt, all_day = value, False
+    elif isinstance(value, date):  # pragma: no cover
+        dt, all_day = datetime.combine(value, time()), True
+    else:
+        text = str(value).strip()
+        try:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                dt, all_day = datetime.combine(date.fromisoformat(text), time()), True
+            elif re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?", text):
+                dt, all_day = datetime.fromisoformat(text.replace("Z", "+00:00")), False
+            else:
+                raise ValueError
+        except ValueError:
+            raise Invalid(
+                f'"{text}" is geen datum; schrijf 2023-02-16 of 2023-02-16T15:00'
+            ) from None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=AMSTERDAM)
+    else:
+        dt = dt.astimezone(AMSTERDAM)
+    return dt, all_day
+
+
+def _string(f: Field, value):
+    if isinstance(value, (dict, list)):
+        raise Invalid("moet één tekst zijn, geen lijst")
+    if isinstance(value, bool):
+        raise Invalid(f'"{value}" is geen tekst; zet de tekst tussen aanhalingstekens')
+    text = str(value).strip()
+    if not text:
+        raise Invalid("is leeg")
+    return text
+
+
+def _choice(f: Field, value):
+    text = _string(f, value)
+    if text not in f.choices:
+        raise Invalid(
+            f'"{text}" is geen geldige waarde; kies uit: {", ".join(f.choices)}.'
+            + _suggest(text, f.choices)
+        )
+    return text
+
+
+def _list(f: Field, value):
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise Invalid("moet een lijst zijn, bijvoorbeeld [een, twee]")
+    out = []
+    for v in value:
+        if isinstance(v, (dict, list)) or v is None:
+            raise Invalid("moet een lijst van teksten zijn")
+        text = str(v).strip()
+        if text:
+            out.append(text)
+    return out
+
+
+def _slug(f: Field, value):
+    text = _string(f, value)
+    if not SLUG_RE.match(text):
+        raise Invalid(
+            f'"{text}" is geen geldige slug; gebruik kleine letters, cijfers en streepjes, bv. winter-event'
+        )
+    return text
+
+
+def _url(f: Field, value):
+    text = _string(f, value)
+    parsed = urlparse(text)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise Invalid(f'"{text}" is geen webadres; schrijf het volledig, bv. https://www.voorbeeld.nl')
+    return text
+
+
+def _link(f: Field, value):
+    text = _string(f, value)
+    if text.startswith("mailto:"):
+        if not EMAIL_RE.match(text[len("mailto:") :].split("?")[0]):
+            raise Invalid(f'"{text}" is geen geldig mailto-adres; bv. mailto:naam@voorbeeld.nl')
+        return text
+    try:
+        return _url(f, text)
+    except Invalid:
+        raise Invalid(
+            f'"{text}" is geen webadres of mailto:; bv. https://www.voorbeeld.nl/aanmelden '
+            "of mailto:naam@voorbeeld.nl"
+        ) from None
+
+
+def _email(f: Field, value):
+    text = _string(f, value)
+    if not EMAIL_RE.match(text):
+        raise Invalid(f'"{text}" is geen e-mailadres; bv. naam@voorbeeld.nl')
+    return text
+
+
+def _phone(f: Field, value):
+    text = _string(f, value)
+    if not PHONE_RE.match(text):
+        raise Invalid(f'"{text}" is geen telefoonnummer; bv. 020 123 4567')
+    return text
+
+
+def _bool(f: Field, value):
+    if not isinstance(value, bool):
+        raise Invalid(f'"{value}" is geen ja/nee-waarde; schrijf true of false')
+    return value
+
+
+def _int(f: Field, value):
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid(f'"{value}" is geen geheel getal; bv. 2019')
+    return value
+
+
+def _date(f: Field, value):
+    return parse_datetime(value)[0]
+
+
+CONVERTERS = {
+    "string": _string,
+    "text": _string,
+    "choice": _choice,
+    "list": _list,
+    "refs": _list,
+    "slug": _slug,
+    "url": _url,
+    "link": _link,
+    "email": _email,
+    "phone": _phone,
+    "bool": _bool,
+    "int": _int,
+    "image": _string,
+    "date": _date,
+    "datetime": lambda f, v: parse_datetime(v),
+    "events": lambda f, v: "upcoming" if v == "upcoming" else _list(f, v),
+}
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def read_item(ctype: ContentType, path: Path, problems: list[Problem]) -> Item | None:
+    """Read one file; append its own problems (not cross-references) to ``problems``."""
+    shown = display_path(path)
+    try:
+        raw, body = frontmatter.split(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        problems.append(Problem(shown, None, "is geen UTF-8-tekst; sla het bestand op als UTF-8"))
+        return None
+    except frontmatter.FrontMatterError as exc:
+        problems.append(Problem(shown, None, str(exc), exc.line))
+        return None
+
+    meta: dict = {}
+    known = {f.name for f in ctype.fields}
+    for key in raw:
+        if key not in known:
+            problems.append(
+                Problem(
+                    shown,
+                    key,
+                    f"is geen veld van een {ctype.label_singular.lower()}; toegestaan: "
+                    f"{', '.join(sorted(known))}.{_suggest(key, known)}",
+                )
+            )
+    for f in ctype.fields:
+        value = raw.get(f.name)
+        if value is None or value == "" or value == []:
+            if f.required:
+                problems.append(
+                    Problem(shown, f.name, f"ontbreekt; dit veld is verplicht ({f.label})")
+                )
+            continue
+        try:
+            converted = CONVERTERS[f.type](f, value)
+        except Invalid as exc:
+            problems.append(Problem(shown, f.name, str(exc)))
+            continue
+        if f.type == "datetime":
+            meta[f.name], meta[f"{f.name}_all_day"] = converted
+        else:
+            meta[f.name] = converted
+    slug = meta.get("slug") or path.stem
+    if not SLUG_RE.match(slug):
+        problems.append(
+            Problem(
+                shown,
+                None,
+                f'de bestandsnaam "{path.name}" is geen geldige slug; hernoem het bestand naar '
+                "kleine letters, cijfers en streepjes (bv. winter-event.md) of geef een veld 'slug'",
+            )
+        )
+    _check_item_rules(ctype, shown, meta, problems)
+    return Item(ctype, path, slug, meta, body)
+
+
+def _check_item_rules(ctype: ContentType, shown: str, meta: dict, problems: list[Problem]):
+    if "image" in meta and not meta.get("image_alt"):
+        problems.append(
+            Problem(shown, "image_alt", "ontbreekt; een afbeelding heeft een beschrijving nodig (alt-tekst)")
+        )
+    if ctype.name == "event":
+        start, end = meta.get("start"), meta.get("end")
+        if start and end:
+            too_early = (
+                end.date() < start.date()
+                if meta.get("start_all_day") or meta.get("end_all_day")
+                else end < start
+            )
+            if too_early:
+                problems.append(
+                    Problem(shown, "end", "ligt vóór 'start'; het einde moet na het begin liggen")
+                )
+
+
+def _check_references(cols: Collections):
+    for items in cols.items.values():
+        for item in items.values():
+            shown = display_path(item.path)
+            for f in item.type.fields:
+                if f.type not in ("refs", "events") or f.name not in item.meta:
+                    continue
+                value = item.meta[f.name]
+                if value == "upcoming":
+                    continue
+                targets = cols.items.get(f.collection, {})
+                label = CONTENT_TYPES[f.collection].label_singular.lower()
+                for slug in value:
+                    target = targets.get(slug)
+                    if target is None:
+                        problems = f"verwijst naar {label} '{slug}', maar die bestaat niet."
+                        problems += _suggest(slug, targets) or (
+                            f" Controleer de naam van het bestand in de map van {CONTENT_TYPES[f.collection].label.lower()}."
+                        )
+                        cols.problems.append(Problem(shown, f.name, problems))
+                    elif target.is_draft and not (f.allow_drafts or item.is_draft):
+                        cols.problems.append(
+                            Problem(
+                                shown,
+                                f.name,
+                                f"verwijst naar {label} '{slug}', maar dat is een concept "
+                                f"(status: draft in {display_path(target.path)}); publiceer het "
+                                "of haal het uit de lijst",
+                            )
+                        )
+
+
+def load_all(sources: dict[str, list[Path]]) -> Collections:
+    """Read every file of each content type; ``sources`` maps a type name to its files."""
+    cols = Collections()
+    for type_name, paths in sources.items():
+        ctype = CONTENT_TYPES[type_name]
+        items: dict[str, Item] = {}
+        for path in sorted(paths):
+            item = read_item(ctype, path, cols.problems)
+            if item is None:
+                continue
+            if item.slug in items:
+                cols.problems.append(
+                    Problem(
+                        display_path(path),
+                        "slug",
+                        f"'{item.slug}' wordt al gebruikt door {display_path(items[item.slug].path)}; "
+                        "geef een van beide een andere bestandsnaam of slug",
+                    )
+                )
+                continue
+            items[item.slug] = item
+        cols.items[type_name] = items
+    _check_references(cols)
+    return cols
+
+
+def markdown_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*.md") if p.is_file())

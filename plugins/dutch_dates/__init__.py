@@ -1,0 +1,51 @@
+"""dutch_dates: Jinja filters that write dates and times in Dutch, through Babel.
+
+Never the machine's locale: ``16 februari 2023`` on every machine.
+
+Filters: ``nl_date`` (16 februari 2023), ``nl_day`` (donderdag 16 februari 2023),
+``nl_month`` (februari 2023), ``nl_time`` (15.00), ``iso`` (2023-02-16T15:00:00+01:00).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel.dates import format_date, format_time
+from pelican import signals
+
+LOCALE = "nl_NL"
+
+
+def _as_date(value) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def nl_date(value) -> str:
+    return format_date(_as_date(value), "d MMMM y", locale=LOCALE)
+
+
+def nl_day(value) -> str:
+    return format_date(_as_date(value), "EEEE d MMMM y", locale=LOCALE)
+
+
+def nl_month(value) -> str:
+    return format_date(_as_date(value), "MMMM y", locale=LOCALE)
+
+
+def nl_time(value) -> str:
+    return format_time(value, "HH.mm", locale=LOCALE)
+
+
+def iso(value) -> str:
+    return value.isoformat()
+
+
+FILTERS = {"nl_date": nl_date, "nl_day": nl_day, "nl_month": nl_month, "nl_time": nl_time, "iso": iso}
+
+
+def _add_filters(generator):
+    generator.env.filters.update(FILTERS)
+
+
+def register():
+    signals.generator_init.connect(_add_filters)

@@ -1,0 +1,1 @@
+"""swk: the command line of the Sociaal Werkkoepel site (build, check)."""

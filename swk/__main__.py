@@ -1,0 +1,3 @@
+from swk.cli import main
+
+raise SystemExit(main())

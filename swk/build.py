@@ -1,0 +1,62 @@
+"""Build the site into a fresh folder and swap it in only when everything succeeded.
+
+A failed build (bad content, a template error, a failing plugin) leaves the last good
+``output/`` exactly as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sys
+from pathlib import Path
+
+from pelican import Pelican, log
+from pelican.settings import read_settings
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
+
+from content_model import check  # noqa: E402
+from content_model.validate import ContentError  # noqa: E402
+
+
+class BuildError(Exception):
+    exitcode = 1
+
+
+def load_settings(settings_file: str, override: dict | None = None) -> dict:
+    return read_settings(settings_file, override=override or {})
+
+
+def validate(settings_file: str, override: dict | None = None):
+    """Check all content; return the collections or raise ContentError."""
+    return check(load_settings(settings_file, override))
+
+
+def build(settings_file: str = "pelicanconf.py", override: dict | None = None) -> Path:
+    """Build into ``OUTPUT_PATH.new`` and swap it in; return the output folder."""
+    settings = load_settings(settings_file, override)
+    output = Path(settings["OUTPUT_PATH"]).resolve()
+    staging = output.with_name(output.name + ".new")
+    previous = output.with_name(output.name + ".old")
+    for leftover in (staging, previous):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+    check(settings)  # all content problems at once, before anything is written
+
+    settings = load_settings(settings_file, {**(override or {}), "OUTPUT_PATH": str(staging)})
+    log.init(level=logging.WARNING, fatal="errors")
+    try:
+        Pelican(settings).run()
+    except ContentError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    except Exception as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildError(f"de site is niet gebouwd ({exc}); de vorige versie staat er nog") from exc
+
+    if output.exists():
+        output.rename(previous)
+    staging.rename(output)
+    shutil.rmtree(previous, ignore_errors=True)
+    return output

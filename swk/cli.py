@@ -1,0 +1,35 @@
+"""Command line: ``python -m swk build|check``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from swk.build import BuildError, build, validate
+from content_model.validate import ContentError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="swk", description="Sociaal Werkkoepel site")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_build = sub.add_parser("build", help="build the site into output/ (atomically)")
+    p_build.add_argument("-s", "--settings", default="pelicanconf.py")
+    p_check = sub.add_parser("check", help="check all content against the contract")
+    p_check.add_argument("-s", "--settings", default="pelicanconf.py")
+    args = parser.parse_args(argv)
+
+    try:
+        if args.command == "build":
+            out = build(args.settings)
+            print(f"Site gebouwd in {out}")
+        elif args.command == "check":
+            cols = validate(args.settings)
+            n = sum(len(v) for v in cols.items.values())
+            print(f"Alle {n} bestanden kloppen.")
+    except ContentError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except BuildError as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 1
+    return 0

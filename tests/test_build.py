@@ -1,0 +1,110 @@
+"""The build: real Pelican runs on small projects and on the real content."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from content_model.validate import ContentError
+from swk.testing import ROOT, build_project, make_project, write
+
+GOOD_ARTICLE = """
+---
+title: Goed artikel
+date: 2023-02-16
+category: Nieuws
+summary: Een samenvatting.
+tags: [werkgevers]
+---
+Tekst van het **goede** artikel.
+"""
+DRAFT_ARTICLE = """
+---
+title: Geheim concept
+date: 2023-02-17
+category: Nieuws
+summary: Nog niet klaar.
+status: draft
+---
+Concepttekst.
+"""
+
+
+def test_build_writes_articles_and_keeps_drafts_out(tmp_path):
+    project = make_project(
+        tmp_path,
+        {"content/articles/goed.md": GOOD_ARTICLE, "content/articles/concept.md": DRAFT_ARTICLE},
+    )
+    out = build_project(project)
+    html = (out / "artikelen/goed/index.html").read_text()
+    assert "<strong>goede</strong>" in html and 'lang="nl"' in html
+    assert "16 februari 2023" in html
+    assert not (out / "artikelen/concept").exists()
+    everything = "".join(p.read_text(errors="ignore") for p in out.rglob("*") if p.is_file())
+    assert "Geheim concept" not in everything and "Concepttekst" not in everything
+
+
+def test_bad_content_keeps_last_good_output(tmp_path):
+    project = make_project(tmp_path, {"content/articles/goed.md": GOOD_ARTICLE})
+    out = build_project(project)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    write(project / "content/articles/goed.md", GOOD_ARTICLE.replace("date: 2023-02-16", "date: 16 februari"))
+    write(project / "content/articles/ander.md", "---\ntitle: [kapot\n---\n")
+    with pytest.raises(ContentError) as err:
+        build_project(project)
+    message = str(err.value)
+    assert "2 fouten in de inhoud; de site is niet bijgewerkt" in message
+    assert "goed.md: veld 'date': \"16 februari\" is geen datum" in message
+    assert "ander.md:2: YAML klopt niet" in message
+
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert not out.with_name("output.new").exists()
+
+
+def test_command_line_reports_errors_and_exits_non_zero(tmp_path):
+    project = make_project(tmp_path, {"content/partners/p.md": "---\ntitle: P\nkind: bedrijf\n---\n"})
+    settings = write(
+        tmp_path / "settings.py",
+        f"from pelicanconf import *\nPATH = {str(project / 'content')!r}\n"
+        f"NEWSLETTER_PATH = {str(project / 'newsletters')!r}\nOUTPUT_PATH = {str(project / 'output')!r}\n",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "swk", "build", "-s", str(settings)],
+        cwd=ROOT, capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 1
+    assert "p.md: veld 'kind': \"bedrijf\" is geen geldige waarde; kies uit: werkgever" in result.stderr
+    assert not (project / "output").exists()
+
+
+def test_real_content_is_all_on_the_site(site):
+    for folder, url in (("articles", "artikelen"), ("partners", "partners"), ("events", "agenda")):
+        sources = sorted((ROOT / "content" / folder).glob("*.md"))
+        assert sources, folder
+        for src in sources:
+            assert (site / url / src.stem / "index.html").is_file(), src
+    for src in (ROOT / "newsletters").glob("*.md"):
+        assert (site / "nieuwsbrief" / src.stem / "index.html").is_file(), src
+
+
+def test_real_content_counts():
+    assert len(list((ROOT / "content/articles").glob("*.md"))) >= 12
+    assert len(list((ROOT / "content/partners").glob("*.md"))) >= 10
+    assert len(list((ROOT / "content/events").glob("*.md"))) >= 6
+
+
+def test_article_page_links_partners_and_events(site):
+    html = (site / "artikelen/sociaal-werkkoepel-is-van-ons-allemaal/index.html").read_text()
+    assert 'href="/partners/wsp-groot-amsterdam/"' in html
+    assert 'href="/agenda/2023-02-16-winter-event/"' in html
+    assert "Ben van der Knoop" in html
+
+
+def test_pagination_and_tags(site):
+    assert (site / "artikelen/index.html").is_file()
+    assert (site / "artikelen/pagina/2/index.html").is_file()
+    assert (site / "tag/index.html").is_file()
+    assert any((site / "tag").iterdir())
