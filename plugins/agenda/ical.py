@@ -81,12 +81,12 @@ def vevent(event, settings) -> Event:
     return ev
 
 
-@lru_cache(maxsize=32)
-def _vtimezone(first_year: int, last_year: int) -> bytes:
-    tz = Timezone.from_tzid(
+@lru_cache(maxsize=64)
+def _vtimezone(first_year: int, last_year: int) -> Timezone:
+    """Europe/Amsterdam for these years, from zoneinfo; made once, shared read-only."""
+    return Timezone.from_tzid(
         "Europe/Amsterdam", first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1)
     )
-    return tz.to_ical()
 
 
 def calendar(events, settings, name: str) -> Calendar:
@@ -100,7 +100,7 @@ def calendar(events, settings, name: str) -> Calendar:
     # Always a VTIMEZONE (X-WR-TIMEZONE names it), spanning the years of the events.
     years = [e.start.year for e in events] + [e.end.year for e in events if getattr(e, "end", None)]
     if years:
-        cal.add_component(Timezone.from_ical(_vtimezone(min(years), max(years))))
+        cal.add_component(_vtimezone(min(years), max(years)))
     for event in events:
         cal.add_component(vevent(event, settings))
     return cal
