@@ -2,7 +2,7 @@
 
 - every event gets ``is_past``, ``when_text`` (Dutch: "donderdag 16 februari 2023,
   15.00–18.00 uur"), ``when_iso``, ``place_text`` ("Tolhuistuin" or "online"),
-  ``kind_label``, ``ics_url`` and ``jsonld`` (schema.org ``Event``),
+  ``kind_label``, ``kind_badge`` (the label unless the title says it), ``ics_url`` and ``jsonld`` (schema.org ``Event``),
 - the context gets ``upcoming_events`` (soonest first), ``past_events`` (newest first),
   ``upcoming_by_month`` and ``past_by_month`` (lists of ``(label, events)``, label like
   "februari 2023") and ``EVENT_KIND_LABELS``,

@@ -83,7 +83,7 @@ def place_text(event) -> str | None:
     return "online" if online else None
 
 
-def event_jsonld(event, settings) -> dict:
+def event_jsonld(event, settings, partners_by_slug: dict) -> dict:
     base = site_url(settings)
     page = f"{base}/{event.url}"
     location = getattr(event, "location", None)
@@ -113,7 +113,7 @@ def event_jsonld(event, settings) -> dict:
     organizers = [{"@type": "Organization", "name": settings["SITENAME"], "url": f"{base}/"}]
     organizers += [
         {"@type": "Organization", "name": p.title, "url": f"{base}/{p.url}"}
-        for p in getattr(event, "linked_partners", [])
+        for p in (partners_by_slug[s] for s in getattr(event, "partners", []) if s in partners_by_slug)
     ]
     data["organizer"] = organizers if len(organizers) > 1 else organizers[0]
     registration = getattr(event, "registration", None)
@@ -134,6 +134,7 @@ def annotate(context, settings) -> None:
     """Attach display data to every event and put the agenda's lists in the context."""
     now = context["now"]
     events = sorted(context.get("events", []), key=lambda e: e.start)
+    partners_by_slug = {p.slug: p for p in context.get("partners", [])}
     for e in events:
         e.lead = editor_summary(e)
         e.is_past = is_past(e, now)
@@ -141,8 +142,11 @@ def annotate(context, settings) -> None:
         e.when_iso = iso_moment(e.start, e.start_all_day)
         e.place_text = place_text(e)
         e.kind_label = KIND_LABELS.get(getattr(e, "kind", None))
+        # shown above the title, unless it says the same ("Job Event" / "Job Event")
+        same = e.kind_label and e.kind_label.casefold() == e.title.casefold()
+        e.kind_badge = None if same else e.kind_label
         e.ics_url = setting(settings, "EVENT_ICS_SAVE_AS").format(slug=e.slug)
-        e.jsonld = event_jsonld(e, settings)
+        e.jsonld = event_jsonld(e, settings, partners_by_slug)
     upcoming = [e for e in events if not e.is_past]
     past = [e for e in reversed(events) if e.is_past]
     context["EVENT_KIND_LABELS"] = KIND_LABELS

@@ -180,3 +180,31 @@ def test_real_agenda(site):
     home = main(site, ".")
     assert "Job Event" in home and "Lente Event" in home and "Winter Event" not in home
     assert "dinsdag 11 juni 2024, Pakhuis de Zwijger" in text(home)
+
+
+@pytest.mark.parametrize(
+    "start, end, text, over",
+    [
+        ("2024-01-15T15:00", None, "maandag 15 januari 2024, 15.00 uur", "2024-01-15T15:00"),
+        ("2024-01-15", "2024-01-15", "maandag 15 januari 2024", "2024-01-16T00:00"),
+        ("2024-01-15T15:00", "2024-01-16", "maandag 15 januari 2024, 15.00 uur t/m dinsdag 16 januari 2024",
+         "2024-01-17T00:00"),
+        ("2024-01-15", "2024-01-16T12:00", "maandag 15 januari 2024 tot dinsdag 16 januari 2024, 12.00 uur",
+         "2024-01-16T12:00"),
+        ("2024-07-01T10:00", "2024-07-01T10:00", "maandag 1 juli 2024, 10.00 uur", "2024-07-01T10:00"),
+    ],
+)
+def test_when_text_and_end_of_every_shape(start, end, text, over):
+    """The rules on the values the reader makes (aware Amsterdam datetimes + all-day flags)."""
+    from types import SimpleNamespace
+
+    from agenda.model import ends_at, when_text
+    from content_model.validate import parse_datetime
+
+    s, s_all = parse_datetime(start)
+    fields = {"start": s, "start_all_day": s_all}
+    if end:
+        fields["end"], fields["end_all_day"] = parse_datetime(end)
+    item = SimpleNamespace(**fields)
+    assert when_text(item) == text
+    assert ends_at(item) == parse_datetime(over)[0]

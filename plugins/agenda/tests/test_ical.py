@@ -136,3 +136,17 @@ def test_real_agenda_ics(site):
     assert 'href="/agenda/2024-06-11-lente-event/2024-06-11-lente-event.ics"' in html
     assert (site / "agenda/2024-06-11-lente-event/2024-06-11-lente-event.ics").is_file()
     assert 'href="/agenda.ics">Agenda (iCalendar)</a>' in html  # footer
+
+
+def test_bad_event_stops_the_build_and_keeps_the_last_good_agenda(tmp_path):
+    from content_model.validate import ContentError
+
+    project = make_project(tmp_path, {"content/events/zomer.md": FILES["content/events/zomer.md"]})
+    out = build_project(project)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and p.suffix in (".ics", ".html")}
+    write(project / "content/events/kapot.md", "---\ntitle: Kapot\nstart: 2023-07-02\nend: 2023-07-01\n---\n")
+    with pytest.raises(ContentError) as err:
+        build_project(project)
+    assert "kapot.md: veld 'end': ligt vóór 'start'" in str(err.value)
+    assert {p: p.read_bytes() for p in before} == before
+    assert not (out / "agenda/kapot").exists()
