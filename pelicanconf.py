@@ -34,6 +34,8 @@ PLUGINS = [
     "dutch_dates",
     "feeds",
     "pelican.plugins.sitemap",
+    "partners",
+    "agenda",
 ]
 
 # URLs: Dutch, folder-style, no .html in addresses
@@ -101,10 +103,13 @@ NEWSLETTER_SIGNUP_ACTION = ""
 MENU_ITEMS = [
     ("Artikelen", "artikelen/"),
     ("Over ons", "over-ons/"),
+    ("Partners", "partners/"),
+    ("Agenda", "agenda/"),
 ]
 FOOTER_ITEMS = [
     ("Toegankelijkheid", "toegankelijkheid/"),
     ("Privacy", "privacy/"),
     ("Artikelen als feed (Atom)", FEED_ATOM_PATH),
     ("Artikelen als feed (RSS)", FEED_RSS_PATH),
+    ("Agenda (iCalendar)", "agenda.ics"),
 ]

@@ -1,0 +1,40 @@
+"""agenda: upcoming and past events, event display data, iCalendar files.
+
+- every event gets ``is_past``, ``when_text`` (Dutch: "donderdag 16 februari 2023,
+  15.00–18.00 uur"), ``when_iso``, ``place_text`` ("Tolhuistuin" or "online"),
+  ``kind_label``, ``kind_badge`` (the label unless the title says it), ``ics_url`` and ``jsonld`` (schema.org ``Event``),
+- the context gets ``upcoming_events`` (soonest first), ``past_events`` (newest first),
+  ``upcoming_by_month`` and ``past_by_month`` (lists of ``(label, events)``, label like
+  "februari 2023") and ``EVENT_KIND_LABELS``,
+- ``AgendaGenerator`` writes ``/agenda/``, ``/agenda/archief/``, one ``.ics`` per event and
+  ``/agenda.ics`` with all published events.
+
+An event is past once its end (its start if it has none; the end of the day for an all-day
+date) is at or before ``now`` from the context (the build time, or ``SWK_NOW``).
+
+Settings: ``AGENDA_SAVE_AS`` (``agenda/index.html``), ``AGENDA_ARCHIVE_URL``
+(``agenda/archief/``), ``AGENDA_ARCHIVE_SAVE_AS`` (``agenda/archief/index.html``),
+``AGENDA_ICS_PATH`` (``agenda.ics``), ``EVENT_ICS_SAVE_AS`` (``agenda/{slug}/{slug}.ics``),
+``AGENDA_UID_DOMAIN`` (``sociaalwerkkoepel-amsterdam``), ``AGENDA_HOME_COUNT`` (3).
+"""
+
+from __future__ import annotations
+
+from pelican import signals
+
+from .generator import AgendaGenerator
+from .model import annotate
+
+
+def _finalized(generators):
+    generator = generators[0]
+    annotate(generator.context, generator.settings)
+
+
+def _get_generators(pelican):
+    return AgendaGenerator
+
+
+def register():
+    signals.all_generators_finalized.connect(_finalized)
+    signals.get_generators.connect(_get_generators)

@@ -1,0 +1,34 @@
+"""Write the agenda pages and the iCalendar files."""
+
+from __future__ import annotations
+
+import os
+
+from pelican.generators import Generator
+
+from .ical import calendar
+from .settings import setting
+
+
+class AgendaGenerator(Generator):
+    def _write_ics(self, rel: str, cal) -> None:
+        path = os.path.join(self.output_path, rel)
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(cal.to_ical())
+
+    def generate_output(self, writer):
+        s, ctx = self.settings, self.context
+        for template, save_as, url in (
+            ("agenda", "AGENDA_SAVE_AS", "AGENDA_URL"),
+            ("agenda_archive", "AGENDA_ARCHIVE_SAVE_AS", "AGENDA_ARCHIVE_URL"),
+        ):
+            writer.write_file(
+                setting(s, save_as), self.get_template(template), ctx,
+                relative_urls=s["RELATIVE_URLS"], url=setting(s, url),
+            )
+        events = ctx.get("events", [])
+        for event in events:
+            self._write_ics(event.ics_url, calendar([event], s, event.title))
+        if setting(s, "AGENDA_ICS_PATH"):
+            self._write_ics(setting(s, "AGENDA_ICS_PATH"), calendar(events, s, f"{s['SITENAME']}: agenda"))

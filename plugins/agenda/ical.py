@@ -1,0 +1,106 @@
+"""iCalendar (RFC 5545) files of events, made with the ``icalendar`` library.
+
+- times carry ``TZID=Europe/Amsterdam`` and the calendar a matching ``VTIMEZONE``,
+- a date alone is an all-day event: ``VALUE=DATE``, ``DTEND`` the day after the last day,
+- ``UID`` is ``<slug>@<AGENDA_UID_DOMAIN>``: the same in every build and for every SITEURL,
+- ``DTSTAMP``/``LAST-MODIFIED`` are the source file's modification time (clamped to
+  ``SOURCE_DATE_EPOCH`` when set), never the build clock, so a rebuild gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+
+from feeds import site_url
+from icalendar import Calendar, Event, Timezone
+
+from .model import AMSTERDAM, KIND_LABELS, place_text
+from .settings import setting
+
+PRODID = "-//Sociaal Werkkoepel Amsterdam//Agenda//NL"
+
+
+def uid(event, settings) -> str:
+    return f"{event.slug}@{setting(settings, 'AGENDA_UID_DOMAIN')}"
+
+
+def stamp(event) -> datetime:
+    """When the event's source was last changed (UTC, whole seconds)."""
+    mtime = int(os.stat(event.source_path).st_mtime)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        mtime = min(mtime, int(epoch))
+    return datetime.fromtimestamp(mtime, tz=timezone.utc)
+
+
+def _plain(value: datetime) -> datetime:
+    """A datetime in Amsterdam time with a plain ZoneInfo (Pelican's SafeDatetime aside)."""
+    return datetime(*value.timetuple()[:6], tzinfo=AMSTERDAM)
+
+
+def span(event) -> tuple[date | datetime, date | datetime | None]:
+    """DTSTART and DTEND values; both dates (all day) or both date-times."""
+    end = getattr(event, "end", None)
+    if event.start_all_day:
+        last = end.date() if end is not None else event.start.date()
+        return event.start.date(), last + timedelta(days=1)
+    start = _plain(event.start)
+    if end is None:
+        return start, None
+    if event.end_all_day:
+        midnight = datetime.combine(end.date() + timedelta(days=1), datetime.min.time())
+        return start, midnight.replace(tzinfo=AMSTERDAM)
+    return start, _plain(end)
+
+
+def vevent(event, settings) -> Event:
+    url = f"{site_url(settings)}/{event.url}"
+    start, end = span(event)
+    changed = stamp(event)
+    ev = Event()
+    ev.add("uid", uid(event, settings))
+    ev.add("dtstamp", changed)
+    ev.add("last-modified", changed)
+    ev.add("dtstart", start)
+    if end is not None:
+        ev.add("dtend", end)
+    ev.add("summary", event.title)
+    description = "\n\n".join(t for t in (event.lead, url) if t)
+    ev.add("description", description)
+    place = place_text(event)
+    if place:
+        ev.add("location", place[0].upper() + place[1:])
+    ev.add("url", url)
+    kind = getattr(event, "kind", None)
+    if kind:
+        ev.add("categories", [KIND_LABELS[kind]])
+    ev.add("status", "CONFIRMED")
+    ev.add("transp", "OPAQUE")
+    return ev
+
+
+@lru_cache(maxsize=64)
+def _vtimezone(first_year: int, last_year: int) -> Timezone:
+    """Europe/Amsterdam for these years, from zoneinfo; made once, shared read-only."""
+    return Timezone.from_tzid(
+        "Europe/Amsterdam", first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1)
+    )
+
+
+def calendar(events, settings, name: str) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Europe/Amsterdam")
+    # Always a VTIMEZONE (X-WR-TIMEZONE names it), spanning the years of the events.
+    years = [e.start.year for e in events] + [e.end.year for e in events if getattr(e, "end", None)]
+    if years:
+        cal.add_component(_vtimezone(min(years), max(years)))
+    for event in events:
+        cal.add_component(vevent(event, settings))
+    return cal

@@ -1,0 +1,16 @@
+"""The agenda plugin's settings and their defaults."""
+
+DEFAULTS = {
+    "AGENDA_URL": "agenda/",
+    "AGENDA_SAVE_AS": "agenda/index.html",
+    "AGENDA_ARCHIVE_URL": "agenda/archief/",
+    "AGENDA_ARCHIVE_SAVE_AS": "agenda/archief/index.html",
+    "AGENDA_ICS_PATH": "agenda.ics",
+    "EVENT_ICS_SAVE_AS": "agenda/{slug}/{slug}.ics",
+    "AGENDA_UID_DOMAIN": "sociaalwerkkoepel-amsterdam",
+    "AGENDA_HOME_COUNT": 3,
+}
+
+
+def setting(settings, name):
+    return settings.get(name, DEFAULTS[name])

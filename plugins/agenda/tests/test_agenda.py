@@ -1,0 +1,210 @@
+"""The agenda: real Pelican builds of small projects with a fixed "now" (SWK_NOW)."""
+
+import json
+import re
+
+import pytest
+
+from swk.testing import build_project, env, make_project
+
+NOW = "2024-01-15T12:00"
+
+
+def event(title, start, **fields):
+    lines = [f"title: {title}", f"start: {start}"] + [f"{k}: {v}" for k, v in fields.items()]
+    return "---\n" + "\n".join(lines) + "\n---\nOver " + title + ".\n"
+
+
+EVENTS = {
+    # past
+    "content/events/oud.md": event("Oud event", "2023-02-16T15:00", end="2023-02-16T18:00",
+                                   location="Tolhuistuin", registration="https://voorbeeld.nl/oud"),
+    "content/events/vanochtend.md": event("Vanochtend", "2024-01-15T09:00", end="2024-01-15T11:00"),
+    "content/events/zonder-einde.md": event("Zonder einde", "2024-01-15T11:59"),
+    # upcoming: an all-day event today lasts until midnight
+    "content/events/vandaag.md": event("Vandaag hele dag", "2024-01-15", online="true"),
+    "content/events/middag.md": event("Middagsessie", "2024-01-15T15:00", end="2024-01-15T18:00",
+                                      location="Pakhuis de Zwijger",
+                                      registration="https://voorbeeld.nl/aanmelden",
+                                      summary="Praat mee over werk."),
+    "content/events/februari.md": event("Winter Event", "2024-02-16T15:00", end="2024-02-16T18:00",
+                                        kind="netwerkevent", location="Tolhuistuin", online="true",
+                                        partners="[wsp]"),
+    "content/events/meerdaags.md": event("Meerdaagse training", "2024-03-04", end="2024-03-06",
+                                         kind="training", registration="mailto:aanmelden@voorbeeld.nl"),
+    "content/events/nacht.md": event("Over middernacht", "2024-03-08T20:00", end="2024-03-09T02:00"),
+    "content/events/concept.md": event("Geheim concept", "2024-05-01", status="draft"),
+    "content/partners/wsp.md": "---\ntitle: WSP\nkind: gemeente\n---\n",
+    "content/articles/verslag.md": (
+        "---\ntitle: Verslag van de winter\ndate: 2024-02-20\ncategory: Nieuws\n"
+        "summary: Kort.\nevents: [februari]\n---\nTekst.\n"
+    ),
+}
+UPCOMING = ["Vandaag hele dag", "Middagsessie", "Winter Event", "Meerdaagse training", "Over middernacht"]
+PAST = ["Zonder einde", "Vanochtend", "Oud event"]
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("agenda"), EVENTS)
+    with env(SWK_NOW=NOW):
+        return build_project(project, SITEURL="https://swk.example")
+
+
+def titles(html):
+    return re.findall(r'<h3 class="card-title"><a href="[^"]+">([^<]+)</a>', html)
+
+
+def text(html):
+    return re.sub(r"<[^>]+>", "", html)
+
+
+def main(out, rel):
+    html = (out / rel / "index.html").read_text()
+    return html[html.index("<main"): html.index("</main>")]
+
+
+def test_upcoming_soonest_first_grouped_by_dutch_month(out):
+    html = main(out, "agenda")
+    assert titles(html) == UPCOMING
+    months = re.findall(r'<h2 class="month-title"[^>]*>([^<]+)</h2>', html)
+    assert months == ["januari 2024", "februari 2024", "maart 2024"]
+    assert 'href="https://swk.example/agenda/archief/"' in html
+    assert "Geheim concept" not in html
+
+
+def test_archive_newest_first(out):
+    html = main(out, "agenda/archief")
+    assert titles(html) == PAST
+    assert re.findall(r'<h2 class="month-title"[^>]*>([^<]+)</h2>', html) == ["januari 2024", "februari 2023"]
+
+
+def test_dutch_date_and_time_lines(out):
+    lines = {
+        "oud": "donderdag 16 februari 2023, 15.00–18.00 uur",
+        "zonder-einde": "maandag 15 januari 2024, 11.59 uur",
+        "vandaag": "maandag 15 januari 2024<",  # all day: no time
+        "meerdaags": "maandag 4 maart 2024 t/m woensdag 6 maart 2024<",
+        "nacht": "vrijdag 8 maart 2024, 20.00 uur tot zaterdag 9 maart 2024, 02.00 uur",
+    }
+    for slug, line in lines.items():
+        assert line in main(out, f"agenda/{slug}"), slug
+    assert '<time datetime="2023-02-16T15:00:00+01:00">' in main(out, "agenda/oud")
+    assert '<time datetime="2024-01-15">' in main(out, "agenda/vandaag")
+
+
+def test_event_page_place_registration_partners_and_backlinks(out):
+    page = main(out, "agenda/februari")
+    assert "<dd>Tolhuistuin en online</dd>" in page
+    assert '<a href="https://swk.example/partners/wsp/">WSP</a>' in page
+    assert 'href="https://swk.example/artikelen/verslag/">Verslag van de winter</a>' in page
+    assert '<a class="button secondary" href="https://swk.example/agenda/februari/februari.ics" download>' \
+           "Zet in je agenda" in page
+
+    assert "<dd>online</dd>" in main(out, "agenda/vandaag")
+    upcoming = main(out, "agenda/middag")
+    assert '<a class="button" href="https://voorbeeld.nl/aanmelden">Aanmelden' in upcoming
+    assert "Dit evenement is voorbij" not in upcoming
+    mail = main(out, "agenda/meerdaags")
+    assert '<a class="button" href="mailto:aanmelden@voorbeeld.nl">Aanmelden per e-mail' in mail
+
+    past = main(out, "agenda/oud")
+    assert "Dit evenement is voorbij." in past
+    assert "voorbeeld.nl/oud" not in past and "Aanmelden" not in past  # no button once past
+    assert 'href="https://swk.example/agenda/archief/">Archief van de agenda' in past
+
+
+def jsonld(out, rel):
+    html = (out / rel / "index.html").read_text()
+    (data,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    return json.loads(data)
+
+
+def test_event_jsonld(out):
+    data = jsonld(out, "agenda/oud")
+    assert data["@context"] == "https://schema.org" and data["@type"] == "Event"
+    assert data["name"] == "Oud event"
+    assert data["startDate"] == "2023-02-16T15:00:00+01:00"
+    assert data["endDate"] == "2023-02-16T18:00:00+01:00"
+    assert data["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
+    assert data["location"] == {"@type": "Place", "name": "Tolhuistuin", "address": "Tolhuistuin"}
+    assert data["url"] == "https://swk.example/agenda/oud/"
+
+    online = jsonld(out, "agenda/vandaag")
+    assert online["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
+    assert online["location"]["@type"] == "VirtualLocation"
+    assert online["startDate"] == "2024-01-15" and "endDate" not in online
+
+    mixed = jsonld(out, "agenda/februari")
+    assert mixed["eventAttendanceMode"] == "https://schema.org/MixedEventAttendanceMode"
+    assert [p["@type"] for p in mixed["location"]] == ["Place", "VirtualLocation"]
+    assert [o["name"] for o in mixed["organizer"]] == ["Sociaal Werkkoepel Amsterdam", "WSP"]
+
+
+def test_home_shows_the_next_three(out):
+    html = main(out, ".")
+    section = html[html.index('class="home-events"'):]
+    section = section[: section.index("</section>")]
+    assert re.findall(r'<li><a href="[^"]+">([^<]+)</a>', section) == UPCOMING[:3]
+    assert "maandag 15 januari 2024, 15.00–18.00 uur, Pakhuis de Zwijger" in text(section)
+
+
+def test_nothing_upcoming_says_so_and_links_the_archive(tmp_path):
+    project = make_project(tmp_path, {"content/events/oud.md": EVENTS["content/events/oud.md"]})
+    with env(SWK_NOW=NOW):
+        out = build_project(project)
+    html = main(out, "agenda")
+    assert "Er staan op dit moment geen evenementen gepland." in html
+    assert '<a href="/agenda/archief/">archief</a>' in html
+    assert titles(main(out, "agenda/archief")) == ["Oud event"]
+    assert "Er staan op dit moment geen evenementen gepland." in main(out, ".")
+
+
+def test_now_decides_past_and_upcoming(tmp_path):
+    """The same content, built a day later: today's all-day event has moved to the archive."""
+    project = make_project(tmp_path, {"content/events/vandaag.md": EVENTS["content/events/vandaag.md"]})
+    with env(SWK_NOW="2024-01-15T23:59"):
+        assert titles(main(build_project(project), "agenda")) == ["Vandaag hele dag"]
+    with env(SWK_NOW="2024-01-16"):
+        out = build_project(project)
+    assert titles(main(out, "agenda")) == []
+    assert titles(main(out, "agenda/archief")) == ["Vandaag hele dag"]
+
+
+def test_real_agenda(site):
+    assert titles(main(site, "agenda")) == ["Job Event", "Lente Event"]
+    assert re.findall(r'<h2 class="month-title"[^>]*>([^<]+)</h2>', main(site, "agenda")) == [
+        "maart 2024", "juni 2024"]
+    past = titles(main(site, "agenda/archief"))
+    assert past[0] == "Winter Event" and len(past) == 5
+    home = main(site, ".")
+    assert "Job Event" in home and "Lente Event" in home and "Winter Event" not in home
+    assert "dinsdag 11 juni 2024, Pakhuis de Zwijger" in text(home)
+
+
+@pytest.mark.parametrize(
+    "start, end, text, over",
+    [
+        ("2024-01-15T15:00", None, "maandag 15 januari 2024, 15.00 uur", "2024-01-15T15:00"),
+        ("2024-01-15", "2024-01-15", "maandag 15 januari 2024", "2024-01-16T00:00"),
+        ("2024-01-15T15:00", "2024-01-16", "maandag 15 januari 2024, 15.00 uur t/m dinsdag 16 januari 2024",
+         "2024-01-17T00:00"),
+        ("2024-01-15", "2024-01-16T12:00", "maandag 15 januari 2024 tot dinsdag 16 januari 2024, 12.00 uur",
+         "2024-01-16T12:00"),
+        ("2024-07-01T10:00", "2024-07-01T10:00", "maandag 1 juli 2024, 10.00 uur", "2024-07-01T10:00"),
+    ],
+)
+def test_when_text_and_end_of_every_shape(start, end, text, over):
+    """The rules on the values the reader makes (aware Amsterdam datetimes + all-day flags)."""
+    from types import SimpleNamespace
+
+    from agenda.model import ends_at, when_text
+    from content_model.validate import parse_datetime
+
+    s, s_all = parse_datetime(start)
+    fields = {"start": s, "start_all_day": s_all}
+    if end:
+        fields["end"], fields["end_all_day"] = parse_datetime(end)
+    item = SimpleNamespace(**fields)
+    assert when_text(item) == text
+    assert ends_at(item) == parse_datetime(over)[0]

@@ -1,0 +1,152 @@
+"""iCalendar output: valid RFC 5545, read back by icalendar and by vobject (independent)."""
+
+import os
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+import vobject
+
+from swk.testing import build_project, env, make_project, write
+
+AMS = ZoneInfo("Europe/Amsterdam")
+FILES = {
+    "content/events/winter.md": """
+        ---
+        title: Winter Event
+        start: 2023-02-16T15:00
+        end: 2023-02-16T18:00
+        location: Tolhuistuin
+        summary: Netwerken; met komma's, en puntkomma's.
+        ---
+        """,
+    "content/events/zomer.md": "---\ntitle: Zomerdag\nstart: 2023-07-01\nonline: true\n---\n",
+    "content/events/training.md": "---\ntitle: Training\nstart: 2023-10-30\nend: 2023-11-01\nkind: training\n---\n",
+    "content/events/concept.md": "---\ntitle: Concept\nstart: 2023-05-01\nstatus: draft\n---\n",
+}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    return make_project(tmp_path_factory.mktemp("ical"), FILES)
+
+
+@pytest.fixture(scope="module")
+def out(project):
+    with env(SWK_NOW="2023-01-01"):
+        return build_project(project, SITEURL="https://swk.example")
+
+
+def events_by_uid(raw: bytes):
+    cal = icalendar.Calendar.from_ical(raw)
+    return cal, {str(e["UID"]): e for e in cal.walk("VEVENT")}
+
+
+def test_all_events_in_agenda_ics(out):
+    raw = (out / "agenda.ics").read_bytes()
+    cal, events = events_by_uid(raw)
+    assert set(events) == {
+        "winter@sociaalwerkkoepel-amsterdam",
+        "zomer@sociaalwerkkoepel-amsterdam",
+        "training@sociaalwerkkoepel-amsterdam",
+    }  # no draft
+    assert str(cal["VERSION"]) == "2.0" and "PRODID" in cal
+    (tz,) = cal.walk("VTIMEZONE")
+    assert str(tz["TZID"]) == "Europe/Amsterdam"
+    assert raw.startswith(b"BEGIN:VCALENDAR\r\n") and raw.endswith(b"END:VCALENDAR\r\n")
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n"))  # folded lines (RFC 5545 3.1)
+
+
+def test_timed_event_has_tzid_and_url(out):
+    raw = (out / "agenda/winter/winter.ics").read_bytes()
+    assert b"DTSTART;TZID=Europe/Amsterdam:20230216T150000\r\n" in raw
+    assert b"DTEND;TZID=Europe/Amsterdam:20230216T180000\r\n" in raw
+    _, events = events_by_uid(raw)
+    ev = events["winter@sociaalwerkkoepel-amsterdam"]
+    assert ev.decoded("DTSTART") == datetime(2023, 2, 16, 15, tzinfo=AMS)
+    assert str(ev["URL"]) == "https://swk.example/agenda/winter/"
+    assert str(ev["LOCATION"]) == "Tolhuistuin"
+    assert str(ev["SUMMARY"]) == "Winter Event"
+    assert str(ev["DESCRIPTION"]).startswith("Netwerken; met komma's, en puntkomma's.")
+
+
+def test_all_day_events_are_dates_with_exclusive_end(out):
+    _, events = events_by_uid((out / "agenda.ics").read_bytes())
+    zomer = events["zomer@sociaalwerkkoepel-amsterdam"]
+    assert zomer["DTSTART"].params["VALUE"] == "DATE"
+    assert zomer.decoded("DTSTART") == date(2023, 7, 1)
+    assert zomer.decoded("DTEND") == date(2023, 7, 2)
+    assert str(zomer["LOCATION"]) == "Online"
+    training = events["training@sociaalwerkkoepel-amsterdam"]
+    assert (training.decoded("DTSTART"), training.decoded("DTEND")) == (date(2023, 10, 30), date(2023, 11, 2))
+    assert [str(c) for c in training["CATEGORIES"].cats] == ["Training"]
+
+
+def test_an_independent_parser_reads_it(out):
+    for rel in ("agenda.ics", "agenda/winter/winter.ics", "agenda/zomer/zomer.ics"):
+        cal = vobject.readOne((out / rel).read_text(encoding="utf-8"))
+        assert cal.name == "VCALENDAR"
+        for ev in cal.vevent_list:
+            assert ev.uid.value.endswith("@sociaalwerkkoepel-amsterdam")
+            assert ev.url.value.startswith("https://swk.example/agenda/")
+    cal = vobject.readOne((out / "agenda/winter/winter.ics").read_text(encoding="utf-8"))
+    start = cal.vevent.dtstart.value
+    assert start.utcoffset() == timedelta(hours=1) and start.hour == 15  # the VTIMEZONE is used
+    assert cal.vevent.dtend.value - start == timedelta(hours=3)
+    summer = vobject.readOne((out / "agenda/zomer/zomer.ics").read_text(encoding="utf-8"))
+    assert summer.vevent.dtstart.value == date(2023, 7, 1)
+
+
+def test_rebuild_is_identical_and_uids_stable(project, out):
+    before = {p.name: p.read_bytes() for p in out.rglob("*.ics")}
+    with env(SWK_NOW="2024-06-01"):  # another day, other SITEURL: still the same UIDs
+        again = build_project(project, SITEURL="https://swk.example")
+        other = build_project(project, OUTPUT_PATH=str(project / "other"))
+    assert {p.name: p.read_bytes() for p in again.rglob("*.ics")} == before
+    uids = lambda folder: sorted(events_by_uid((folder / "agenda.ics").read_bytes())[1])  # noqa: E731
+    assert uids(other) == uids(again)
+    _, events = events_by_uid((other / "agenda.ics").read_bytes())
+    assert str(events["zomer@sociaalwerkkoepel-amsterdam"]["URL"]) == "http://localhost:8000/agenda/zomer/"
+
+
+def test_dtstamp_follows_the_source_file_not_the_clock(tmp_path):
+    project = make_project(tmp_path, {"content/events/zomer.md": FILES["content/events/zomer.md"]})
+    source = project / "content/events/zomer.md"
+    os.utime(source, (1_700_000_000, 1_700_000_000))
+    out = build_project(project)
+    _, events = events_by_uid((out / "agenda/zomer/zomer.ics").read_bytes())
+    stamp = events["zomer@sociaalwerkkoepel-amsterdam"].decoded("DTSTAMP")
+    assert stamp == datetime.fromtimestamp(1_700_000_000, tz=ZoneInfo("UTC"))
+
+    write(source, FILES["content/events/zomer.md"].replace("Zomerdag", "Zomerdag (gewijzigd)"))
+    out = build_project(project)
+    _, events = events_by_uid((out / "agenda/zomer/zomer.ics").read_bytes())
+    ev = events["zomer@sociaalwerkkoepel-amsterdam"]  # same UID after an edit
+    assert str(ev["SUMMARY"]) == "Zomerdag (gewijzigd)"
+    assert ev.decoded("DTSTAMP") > stamp
+
+
+def test_real_agenda_ics(site):
+    cal, events = events_by_uid((site / "agenda.ics").read_bytes())
+    assert len(events) == 7
+    assert cal.walk("VTIMEZONE")
+    assert vobject.readOne((site / "agenda.ics").read_text(encoding="utf-8")).vevent_list
+    html = (site / "agenda/2024-06-11-lente-event/index.html").read_text()
+    assert 'href="/agenda/2024-06-11-lente-event/2024-06-11-lente-event.ics"' in html
+    assert (site / "agenda/2024-06-11-lente-event/2024-06-11-lente-event.ics").is_file()
+    assert 'href="/agenda.ics">Agenda (iCalendar)</a>' in html  # footer
+
+
+def test_bad_event_stops_the_build_and_keeps_the_last_good_agenda(tmp_path):
+    from content_model.validate import ContentError
+
+    project = make_project(tmp_path, {"content/events/zomer.md": FILES["content/events/zomer.md"]})
+    out = build_project(project)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and p.suffix in (".ics", ".html")}
+    write(project / "content/events/kapot.md", "---\ntitle: Kapot\nstart: 2023-07-02\nend: 2023-07-01\n---\n")
+    with pytest.raises(ContentError) as err:
+        build_project(project)
+    assert "kapot.md: veld 'end': ligt vóór 'start'" in str(err.value)
+    assert {p: p.read_bytes() for p in before} == before
+    assert not (out / "agenda/kapot").exists()

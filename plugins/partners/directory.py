@@ -1,0 +1,213 @@
+"""The partner directory as data: labels, facets with counts, contact details, JSON-LD.
+
+Everything the templates show is computed here once; templates only lay it out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from content_model.generator import collation_key
+from content_model.schema import DISTRICTS, KINDS_PARTNER
+from feeds import site_url
+from pelican.generators import Generator
+from pelican.utils import slugify
+
+# The one place for the Dutch labels of partner kinds (keys: the contract's values).
+KIND_LABELS = {
+    "werkgever": "Werkgever",
+    "sociale-firma": "Sociale firma",
+    "opleider": "Opleider",
+    "jobcoaching": "Jobcoaching",
+    "maatschappelijke-organisatie": "Maatschappelijke organisatie",
+    "gemeente": "Gemeente",
+    "overig": "Overig",
+}
+DISTRICT_LABELS = {d: d for d in DISTRICTS} | {"regio": "Regio"}
+HEADINGS = {("district", "regio"): "Partners in de regio"}
+assert set(KIND_LABELS) == set(KINDS_PARTNER), "a partner kind has no Dutch label"
+
+DEFAULTS = {
+    "PARTNERS_INDEX_URL": "partners/",
+    "PARTNERS_INDEX_SAVE_AS": "partners/index.html",
+    "PARTNERS_FILTER_URL": "partners/{facet}/{value}/",
+    "PARTNERS_FILTER_SAVE_AS": "partners/{facet}/{value}/index.html",
+}
+
+
+def setting(settings, name):
+    return settings.get(name, DEFAULTS[name])
+
+
+@dataclass(eq=False)
+class Option:
+    """One value of a facet: a filter chip and a static page."""
+
+    facet: "Facet" = field(repr=False)
+    value: str  # the value in the content (e.g. "Nieuw-West")
+    label: str  # Dutch, for people
+    slug: str  # in the URL and in data-* attributes
+    url: str = ""
+    save_as: str = ""
+    partners: list = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.partners)
+
+    @property
+    def heading(self) -> str:
+        """The heading of this value's page, e.g. "Partners in Nieuw-West"."""
+        return HEADINGS.get((self.facet.key, self.value), self.facet.heading).format(
+            label=self.label, value=self.value
+        )
+
+
+@dataclass(eq=False)
+class Facet:
+    key: str  # attribute of a partner
+    segment: str  # URL segment, Dutch
+    label: str  # Dutch
+    heading: str  # page heading of a filter page
+    all_label: str  # the select's "any" option
+    options: list[Option] = field(default_factory=list)
+
+
+def _facets() -> list[Facet]:
+    return [
+        Facet("kind", "soort", "Soort", "Partners: {label}", "Alle soorten"),
+        Facet("district", "stadsdeel", "Stadsdeel", "Partners in stadsdeel {label}", "Alle stadsdelen"),
+        Facet("sector", "sector", "Sector", "Partners in de sector {value}", "Alle sectoren"),
+    ]
+
+
+def _value_slug(value: str, settings) -> str:
+    return slugify(value, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
+
+
+def _label(facet: Facet, value: str) -> str:
+    if facet.key == "kind":
+        return KIND_LABELS[value]
+    if facet.key == "district":
+        return DISTRICT_LABELS.get(value, value)
+    return value[:1].upper() + value[1:]  # sector: free text
+
+
+def _sort_key(facet: Facet, option: Option):
+    order = {"kind": list(KIND_LABELS), "district": list(DISTRICT_LABELS)}.get(facet.key)
+    return order.index(option.value) if order else collation_key(option.label)
+
+
+def build_facets(partners, settings) -> list[Facet]:
+    """Facets with only the values that occur, each with its partners (in name order)."""
+    facets = _facets()
+    for facet in facets:
+        by_value: dict[str, Option] = {}
+        for p in partners:
+            value = getattr(p, facet.key, None)
+            if not value:
+                continue
+            option = by_value.get(value)
+            if option is None:
+                option = Option(facet, value, _label(facet, value), _value_slug(value, settings))
+                fmt = {"facet": facet.segment, "value": option.slug}
+                option.url = setting(settings, "PARTNERS_FILTER_URL").format(**fmt)
+                option.save_as = setting(settings, "PARTNERS_FILTER_SAVE_AS").format(**fmt)
+                by_value[value] = option
+            option.partners.append(p)
+        facet.options = sorted(by_value.values(), key=lambda o: _sort_key(facet, o))
+    return facets
+
+
+def tel_href(phone: str) -> str:
+    digits = "".join(c for c in phone if c.isdigit() or c == "+")
+    return f"tel:{digits}"
+
+
+def editor_summary(item) -> str:
+    """The ``summary`` the editor wrote, or "". Pelican would otherwise make one from the
+    start of the body (HTML); that is pinned to "" so every output (meta description, feeds,
+    newsletter) gets the same plain text or nothing."""
+    text = item.metadata.get("summary") or ""
+    item.metadata["summary"] = text
+    return text
+
+
+def contact(p) -> list[dict]:
+    """The contact details that exist, each with a Dutch label, text and link."""
+    out = []
+    if getattr(p, "website", None):
+        text = p.website.split("://", 1)[-1].rstrip("/")
+        out.append({"label": "Website", "text": text, "href": p.website})
+    if getattr(p, "email", None):
+        out.append({"label": "E-mail", "text": p.email, "href": f"mailto:{p.email}"})
+    if getattr(p, "phone", None):
+        out.append({"label": "Telefoon", "text": p.phone, "href": tel_href(p.phone)})
+    return out
+
+
+def organization_jsonld(p, settings) -> dict:
+    base = site_url(settings)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": p.title,
+        "url": getattr(p, "website", None) or f"{base}/{p.url}",
+        "mainEntityOfPage": f"{base}/{p.url}",
+    }
+    if p.lead:
+        data["description"] = p.lead
+    if getattr(p, "email", None):
+        data["email"] = p.email
+    if getattr(p, "phone", None):
+        data["telephone"] = p.phone
+    if getattr(p, "logo", None):
+        data["logo"] = f"{base}/{p.logo.lstrip('/')}"
+    if getattr(p, "district", None):
+        data["areaServed"] = p.district_label
+    data["memberOf"] = {"@type": "Organization", "name": settings["SITENAME"], "url": f"{base}/"}
+    return data
+
+
+def annotate(context, settings) -> None:
+    """Attach display data to every partner and put labels and facets in the context."""
+    partners = context.get("partners", [])
+    facets = build_facets(partners, settings)
+    by_partner: dict[int, list[Option]] = {}
+    for facet in facets:
+        for option in facet.options:
+            for p in option.partners:
+                by_partner.setdefault(id(p), []).append(option)
+    for p in partners:
+        p.lead = editor_summary(p)
+        p.kind_label = KIND_LABELS[p.kind]
+        p.district_label = DISTRICT_LABELS.get(getattr(p, "district", ""), None)
+        p.facets = by_partner.get(id(p), [])  # kind, district, sector: the filter pages it is on
+        p.filter_data = {o.facet.segment: o.slug for o in p.facets}
+        p.name_key = collation_key(p.title)
+        p.contact = contact(p)
+        p.jsonld = organization_jsonld(p, settings)
+    context["PARTNER_KIND_LABELS"] = KIND_LABELS
+    context["PARTNER_DISTRICT_LABELS"] = DISTRICT_LABELS
+    context["partner_facets"] = facets
+    context["partners_index_url"] = setting(settings, "PARTNERS_INDEX_URL")
+
+
+class PartnersGenerator(Generator):
+    """``/partners/`` and a static page per filter value, from ``partners.html``."""
+
+    def generate_output(self, writer):
+        template = self.get_template("partners")
+        common = {"relative_urls": self.settings["RELATIVE_URLS"]}
+        partners = self.context.get("partners", [])
+        writer.write_file(
+            setting(self.settings, "PARTNERS_INDEX_SAVE_AS"), template, self.context,
+            url=setting(self.settings, "PARTNERS_INDEX_URL"),
+            partner_list=partners, current_filter=None, **common,
+        )
+        for facet in self.context.get("partner_facets", []):
+            for option in facet.options:
+                writer.write_file(
+                    option.save_as, template, self.context, url=option.url,
+                    partner_list=option.partners, current_filter=option, **common,
+                )
