@@ -173,7 +173,8 @@ def issue_data(newsletter, context, settings) -> Issue:
         )
         for e in linked
     ]
-    preheader = getattr(newsletter, "preheader", None) or first_sentence(intro_text or newsletter.title)
+    preheader = getattr(newsletter, "preheader", None) or first_sentence(
+        markdown_to_text(body, base, links=False) if body.strip() else newsletter.title)
     return Issue(
         slug=newsletter.slug,
         source=display_path(Path(newsletter.source_path)),

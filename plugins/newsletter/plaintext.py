@@ -43,7 +43,7 @@ def wrap(text: str, indent: str = "", first: str | None = None, width: int = WID
     return "\n".join(lines)
 
 
-def _inline(children, base: str) -> str:
+def _inline(children, base: str, links: bool = True) -> str:
     out: list[str] = []
     link_stack: list[tuple[str, int]] = []
     for tok in children or ():
@@ -59,7 +59,7 @@ def _inline(children, base: str) -> str:
             href, start = link_stack.pop()
             label = "".join(out[start:]).strip()
             shown = href[len("mailto:"):] if href.startswith("mailto:") else href
-            if label != shown and label != href:
+            if links and label != shown and label != href:
                 out.append(f" ({shown})")
         elif tok.type == "image":
             alt = tok.content or "".join(c.content for c in tok.children or ())
@@ -69,8 +69,8 @@ def _inline(children, base: str) -> str:
     return re.sub(r"[ \t]+", " ", "".join(out)).strip()
 
 
-def markdown_to_text(source: str, base: str, width: int = WIDTH) -> str:
-    """Plain text of a Markdown document; links absolute against ``base``."""
+def markdown_to_text(source: str, base: str, width: int = WIDTH, links: bool = True) -> str:
+    """Plain text of a Markdown document; links absolute against ``base`` (or left out)."""
     blocks: list[str] = []
     lists: list[list] = []  # stack of [ordered, counter]
     quote = 0
@@ -94,7 +94,7 @@ def markdown_to_text(source: str, base: str, width: int = WIDTH) -> str:
         elif t in ("fence", "code_block"):
             blocks.append(textwrap.indent(tok.content.rstrip("\n"), "    "))
         elif t == "inline":
-            text = _inline(tok.children, base)
+            text = _inline(tok.children, base, links)
             if not text:
                 continue
             prefix = "> " * quote
