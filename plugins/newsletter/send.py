@@ -400,6 +400,7 @@ def send(slug: str, *, output: Path = Path("output"), subscribers: Path | None =
 
 
 def _send_all(r, transport, book, pace, subscribers, secret, sender, retry_uncertain, out, err) -> int:
+    people, problems = read_subscribers(subscribers)
     if transport.real:
         if not book.tested(r.slug, r.hash):
             raise SendError(
@@ -412,7 +413,6 @@ def _send_all(r, transport, book, pace, subscribers, secret, sender, retry_uncer
                 f"de afmeldlink {r.meta['unsubscribe_url']} is geen https-adres; bouw met publishconf.py "
                 "(SWK_SITEURL=https://...) of zet NEWSLETTER_UNSUBSCRIBE_URL op een https-adres"
             )
-    people, problems = read_subscribers(subscribers)
     for line in problems:
         err(line)
     states = book.states(r.slug)
