@@ -15,7 +15,11 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, getaddresses, make_msgid
 
+from content_model.validate import AMSTERDAM
+
 from .issue import TOKEN_PLACEHOLDER, unsubscribe_link
+
+HEADERS = SMTP.clone(max_line_length=998)
 
 
 def content_hash(html: str, text: str, meta: dict) -> str:
@@ -69,12 +73,15 @@ def compose(meta: dict, html: str, text: str, *, unsubscribe_url: str, to: str |
     if to:
         msg["To"] = to
     msg["Reply-To"] = meta["reply_to"]
-    msg["Date"] = format_datetime(date or datetime.now().astimezone())
+    msg["Date"] = format_datetime(date or datetime.now(AMSTERDAM))
     msg["Message-ID"] = message_id or make_msgid(idstring=meta.get("slug"), domain=domain)
     msg["List-Unsubscribe"] = f"<{unsubscribe_url}>, <{meta['unsubscribe_mailto']}>"
     msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    # Headers fold at 998, not 78: folding would turn a long unsubscribe URL into an RFC 2047
+    # encoded word, which mail clients do not read as a link. The parts are already encoded.
+    msg.policy = HEADERS
     return msg
 
 

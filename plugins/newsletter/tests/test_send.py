@@ -19,7 +19,7 @@ from aiosmtpd.controller import Controller
 
 from newsletter.message import verify_token
 from newsletter.send import SendError, send
-from swk.testing import ROOT, build_project, env, make_project, write
+from swk.testing import ROOT, build_project, make_project, write
 
 SECRET = "test-geheim-niet-echt"
 ARTICLE = """
@@ -129,7 +129,7 @@ def test_test_send_then_full_send_arrive_with_both_parts_headers_and_own_unsubsc
     full = smtp.parsed()[1:]
     assert sorted(r[0] for r, _ in full) == [f"lid{i}@example.org" for i in range(4)]
     tokens = set()
-    for (rcpt,), msg in full:
+    for ((rcpt,), msg), (_, raw) in zip(full, smtp.messages[1:]):
         assert msg.get_content_type() == "multipart/alternative"
         assert [p.get_content_type() for p in msg.iter_parts()] == ["text/plain", "text/html"]
         assert msg["To"].addresses[0].addr_spec == rcpt
@@ -138,6 +138,8 @@ def test_test_send_then_full_send_arrive_with_both_parts_headers_and_own_unsubsc
         assert msg["Reply-To"] == "sociaalwerkkoepel@amsterdam.nl"
         assert msg["Date"] and msg["Message-ID"]
         assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        head = raw.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0].decode()
+        assert "=?" not in head  # no encoded words: clients must read the headers as they are
         https, mailto = re.findall(r"<([^>]+)>", msg["List-Unsubscribe"])
         assert https.startswith("https://www.example.org/nieuwsbrief/afmelden/?token=")
         assert mailto == "mailto:sociaalwerkkoepel@amsterdam.nl?subject=Afmelden%20nieuwsbrief"
