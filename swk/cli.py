@@ -55,6 +55,10 @@ def main(argv: list[str] | None = None) -> int:
             except SendError as exc:
                 print(f"Niet verstuurd: {exc}", file=sys.stderr)
                 return 1
+            except KeyboardInterrupt:
+                print("Onderbroken. Draai hetzelfde commando opnieuw; wie de nieuwsbrief al "
+                      "kreeg, krijgt hem niet nog eens.", file=sys.stderr)
+                return 130
     except ContentError as exc:
         print(exc, file=sys.stderr)
         return 1
