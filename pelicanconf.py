@@ -36,6 +36,7 @@ PLUGINS = [
     "pelican.plugins.sitemap",
     "partners",
     "agenda",
+    "newsletter",
 ]
 
 # URLs: Dutch, folder-style, no .html in addresses
@@ -98,6 +99,10 @@ JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": T
 # The newsletter sign-up form posts to the list service (e.g. Listmonk's public
 # subscription form). Without one, the form is replaced by a mail link.
 NEWSLETTER_SIGNUP_ACTION = ""
+NEWSLETTER_SIGNUP_LISTS = []  # list ids the form subscribes to (Listmonk: list UUIDs)
+# Newsletter e-mail (plugins/newsletter; defaults in its README section):
+# NEWSLETTER_FROM, NEWSLETTER_REPLY_TO (CONTACT_EMAIL), NEWSLETTER_UNSUBSCRIBE_URL
+# (SITEURL + /nieuwsbrief/afmelden/), NEWSLETTER_MAX_BYTES (90 KB), NEWSLETTER_MAX_EVENTS (5).
 
 # Navigation: (label, URL relative to the site root). Plugins' pages join here.
 MENU_ITEMS = [
@@ -105,6 +110,7 @@ MENU_ITEMS = [
     ("Over ons", "over-ons/"),
     ("Partners", "partners/"),
     ("Agenda", "agenda/"),
+    ("Nieuwsbrief", "nieuwsbrief/"),
 ]
 FOOTER_ITEMS = [
     ("Toegankelijkheid", "toegankelijkheid/"),

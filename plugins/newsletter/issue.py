@@ -1,0 +1,202 @@
+"""One newsletter issue as the data every output needs.
+
+``issue_data`` turns a newsletter (with its linked articles and events) into an ``Issue``;
+the web page, the MJML e-mail and the plain-text e-mail are templates over that data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import quote
+
+from content_model.frontmatter import split
+from content_model.validate import display_path
+from dutch_dates import nl_date, nl_day, nl_time
+from feeds import site_url
+
+from .plaintext import absolute, first_sentence, markdown_to_text
+
+# The build writes this token in every unsubscribe link; the sender replaces it with a
+# signed token per recipient.
+TOKEN_PLACEHOLDER = "AFMELDCODE"
+
+
+@dataclass
+class ArticleItem:
+    title: str
+    path: str  # relative to the site root, for the web page
+    url: str  # absolute
+    summary: str
+    date_text: str
+    image: str | None = None  # absolute
+    image_alt: str | None = None
+
+
+@dataclass
+class EventItem:
+    title: str
+    path: str
+    url: str  # absolute
+    when: str  # "donderdag 25 juni 2020, 15.00–17.00"
+    where: str | None
+    summary: str | None
+    start: datetime = None
+
+
+@dataclass
+class Footer:
+    organisation: str
+    email: str
+    site: str  # absolute URL of the home page
+    unsubscribe_url: str
+    unsubscribe_mailto: str
+
+
+@dataclass
+class Issue:
+    slug: str
+    source: str  # path of the issue file, for messages
+    title: str
+    number: int | None
+    date: datetime
+    date_text: str
+    preheader: str
+    web_url: str  # absolute URL of the web version
+    intro_html: str
+    intro_text: str
+    articles: list[ArticleItem] = field(default_factory=list)
+    events: list[EventItem] = field(default_factory=list)
+    events_upcoming: bool = False
+    footer: Footer = None
+    sender: str = ""
+    reply_to: str = ""
+    site_name: str = ""
+
+
+def settings_defaults(settings) -> dict:
+    """The newsletter settings with their defaults (documented in the README)."""
+    base = site_url(settings)
+    contact = settings.get("CONTACT_EMAIL") or "sociaalwerkkoepel@amsterdam.nl"
+    name = settings.get("SITENAME", "")
+    return {
+        "from": settings.get("NEWSLETTER_FROM") or f"{name} <{contact}>",
+        "reply_to": settings.get("NEWSLETTER_REPLY_TO") or contact,
+        "unsubscribe_url": settings.get("NEWSLETTER_UNSUBSCRIBE_URL") or f"{base}/nieuwsbrief/afmelden/",
+        "unsubscribe_mailto": settings.get("NEWSLETTER_UNSUBSCRIBE_MAILTO") or contact,
+        "max_events": settings.get("NEWSLETTER_MAX_EVENTS", 5),
+        "max_bytes": settings.get("NEWSLETTER_MAX_BYTES", 90 * 1024),
+    }
+
+
+def unsubscribe_link(base_url: str, token: str) -> str:
+    sep = "&" if "?" in base_url else "?"
+    return f"{base_url}{sep}token={quote(token, safe='')}"
+
+
+def unsubscribe_mailto(address: str) -> str:
+    return f"mailto:{address}?subject={quote('Afmelden nieuwsbrief')}"
+
+
+def upcoming(events, now: datetime, limit: int) -> list:
+    """Events that have not ended at ``now``, soonest first."""
+    def not_over(e) -> bool:
+        end = getattr(e, "end", None) or e.start
+        all_day = getattr(e, "end_all_day", False) if getattr(e, "end", None) else getattr(e, "start_all_day", False)
+        return end.date() >= now.date() if all_day else end >= now
+    return sorted((e for e in events if not_over(e)), key=lambda e: e.start)[:limit]
+
+
+def _when(event) -> str:
+    start, end = event.start, getattr(event, "end", None)
+    if getattr(event, "start_all_day", False):
+        text = nl_day(start)
+        if end and end.date() != start.date():
+            text += f" t/m {nl_day(end)}"
+        return text
+    text = f"{nl_day(start)}, {nl_time(start)}"
+    if end and end.date() == start.date():
+        text += f"–{nl_time(end)}"
+    elif end:
+        text += f" t/m {nl_day(end)}, {nl_time(end)}"
+    return text
+
+
+def absolutize_html(html: str, base: str) -> str:
+    """Make href/src in Pelican's HTML absolute (content links are root-relative locally)."""
+    return re.sub(
+        r'(\s(?:href|src)=")([^"]*)"',
+        lambda m: f'{m.group(1)}{absolute(m.group(2), base)}"',
+        html,
+    )
+
+
+def _image_url(image: str, base: str) -> str:
+    return absolute(image, base)
+
+
+def issue_data(newsletter, context, settings) -> Issue:
+    """Everything an issue's outputs show, with absolute URLs (``SITEURL`` or localhost)."""
+    base = site_url(settings)
+    conf = settings_defaults(settings)
+    _, body = split(Path(newsletter.source_path).read_text(encoding="utf-8"))
+    intro_text = markdown_to_text(body, base) if body.strip() else ""
+
+    articles = [
+        ArticleItem(
+            title=a.title,
+            path=a.url,
+            url=f"{base}/{a.url}",
+            summary=str(getattr(a, "summary", "") or ""),
+            date_text=nl_date(a.date),
+            image=_image_url(a.image, base) if getattr(a, "image", None) else None,
+            image_alt=getattr(a, "image_alt", None),
+        )
+        for a in getattr(newsletter, "linked_articles", [])
+    ]
+    chosen = getattr(newsletter, "events", None)
+    if chosen == "upcoming":
+        linked = upcoming(context.get("events", []), context["now"], conf["max_events"])
+    else:
+        linked = getattr(newsletter, "linked_events", [])
+    events = [
+        EventItem(
+            title=e.title,
+            path=e.url,
+            url=f"{base}/{e.url}",
+            when=_when(e),
+            where=getattr(e, "location", None) or ("online" if getattr(e, "online", False) else None),
+            summary=getattr(e, "summary", None),
+            start=e.start,
+        )
+        for e in linked
+    ]
+    preheader = getattr(newsletter, "preheader", None) or first_sentence(
+        markdown_to_text(body, base, links=False) if body.strip() else newsletter.title)
+    return Issue(
+        slug=newsletter.slug,
+        source=display_path(Path(newsletter.source_path)),
+        title=newsletter.title,
+        number=getattr(newsletter, "number", None),
+        date=newsletter.date,
+        date_text=nl_date(newsletter.date),
+        preheader=preheader,
+        web_url=f"{base}/{newsletter.url}",
+        intro_html=absolutize_html(newsletter.content, base),
+        intro_text=intro_text,
+        articles=articles,
+        events=events,
+        events_upcoming=chosen == "upcoming",
+        footer=Footer(
+            organisation=settings.get("SITENAME", ""),
+            email=settings.get("CONTACT_EMAIL") or "sociaalwerkkoepel@amsterdam.nl",
+            site=f"{base}/",
+            unsubscribe_url=unsubscribe_link(conf["unsubscribe_url"], TOKEN_PLACEHOLDER),
+            unsubscribe_mailto=unsubscribe_mailto(conf["unsubscribe_mailto"]),
+        ),
+        sender=conf["from"],
+        reply_to=conf["reply_to"],
+        site_name=settings.get("SITENAME", ""),
+    )

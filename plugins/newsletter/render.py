@@ -1,0 +1,88 @@
+"""Write the newsletter archive, the unsubscribe page and each issue's e-mail files.
+
+Next to each issue's web page (``nieuwsbrief/<slug>/index.html``, written by content_model):
+
+- ``email.html``: the MJML template compiled with mjml-python (MRML), untouched after that,
+  so Outlook's conditional comments stay;
+- ``email.txt``: the plain-text template over the same data;
+- ``email.eml``: the complete MIME message (headers as the sender sends them);
+- ``email.json``: what the sender needs (subject, from, unsubscribe settings, content hash).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from mjml import mjml2html
+from pelican.generators import Generator
+
+from content_model.validate import ContentError, Problem
+
+from .issue import TOKEN_PLACEHOLDER, settings_defaults, unsubscribe_link
+from .message import compose, content_hash
+
+EMAIL_FILES = ("email.html", "email.txt", "email.eml", "email.json")
+
+
+def render_email(env, issue, context) -> tuple[str, str]:
+    """(HTML, text) of one issue from ``newsletter.mjml`` and ``newsletter.txt``."""
+    mjml_source = env.get_template("newsletter.mjml").render(context, issue=issue)
+    html = mjml2html(mjml_source)
+    text = env.get_template("newsletter.txt").render(context, issue=issue)
+    return html, text.strip() + "\n"
+
+
+def too_big(issue, size: int, limit: int) -> Problem:
+    return Problem(
+        issue.source,
+        None,
+        f"de e-mail van deze nieuwsbrief is {size / 1024:.0f} KB; de grens is {limit / 1024:.0f} KB, "
+        "want Gmail kort grotere e-mails af (boven ongeveer 100 KB). Neem minder artikelen op of "
+        "maak de inleiding korter",
+    )
+
+
+class NewsletterGenerator(Generator):
+    def generate_output(self, writer):
+        issues = [n.issue for n in self.context.get("newsletters", [])]
+        for name, save_as in (("newsletters", "nieuwsbrief/index.html"),
+                              ("newsletter_unsubscribe", "nieuwsbrief/afmelden/index.html")):
+            writer.write_file(save_as, self.get_template(name), self.context,
+                              relative_urls=self.settings["RELATIVE_URLS"], issues=issues,
+                              url=os.path.dirname(save_as) + "/")
+        conf = settings_defaults(self.settings)
+        problems = []
+        for newsletter in self.context.get("newsletters", []):
+            issue = newsletter.issue
+            html, text = render_email(self.env, issue, self.context)
+            size = len(html.encode("utf-8"))
+            if size > conf["max_bytes"]:
+                problems.append(too_big(issue, size, conf["max_bytes"]))
+                continue
+            meta = {
+                "slug": issue.slug,
+                "source": issue.source,
+                "status": newsletter.issue_status,
+                "subject": issue.title,
+                "from": issue.sender,
+                "reply_to": issue.reply_to,
+                "unsubscribe_url": conf["unsubscribe_url"],
+                "unsubscribe_mailto": issue.footer.unsubscribe_mailto,
+                "token_placeholder": TOKEN_PLACEHOLDER,
+                "web_url": issue.web_url,
+                "html_bytes": size,
+            }
+            meta["content_hash"] = content_hash(html, text, meta)
+            msg = compose(meta, html, text, date=self.context["now"],
+                          unsubscribe_url=unsubscribe_link(conf["unsubscribe_url"], TOKEN_PLACEHOLDER))
+            folder = Path(self.output_path) / os.path.dirname(newsletter.save_as)
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "email.html").write_text(html, encoding="utf-8")
+            (folder / "email.txt").write_text(text, encoding="utf-8")
+            (folder / "email.eml").write_bytes(msg.as_bytes())
+            (folder / "email.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n",
+                                               encoding="utf-8")
+        if problems:
+            raise ContentError(problems)

@@ -1,0 +1,238 @@
+"""The newsletter as rendered on every build: real Pelican builds, real MRML, real Chromium."""
+
+from __future__ import annotations
+
+import email
+import re
+from email import policy
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from content_model.validate import ContentError
+from swk.testing import build_project, env, make_project
+
+ISSUE3 = "nieuwsbrief/2020-05-nieuwsbrief-3"
+LOCAL = "http://localhost:8000"
+
+ARTICLE = """
+---
+title: {title}
+date: {date}
+category: Nieuws
+summary: Samenvatting van {title}.
+{extra}
+---
+Tekst van {title}.
+"""
+EVENT = """
+---
+title: {title}
+start: {start}
+location: Pakhuis de Zwijger
+---
+"""
+ISSUE = """
+---
+title: {title}
+date: {date}
+articles: [{articles}]
+events: {events}
+status: {status}
+---
+{intro}
+"""
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs, self.images, self.html_lang = [], [], None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "a" and "href" in a:
+            self.hrefs.append(a["href"])
+        if tag == "img":
+            self.images.append(a)
+        if tag == "html":
+            self.html_lang = a.get("lang")
+
+
+def parse(html: str) -> Links:
+    p = Links()
+    p.feed(html)
+    return p
+
+
+def exists_in_build(out: Path, url: str) -> bool:
+    path = urlparse(url).path.lstrip("/")
+    target = out / path
+    return (target / "index.html").is_file() if (path == "" or path.endswith("/")) else target.is_file()
+
+
+def test_issue_3_email_size_links_alt_and_parts(site):
+    folder = site / ISSUE3
+    html = (folder / "email.html").read_text(encoding="utf-8")
+    assert 1000 < len(html.encode()) < 90 * 1024
+    links = parse(html)
+    assert links.html_lang == "nl"
+    assert "<mj-" not in html and "mj-html-attributes" not in html and "mj-selector" not in html
+    assert "<!--[if mso" in html  # Outlook's conditional comments are kept
+    assert 'name="color-scheme" content="light dark"' in html
+    assert 'name="supported-color-schemes" content="light dark"' in html
+    assert "max-width:600px" in html
+    # every link absolute; every link to the site points to a page in the build
+    assert len(links.hrefs) >= 8
+    for href in links.hrefs:
+        assert href.startswith(("http://", "https://", "mailto:")), href
+        if href.startswith(LOCAL):
+            assert exists_in_build(site, href), f"{href} is not in the build"
+    for slug in ("sociaal-werk-in-tijden-van-corona", "hallowerk-direct-inzicht-in-klantenbestand-gemeente",
+                 "veganizen-in-coronatijd"):
+        assert f"{LOCAL}/artikelen/{slug}/" in links.hrefs
+    assert f"{LOCAL}/agenda/2020-06-25-zomerevent/" in links.hrefs
+    assert f"{LOCAL}/{ISSUE3}/" in links.hrefs  # "bekijk in uw browser"
+    assert any(h.startswith(f"{LOCAL}/nieuwsbrief/afmelden/?token=") for h in links.hrefs)
+    assert all((img.get("alt") or "").strip() for img in links.images)
+    # the preheader, the intro and the footer's contact
+    assert "Sociaal werk in tijden van corona, HalloWerk en onze jongste partner Vegan Masters" in html
+    assert "onze jongste partner, Vegan Masters" in html
+    assert "mailto:sociaalwerkkoepel@amsterdam.nl" in html
+
+    text = (folder / "email.txt").read_text(encoding="utf-8")
+    assert "<" not in text and "&" not in text.replace("&amp;", "")  # plain text, no markup
+    assert "Lees verder: http://localhost:8000/artikelen/veganizen-in-coronatijd/" in text
+    assert "donderdag 25 juni 2020, online" in text
+    assert max(len(line) for line in text.splitlines() if "http" not in line) <= 72
+
+    msg = email.message_from_bytes((folder / "email.eml").read_bytes(), policy=policy.default)
+    assert msg.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in msg.iter_parts()] == ["text/plain", "text/html"]
+    assert all(p.get_content_charset() == "utf-8" for p in msg.iter_parts())
+    assert msg["Subject"] == "Nieuwsbrief 3, mei 2020"
+    assert msg["From"] == "Sociaal Werkkoepel Amsterdam <sociaalwerkkoepel@amsterdam.nl>"
+    assert msg["Reply-To"] == "sociaalwerkkoepel@amsterdam.nl"
+    assert msg["Date"] and msg["Message-ID"].endswith("@amsterdam.nl>")
+    assert "<mailto:sociaalwerkkoepel@amsterdam.nl?subject=Afmelden%20nieuwsbrief>" in msg["List-Unsubscribe"]
+    assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    def body(kind):  # SMTP line ends are CRLF
+        return msg.get_body((kind,)).get_content().replace("\r\n", "\n").rstrip("\n")
+
+    assert body("html") == html.rstrip("\n")
+    assert body("plain") == text.rstrip("\n")
+
+
+def test_archive_menu_and_unsubscribe_page(site):
+    archive = (site / "nieuwsbrief/index.html").read_text(encoding="utf-8")
+    assert "<h1>Nieuwsbrief</h1>" in archive
+    assert 'href="/nieuwsbrief/2020-05-nieuwsbrief-3/"' in archive
+    assert 'id="signup-title"' in archive  # the sign-up form (or mail link)
+    assert 'href="/nieuwsbrief/" aria-current="page"' in archive  # in the main menu
+    page = (site / ISSUE3 / "index.html").read_text(encoding="utf-8")
+    assert 'href="/artikelen/veganizen-in-coronatijd/"' in page and "Zomerevent (digitaal)" in page
+    assert "Afmelden per e-mail" in (site / "nieuwsbrief/afmelden/index.html").read_text(encoding="utf-8")
+
+
+def test_email_in_chromium_fits_a_phone_and_reads_with_images_off(site, browser):
+    context = browser.new_context(viewport={"width": 375, "height": 700}, java_script_enabled=False)
+    page = context.new_page()
+    page.route("**/*.{png,jpg,jpeg,gif,svg,webp}", lambda route: route.abort())
+    page.goto((site / ISSUE3 / "email.html").as_uri())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    body = page.inner_text("body")
+    assert "Nieuwsbrief 3, mei 2020" in body and "Lees verder" in body and "Afmelden" in body
+    assert page.get_by_role("heading", level=1).inner_text() == "Nieuwsbrief 3, mei 2020"
+    context.close()
+
+
+def _project(tmp_path, issues: dict[str, str], extra_files: dict[str, str] | None = None):
+    files = {
+        "content/articles/een.md": ARTICLE.format(title="Artikel een", date="2024-01-02",
+                                                  extra="image: images/een.png\nimage_alt: Twee mensen aan het werk"),
+        "content/articles/twee.md": ARTICLE.format(title="Artikel twee", date="2024-01-03", extra=""),
+        "content/events/oud.md": EVENT.format(title="Oud event", start="2023-12-01T15:00"),
+        "content/events/nieuw.md": EVENT.format(title="Nieuw event", start="2024-03-26T10:00"),
+        **{f"newsletters/{slug}.md": text for slug, text in issues.items()},
+        **(extra_files or {}),
+    }
+    return make_project(tmp_path, files)
+
+
+def test_upcoming_events_order_drafts_and_images(tmp_path):
+    project = _project(tmp_path, {
+        "2024-01": ISSUE.format(title="Januari", date="2024-01-10", articles="een, twee",
+                                events="upcoming", status="ready",
+                                intro="Welkom bij de [nieuwsbrief](/artikelen/). Tweede zin."),
+        "2024-02": ISSUE.format(title="Februari", date="2024-02-10", articles="twee", events="[]",
+                                status="ready", intro="Februari."),
+        "2024-03": ISSUE.format(title="Geheim concept", date="2024-03-10", articles="twee", events="[]",
+                                status="draft", intro="Concept."),
+    })
+    with env(SWK_NOW="2024-01-15T12:00"):
+        out = build_project(project, SITEURL="https://www.example.org")
+    text = (out / "nieuwsbrief/2024-01/email.txt").read_text()
+    assert "KOMENDE EVENEMENTEN" in text and "Nieuw event" in text and "Oud event" not in text
+    assert "dinsdag 26 maart 2024, 10.00, Pakhuis de Zwijger" in text
+    assert "nieuwsbrief (https://www.example.org/artikelen/)" in text  # intro link, absolute
+    html = (out / "nieuwsbrief/2024-01/email.html").read_text()
+    assert 'href="https://www.example.org/artikelen/"' in html
+    images = parse(html).images
+    assert [i["src"] for i in images] == ["https://www.example.org/images/een.png"]
+    assert images[0]["alt"] == "Twee mensen aan het werk"
+    # no preheader field: the intro's first sentence
+    assert "Welkom bij de nieuwsbrief." in html
+    msg = email.message_from_bytes((out / "nieuwsbrief/2024-01/email.eml").read_bytes(), policy=policy.default)
+    assert "<https://www.example.org/nieuwsbrief/afmelden/?token=" in msg["List-Unsubscribe"]
+    archive = (out / "nieuwsbrief/index.html").read_text()
+    assert archive.index("Februari") < archive.index("Januari")  # newest first
+    assert "Geheim concept" not in archive and not (out / "nieuwsbrief/2024-03").exists()
+
+
+def test_email_above_90_kb_stops_the_build_and_names_the_issue(tmp_path):
+    big_intro = "\n\n".join(f"Alinea {i}: " + "sociaal werk in Amsterdam " * 30 for i in range(150))
+    project = _project(tmp_path, {
+        "2024-01": ISSUE.format(title="Januari", date="2024-01-10", articles="een", events="[]",
+                                status="ready", intro="Kort."),
+    })
+    out = build_project(project)
+    before = (out / "nieuwsbrief/2024-01/email.html").read_bytes()
+    (project / "newsletters/2024-01.md").write_text(
+        ISSUE.format(title="Januari", date="2024-01-10", articles="een", events="[]", status="ready",
+                     intro=big_intro).lstrip(), encoding="utf-8")
+    with pytest.raises(ContentError) as err:
+        build_project(project)
+    message = str(err.value)
+    assert "2024-01.md: de e-mail van deze nieuwsbrief is" in message
+    assert "de grens is 90 KB" in message and "Gmail" in message
+    assert (out / "nieuwsbrief/2024-01/email.html").read_bytes() == before  # last good output kept
+
+
+@pytest.mark.parametrize("slug, expected", [
+    ("concept", "verwijst naar artikel 'concept', maar dat is een concept"),
+    ("bestaat-niet", "verwijst naar artikel 'bestaat-niet', maar die bestaat niet"),
+])
+def test_reference_to_draft_or_unknown_article_is_an_error(tmp_path, slug, expected):
+    project = _project(tmp_path, {
+        "2024-01": ISSUE.format(title="Januari", date="2024-01-10", articles=f"een, {slug}",
+                                events="[]", status="ready", intro="Kort."),
+    }, {"content/articles/concept.md": ARTICLE.format(title="Concept", date="2024-01-04",
+                                                      extra="status: draft")})
+    with pytest.raises(ContentError) as err:
+        build_project(project)
+    assert re.search(rf"2024-01\.md: veld 'articles': {re.escape(expected)}", str(err.value))
+    assert not (project / "output").exists()
+
+
+def test_signup_form_posts_to_the_list_service(tmp_path):
+    project = _project(tmp_path, {})
+    out = build_project(project, NEWSLETTER_SIGNUP_ACTION="https://lijsten.example.org/subscription/form",
+                        NEWSLETTER_SIGNUP_LISTS=["0c554b2c-a5f6-4c4b-8d63-d5f3c5d1b1a0"])
+    archive = (out / "nieuwsbrief/index.html").read_text()
+    assert 'action="https://lijsten.example.org/subscription/form"' in archive
+    assert '<input type="hidden" name="l" value="0c554b2c-a5f6-4c4b-8d63-d5f3c5d1b1a0">' in archive
+    assert '<label for="signup-email">E-mailadres</label>' in archive
+    assert 'id="signup-email" name="email" type="email" autocomplete="email" required' in archive
+    assert "Er zijn nog geen nieuwsbrieven verschenen." in archive
