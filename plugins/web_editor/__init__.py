@@ -11,6 +11,8 @@ Settings (defaults):
   skipping ``/admin/`` with a warning (``True`` in publishconf.py).
 - ``DECAP_REPO`` / ``DECAP_BRANCH``: the GitHub repository ("owner/name") and branch the
   production backend edits.
+- ``DECAP_AUTH_URL`` (unset): the OAuth client for GitHub login (Decap's ``base_url``);
+  GitHub Pages has none of its own.
 - ``DECAP_LOCAL_BACKEND`` (``True``): ``True`` for ``npx decap-server`` on port 8081, a URL
   (``http://127.0.0.1:PORT/api/v1``) for another port, ``False`` for none.
 - ``DECAP_DIST``: where Decap's ``dist`` folder is (default: ``node_modules/decap-cms/dist``).

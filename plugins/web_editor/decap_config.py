@@ -189,6 +189,8 @@ def decap_config(settings) -> dict:
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
         "collections": [collection(settings, t) for t in CONTENT_TYPES.values()],
     }
+    if settings.get("DECAP_AUTH_URL"):  # the OAuth client GitHub login goes through
+        config["backend"]["base_url"] = settings["DECAP_AUTH_URL"]
     if settings.get("SITEURL"):
         config["site_url"] = settings["SITEURL"]
         config["display_url"] = settings["SITEURL"]
