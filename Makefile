@@ -6,7 +6,7 @@ PYSTAMP   := $(VENV)/.installed-build
 TESTSTAMP := $(VENV)/.installed-test
 NPMSTAMP  := node_modules/.installed
 
-.PHONY: build publish serve check test setup clean
+.PHONY: build publish serve check test setup clean edit
 
 build: $(PYSTAMP) $(NPMSTAMP)  ## build the whole site and newsletters into output/
 	$(PY) -m swk build -s pelicanconf.py
@@ -19,6 +19,16 @@ check: $(PYSTAMP)  ## check all content against the contract, build nothing
 
 serve: $(PYSTAMP) $(NPMSTAMP)  ## dev server with autoreload on http://localhost:8000
 	$(VENV)/bin/pelican --autoreload --listen -s pelicanconf.py
+
+# Web editor on a laptop: decap-server (Decap's local backend, only on 127.0.0.1:8081) next
+# to the dev server; open http://localhost:8000/admin/. DECAP_MODE=fs writes straight into
+# content/ (default); DECAP_MODE=git makes a branch per entry (the editorial workflow).
+DECAP_MODE ?= fs
+edit: $(PYSTAMP) $(NPMSTAMP)  ## web editor on http://localhost:8000/admin/ (decap-server + dev server)
+	@echo "Webeditor: open http://localhost:8000/admin/ en kies Inloggen. Stoppen: Ctrl-C."
+	BIND_HOST=127.0.0.1 PORT=8081 GIT_REPO_DIRECTORY=. MODE=$(DECAP_MODE) npx --no-install decap-server & \
+	pid=$$!; trap 'kill $$pid 2>/dev/null' EXIT INT TERM; \
+	$(MAKE) --no-print-directory serve
 
 test: $(TESTSTAMP) $(NPMSTAMP) system-deps  ## run every test
 	$(PY) -m pytest

@@ -37,6 +37,7 @@ PLUGINS = [
     "partners",
     "agenda",
     "newsletter",
+    "web_editor",
 ]
 
 # URLs: Dutch, folder-style, no .html in addresses
@@ -119,3 +120,12 @@ FOOTER_ITEMS = [
     ("Artikelen als feed (RSS)", FEED_RSS_PATH),
     ("Agenda (iCalendar)", "agenda.ics"),
 ]
+
+# Web editor (Decap CMS at /admin/, plugins/web_editor): the GitHub repository and branch it
+# edits through pull requests. In GitHub Actions GITHUB_REPOSITORY names this repository.
+import os as _os  # noqa: E402
+
+DECAP_REPO = _os.environ.get("DECAP_REPO") or _os.environ.get("GITHUB_REPOSITORY", "OWNER/REPO")
+DECAP_BRANCH = "main"
+DECAP_LOCAL_BACKEND = True  # `make edit` runs decap-server on http://localhost:8081
+WEB_EDITOR_REQUIRED = False  # locally, a missing npm install only skips /admin/ (a warning)

@@ -10,3 +10,8 @@ from pelicanconf import *  # noqa: E402,F403
 # The public address is set by the workflow (GitHub Pages base URL) or by hand.
 SITEURL = os.environ.get("SWK_SITEURL", "http://localhost:8000").rstrip("/")
 RELATIVE_URLS = False
+
+# The published site must have its web editor: fail when Decap CMS is not installed.
+WEB_EDITOR_REQUIRED = True
+# The repository the web editor edits; in GitHub Actions, the repository being built.
+DECAP_REPO = os.environ.get("DECAP_REPO") or os.environ.get("GITHUB_REPOSITORY") or DECAP_REPO  # noqa: F405

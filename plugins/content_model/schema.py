@@ -40,6 +40,9 @@ class Field:
     collection: str | None = None  # for refs and events: the collection referred to
     allow_drafts: bool = True  # for refs: may a draft be referred to (it is then left out)
     hint: str = ""
+    # for the web editor (plugins/web_editor): a hint shown there instead of ``hint`` when the
+    # editor's widget makes the Markdown advice wrong (e.g. a date picker instead of typing)
+    editor_hint: str = ""
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,8 @@ ARTICLE = ContentType(
     label_singular="Artikel",
     fields=(
         Field("title", "string", "Titel", required=True),
-        Field("date", "date", "Publicatiedatum", required=True, hint="Bijvoorbeeld 2023-02-16."),
+        Field("date", "date", "Publicatiedatum", required=True, hint="Bijvoorbeeld 2023-02-16.",
+              editor_hint="De datum waarop het artikel verschijnt."),
         Field("category", "choice", "Rubriek", required=True, choices=CATEGORIES),
         Field("summary", "text", "Samenvatting", required=True,
               hint="Eén of twee zinnen; verschijnt in overzichten, feeds en de nieuwsbrief."),
@@ -125,8 +129,11 @@ EVENT = ContentType(
     fields=(
         Field("title", "string", "Titel", required=True),
         Field("start", "datetime", "Begin", required=True,
-              hint="2023-02-16 voor een hele dag, 2023-02-16T15:00 met tijd (Amsterdamse tijd)."),
-        Field("end", "datetime", "Einde", hint="Niet vóór het begin."),
+              hint="2023-02-16 voor een hele dag, 2023-02-16T15:00 met tijd (Amsterdamse tijd).",
+              editor_hint="Datum en tijd, Amsterdamse tijd. Een evenement zonder tijd (de hele "
+              "dag) zet je in Git met alleen de datum."),
+        Field("end", "datetime", "Einde", hint="Niet vóór het begin.",
+              editor_hint="Niet vóór het begin. Leeg laten als er geen eindtijd is."),
         Field("kind", "choice", "Soort", choices=KINDS_EVENT),
         Field("location", "string", "Locatie"),
         Field("online", "bool", "Online"),
@@ -153,7 +160,9 @@ NEWSLETTER = ContentType(
         Field("articles", "refs", "Artikelen (in volgorde)", collection="article",
               allow_drafts=False),
         Field("events", "events", "Evenementen", collection="event",
-              hint="'upcoming' voor de komende evenementen, of een lijst evenementen."),
+              hint="'upcoming' voor de komende evenementen, of een lijst evenementen.",
+              editor_hint="Een nieuwe nieuwsbrief toont de komende evenementen (upcoming). "
+              "Kies hier evenementen om alleen die te tonen."),
         SLUG,
         _status(("draft", "ready"), "ready: klaar om te versturen."),
     ),

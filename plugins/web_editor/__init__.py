@@ -1,0 +1,33 @@
+"""web_editor: Decap CMS at ``/admin/`` for editors who are not programmers.
+
+The build copies Decap CMS (from npm, ``node_modules/decap-cms/dist``) into the output and
+writes its ``config.yml``, generated from the content contract (``content_model.schema``)
+so the editor and the build's validation cannot drift apart.
+
+Settings (defaults):
+
+- ``WEB_EDITOR_PATH`` (``"admin"``): folder in the output.
+- ``WEB_EDITOR_REQUIRED`` (``False``): a missing Decap install fails the build instead of
+  skipping ``/admin/`` with a warning (``True`` in publishconf.py).
+- ``DECAP_REPO`` / ``DECAP_BRANCH``: the GitHub repository ("owner/name") and branch the
+  production backend edits.
+- ``DECAP_AUTH_URL`` (unset): the OAuth client for GitHub login (Decap's ``base_url``);
+  GitHub Pages has none of its own.
+- ``DECAP_LOCAL_BACKEND`` (``True``): ``True`` for ``npx decap-server`` on port 8081, a URL
+  (``http://127.0.0.1:PORT/api/v1``) for another port, ``False`` for none.
+- ``DECAP_DIST``: where Decap's ``dist`` folder is (default: ``node_modules/decap-cms/dist``).
+"""
+
+from __future__ import annotations
+
+from pelican import signals
+
+from .admin import AdminGenerator
+
+
+def _get_generators(pelican):
+    return AdminGenerator
+
+
+def register():
+    signals.get_generators.connect(_get_generators)

@@ -1,0 +1,169 @@
+"""The generated Decap configuration and the build's validation must agree."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from content_model import sources
+from content_model.schema import CONTENT_TYPES
+from content_model.validate import Invalid, CONVERTERS, load_all
+from swk import testing
+from swk.build import load_settings
+from web_editor.decap_config import COLLECTION_NAMES, decap_config
+
+SETTINGS = load_settings(str(testing.ROOT / "pelicanconf.py"))
+CONFIG = decap_config(SETTINGS)
+COLLECTIONS = {c["name"]: c for c in CONFIG["collections"]}
+WIDGETS = {
+    "string": "string", "text": "text", "choice": "select", "list": "list", "refs": "relation",
+    "events": "relation", "url": "string", "link": "string", "email": "string",
+    "phone": "string", "slug": "string", "bool": "boolean", "int": "number",
+    "image": "image", "date": "datetime", "datetime": "datetime",
+}
+TYPES = list(CONTENT_TYPES.values())
+
+
+def decap_fields(ctype):
+    return {f["name"]: f for f in COLLECTIONS[COLLECTION_NAMES[ctype.name]]["fields"]}
+
+
+def test_top_level_settings():
+    assert CONFIG["locale"] == "nl"
+    assert CONFIG["publish_mode"] == "editorial_workflow"
+    assert CONFIG["backend"] == {
+        "name": "github", "repo": SETTINGS["DECAP_REPO"], "branch": "main", "squash_merges": True
+    }
+    assert CONFIG["local_backend"] is True
+    assert (CONFIG["media_folder"], CONFIG["public_folder"]) == ("content/images", "/images")
+    assert set(COLLECTIONS) == {"articles", "partners", "events", "newsletters", "pages"}
+
+
+def test_local_backend_url_setting():
+    config = decap_config({**SETTINGS, "DECAP_LOCAL_BACKEND": "http://127.0.0.1:9/api/v1"})
+    assert config["local_backend"] == {"url": "http://127.0.0.1:9/api/v1"}
+
+
+@pytest.mark.parametrize("ctype", TYPES, ids=lambda t: t.name)
+def test_collection_folder_is_where_the_build_reads(ctype):
+    folder = testing.ROOT / COLLECTIONS[COLLECTION_NAMES[ctype.name]]["folder"]
+    read = sources(SETTINGS)[ctype.name]
+    assert read, f"no {ctype.name} content to compare with"
+    assert all(p.parent == folder for p in read)
+
+
+@pytest.mark.parametrize("ctype", TYPES, ids=lambda t: t.name)
+def test_every_schema_field_in_the_editor_and_nothing_else(ctype):
+    fields = decap_fields(ctype)
+    assert set(fields) == {f.name for f in ctype.fields} | {"body"}
+    assert fields["body"]["widget"] == "markdown" and fields["body"]["required"] is False
+    for f in ctype.fields:
+        d = fields[f.name]
+        assert d["widget"] == WIDGETS[f.type], f.name
+        assert d["required"] is f.required, f.name
+        assert d["label"] == f.label
+        if f.type == "choice":
+            assert d["options"] == list(f.choices), f.name
+        if f.type in ("refs", "events"):
+            assert d["collection"] == COLLECTION_NAMES[f.collection]
+            assert d["value_field"] == "{{slug}}" and d["multiple"] is True
+        if f.type == "datetime":
+            assert d["format"] == "YYYY-MM-DDTHH:mm" and d["picker_utc"] is False
+        if f.type == "date":
+            assert d["format"] == "YYYY-MM-DD" and d["time_format"] is False
+        if f.type == "int":
+            assert d["value_type"] == "int"
+        if "default" in d:  # a default must itself be valid
+            CONVERTERS[f.type](f, d["default"])
+
+
+# Strings an editor might type into a field with a pattern: the editor's pattern and the
+# validator must say yes or no together.
+CANDIDATES = [
+    "winter-event", "Winter Event", "2023-02-16-winter-event", "-x", "a--b", "ä",
+    "https://www.voorbeeld.nl", "http://voorbeeld.nl/a?b=c", "www.voorbeeld.nl", "https://",
+    "mailto:naam@voorbeeld.nl", "mailto:naam", "naam@voorbeeld.nl", "naam@voorbeeld",
+    "020 123 4567", "+31 20 123 4567", "(020) 1234567", "12", "bel ons",
+]
+
+
+@pytest.mark.parametrize("ctype", TYPES, ids=lambda t: t.name)
+def test_patterns_agree_with_the_validator(ctype):
+    for f in ctype.fields:
+        d = decap_fields(ctype)[f.name]
+        if "pattern" not in d:
+            assert f.type not in ("url", "link", "email", "phone", "slug"), f.name
+            continue
+        pattern = re.compile(d["pattern"][0])
+        for value in CANDIDATES:
+            try:
+                CONVERTERS[f.type](f, value)
+                valid = True
+            except Invalid:
+                valid = False
+            assert bool(pattern.search(value)) == valid, (f.name, value)
+
+
+MOMENT = {"YYYY": "%Y", "MM": "%m", "DD": "%d", "HH": "%H", "mm": "%M"}
+
+
+def decap_value(d):
+    """A value as Decap stores it for a filled-in field."""
+    from datetime import datetime
+
+    widget = d["widget"]
+    if widget == "datetime":
+        fmt = re.sub("YYYY|MM|DD|HH|mm", lambda m: MOMENT[m.group()], d["format"])
+        return datetime(2026, 12, 20, 14, 30).strftime(fmt)
+    if widget == "select":
+        return d["options"][0]
+    if widget == "relation":
+        return {"partners": ["vegan-masters"], "events": ["winter"], "articles": ["a"]}[
+            d["collection"]
+        ]
+    if widget == "boolean":
+        return True
+    if widget == "number":
+        return 2019
+    if widget == "list":
+        return ["een", "twee"]
+    if widget == "image":
+        return "/images/foto.jpg"
+    if "pattern" in d:
+        return {
+            "slug": "mijn-slug", "website": "https://www.voorbeeld.nl",
+            "registration": "mailto:naam@voorbeeld.nl", "email": "naam@voorbeeld.nl",
+            "phone": "020 123 4567",
+        }[d["name"]]
+    return "Tekst"
+
+
+def write_entry(folder, slug, fields, only_required):
+    """Write an entry the way Decap does: YAML front matter (empty fields left out), body."""
+    meta = {
+        d["name"]: decap_value(d)
+        for d in fields
+        if d["widget"] != "markdown" and (d["required"] or not only_required)
+    }
+    meta.pop("slug", None)  # the file name is the slug
+    text = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n"
+    testing.write(folder / f"{slug}.md", text + "Tekst van de body.\n")
+
+
+@pytest.mark.parametrize("only_required", [True, False], ids=["required", "all"])
+def test_entries_written_like_decap_validate(tmp_path, only_required):
+    folders = {}
+    for c in CONFIG["collections"]:
+        folders[c["name"]] = tmp_path / c["folder"]
+        slug = {"partners": "vegan-masters", "events": "winter", "articles": "a"}.get(c["name"], "p")
+        write_entry(folders[c["name"]], slug, c["fields"], only_required)
+    if not only_required:
+        # a datetime stored unquoted and without seconds is a string to PyYAML's timestamp rules
+        assert "start: 2026-12-20T14:30\n" in (folders["events"] / "winter.md").read_text()
+    cols = load_all(
+        {t.name: list(folders[COLLECTION_NAMES[t.name]].glob("*.md")) for t in TYPES}
+    )
+    assert [str(p) for p in cols.problems] == []
+    assert cols.items["event"]["winter"].meta.get("start_all_day") in (None, False)
