@@ -118,8 +118,14 @@ def test_newsletter_workflow_test_sends_first_and_keeps_the_journal():
     real_send = next(i for i, r in enumerate(runs) if "newsletter send" in r and "--test-to" not in r)
     assert build < test_send < real_send
     assert all('"$RUNNER_TEMP/subscribers.csv"' in runs[i] for i in (test_send, real_send))
+    send_source = (ROOT / "plugins/newsletter/send.py").read_text()
     for i in (test_send, real_send):  # secrets only in the steps that send
-        assert steps(job)[i]["env"]["SWK_SMTP_PASSWORD"] == "${{ secrets.SMTP_PASSWORD }}"
+        env = steps(job)[i]["env"]
+        assert env["SMTP_PASSWORD"] == "${{ secrets.SMTP_PASSWORD }}"
+        assert env["NEWSLETTER_SECRET"] == "${{ secrets.NEWSLETTER_SECRET }}"
+        for name in env:  # every variable handed over is one the send command reads
+            assert name == "TEST_TO" or f'"{name}"' in send_source, name
+        assert '--journal "$JOURNAL"' in runs[i]
     assert "secrets" not in str(job.get("env", {}))
     restore = uses(job, "actions/cache/restore")[0]
     save = uses(job, "actions/cache/save")[0]
@@ -128,4 +134,4 @@ def test_newsletter_workflow_test_sends_first_and_keeps_the_journal():
     assert restore["with"]["restore-keys"] == "newsletter-journal-${{ inputs.slug }}-"
     assert save["with"]["key"].startswith("newsletter-journal-${{ inputs.slug }}-")
     assert save["with"]["path"] == restore["with"]["path"] == "newsletter-journal"
-    assert job["env"]["SWK_NEWSLETTER_JOURNAL"].startswith("${{ github.workspace }}/newsletter-journal/")
+    assert job["env"]["JOURNAL"].startswith("${{ github.workspace }}/newsletter-journal/")
