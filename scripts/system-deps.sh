@@ -6,7 +6,7 @@ set -euo pipefail
 need=()
 command -v npm >/dev/null || need+=(nodejs npm)
 if [ "${1:-}" != npm ]; then
-  [ -x /usr/bin/chromium ] || need+=(chromium)
+  [ -x "${SWK_CHROMIUM:-/usr/bin/chromium}" ] || need+=(chromium)
   command -v java >/dev/null || need+=(default-jre-headless)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
