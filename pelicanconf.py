@@ -38,6 +38,7 @@ PLUGINS = [
     "agenda",
     "newsletter",
     "web_editor",
+    "search",
 ]
 
 # URLs: Dutch, folder-style, no .html in addresses

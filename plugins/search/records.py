@@ -1,0 +1,92 @@
+"""One search record per content item: what Pagefind should know besides the page text.
+
+The record is data (filters, meta, sort key); the partial ``partials/search_meta.html``
+turns it into ``data-pagefind-*`` attributes on the page, so the template stays thin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+# The filter names are what visitors see as facet headings: Dutch.
+TYPE = "Type"
+PARTNER_KIND = "Soort partner"
+DISTRICT = "Stadsdeel"
+EVENT_KIND = "Soort evenement"
+YEAR = "Jaar"
+
+TYPE_LABELS = {"article": "Artikel", "partner": "Partner", "event": "Agenda", "newsletter": "Nieuwsbrief"}
+PARTNER_KINDS = {
+    "werkgever": "Werkgever",
+    "sociale-firma": "Sociale firma",
+    "opleider": "Opleider",
+    "jobcoaching": "Jobcoaching",
+    "maatschappelijke-organisatie": "Maatschappelijke organisatie",
+    "gemeente": "Gemeente",
+    "overig": "Overig",
+}
+EVENT_KINDS = {
+    "netwerkevent": "Netwerkevent",
+    "job-event": "Job Event",
+    "doorstroomsessie": "Doorstroomsessie",
+    "training": "Training",
+    "overig": "Overig",
+}
+DISTRICTS = {"regio": "Regio"}  # the others are names already
+
+# Pagefind drops pages without the sort key when a sort is applied, so every record has
+# one. Partners have no date: the year they became a partner, else the start of the era.
+NO_DATE = "0000-01-01"
+
+
+@dataclass(frozen=True)
+class SearchRecord:
+    type_label: str
+    filters: list[tuple[str, str]] = field(default_factory=list)
+    meta: list[tuple[str, str]] = field(default_factory=list)
+    sort_date: str = NO_DATE
+
+
+def _clean(value: str) -> str:
+    # Pagefind separates several key:value pairs with commas; keep values single.
+    return " ".join(str(value).replace(",", " ").split())
+
+
+def _day(value) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def make_record(type_name: str, item, nl_date) -> SearchRecord:
+    """The search record of an article, partner, event or newsletter issue."""
+    label = TYPE_LABELS[type_name]
+    filters = [(TYPE, label)]
+    when = None
+    if type_name == "article":
+        when = _day(item.date)
+    elif type_name == "newsletter":
+        when = _day(item.date)
+    elif type_name == "event":
+        when = _day(item.start)
+        if getattr(item, "kind", None):
+            filters.append((EVENT_KIND, EVENT_KINDS.get(item.kind, item.kind)))
+    elif type_name == "partner":
+        filters.append((PARTNER_KIND, PARTNER_KINDS.get(item.kind, item.kind)))
+        if getattr(item, "district", None):
+            filters.append((DISTRICT, DISTRICTS.get(item.district, item.district)))
+
+    meta = [("type", label)]
+    if when is not None:
+        filters.append((YEAR, str(when.year)))
+        meta.append(("datum", nl_date(when)))
+        sort_date = when.isoformat()
+    elif getattr(item, "since", None):
+        sort_date = f"{int(item.since):04d}-01-01"
+    else:
+        sort_date = NO_DATE
+    return SearchRecord(
+        type_label=label,
+        filters=[(k, _clean(v)) for k, v in filters],
+        meta=[(k, _clean(v)) for k, v in meta],
+        sort_date=sort_date,
+    )
