@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
+from content_model.schema import EVENT_KIND_LABELS as KIND_LABELS
 from dutch_dates import nl_day, nl_month, nl_time
 from feeds import site_url
 
@@ -22,13 +23,6 @@ def editor_summary(item) -> str:
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 # The one place for the Dutch labels of event kinds (keys: the contract's values).
-KIND_LABELS = {
-    "netwerkevent": "Netwerkevent",
-    "job-event": "Job Event",
-    "doorstroomsessie": "Doorstroomsessie",
-    "training": "Training",
-    "overig": "Overig",
-}
 
 
 def _midnight_after(day: date) -> datetime:

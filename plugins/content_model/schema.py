@@ -9,17 +9,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-KINDS_PARTNER = (
-    "werkgever",
-    "sociale-firma",
-    "opleider",
-    "jobcoaching",
-    "maatschappelijke-organisatie",
-    "gemeente",
-    "overig",
-)
-DISTRICTS = ("Centrum", "Nieuw-West", "Noord", "Oost", "West", "Zuid", "Zuidoost", "Weesp", "regio")
-KINDS_EVENT = ("netwerkevent", "job-event", "doorstroomsessie", "training", "overig")
+# Vocabularies with their Dutch labels (what visitors and editors read), in display order.
+PARTNER_KIND_LABELS = {
+    "werkgever": "Werkgever",
+    "sociale-firma": "Sociale firma",
+    "opleider": "Opleider",
+    "jobcoaching": "Jobcoaching",
+    "maatschappelijke-organisatie": "Maatschappelijke organisatie",
+    "gemeente": "Gemeente",
+    "overig": "Overig",
+}
+EVENT_KIND_LABELS = {
+    "netwerkevent": "Netwerkevent",
+    "job-event": "Job Event",
+    "doorstroomsessie": "Doorstroomsessie",
+    "training": "Training",
+    "overig": "Overig",
+}
+KINDS_PARTNER = tuple(PARTNER_KIND_LABELS)
+KINDS_EVENT = tuple(EVENT_KIND_LABELS)
+DISTRICT_LABELS = {
+    d: d for d in ("Centrum", "Nieuw-West", "Noord", "Oost", "West", "Zuid", "Zuidoost", "Weesp")
+} | {"regio": "Regio"}
+DISTRICTS = tuple(DISTRICT_LABELS)
 CATEGORIES = ("Interview", "Nieuws")
 
 

@@ -8,24 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from content_model.generator import collation_key
-from content_model.schema import DISTRICTS, KINDS_PARTNER
+from content_model.schema import DISTRICT_LABELS
+from content_model.schema import PARTNER_KIND_LABELS as KIND_LABELS
 from feeds import site_url
 from pelican.generators import Generator
 from pelican.utils import slugify
 
 # The one place for the Dutch labels of partner kinds (keys: the contract's values).
-KIND_LABELS = {
-    "werkgever": "Werkgever",
-    "sociale-firma": "Sociale firma",
-    "opleider": "Opleider",
-    "jobcoaching": "Jobcoaching",
-    "maatschappelijke-organisatie": "Maatschappelijke organisatie",
-    "gemeente": "Gemeente",
-    "overig": "Overig",
-}
-DISTRICT_LABELS = {d: d for d in DISTRICTS} | {"regio": "Regio"}
 HEADINGS = {("district", "regio"): "Partners in de regio"}
-assert set(KIND_LABELS) == set(KINDS_PARTNER), "a partner kind has no Dutch label"
 
 DEFAULTS = {
     "PARTNERS_INDEX_URL": "partners/",

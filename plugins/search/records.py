@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from content_model.schema import DISTRICT_LABELS, EVENT_KIND_LABELS, PARTNER_KIND_LABELS
+
 # The filter names are what visitors see as facet headings: Dutch.
 TYPE = "Type"
 PARTNER_KIND = "Soort partner"
@@ -17,23 +19,6 @@ EVENT_KIND = "Soort evenement"
 YEAR = "Jaar"
 
 TYPE_LABELS = {"article": "Artikel", "partner": "Partner", "event": "Agenda", "newsletter": "Nieuwsbrief"}
-PARTNER_KINDS = {
-    "werkgever": "Werkgever",
-    "sociale-firma": "Sociale firma",
-    "opleider": "Opleider",
-    "jobcoaching": "Jobcoaching",
-    "maatschappelijke-organisatie": "Maatschappelijke organisatie",
-    "gemeente": "Gemeente",
-    "overig": "Overig",
-}
-EVENT_KINDS = {
-    "netwerkevent": "Netwerkevent",
-    "job-event": "Job Event",
-    "doorstroomsessie": "Doorstroomsessie",
-    "training": "Training",
-    "overig": "Overig",
-}
-DISTRICTS = {"regio": "Regio"}  # the others are names already
 
 # Pagefind drops pages without the sort key when a sort is applied, so every record has
 # one. Partners have no date: the year they became a partner, else the start of the era.
@@ -69,11 +54,11 @@ def make_record(type_name: str, item, nl_date) -> SearchRecord:
     elif type_name == "event":
         when = _day(item.start)
         if getattr(item, "kind", None):
-            filters.append((EVENT_KIND, EVENT_KINDS.get(item.kind, item.kind)))
+            filters.append((EVENT_KIND, EVENT_KIND_LABELS.get(item.kind, item.kind)))
     elif type_name == "partner":
-        filters.append((PARTNER_KIND, PARTNER_KINDS.get(item.kind, item.kind)))
+        filters.append((PARTNER_KIND, PARTNER_KIND_LABELS.get(item.kind, item.kind)))
         if getattr(item, "district", None):
-            filters.append((DISTRICT, DISTRICTS.get(item.district, item.district)))
+            filters.append((DISTRICT, DISTRICT_LABELS.get(item.district, item.district)))
 
     meta = [("type", label)]
     if when is not None:
