@@ -34,6 +34,7 @@ PLUGINS = [
     "dutch_dates",
     "feeds",
     "pelican.plugins.sitemap",
+    "template_marker",
 ]
 
 # URLs: Dutch, folder-style, no .html in addresses
