@@ -39,6 +39,7 @@ PLUGINS = [
     "newsletter",
     "web_editor",
     "search",
+    "template_marker",
 ]
 
 # URLs: Dutch, folder-style, no .html in addresses

@@ -13,19 +13,22 @@ from .schema import CONTENT_TYPES
 from .validate import ContentError, read_item
 
 
-def content_type_of(path: Path, settings) -> str:
-    """The content type of a source file, from the folder it lives in."""
-    path = Path(path).resolve()
+def _type_folders(settings) -> list[tuple[Path, str]]:
+    """(resolved folder, content type), newsletters first, as content_type_of checks them."""
     root = Path(settings["PATH"]).resolve()
-    newsletters = Path(settings.get("NEWSLETTER_PATH", root / "newsletters")).resolve()
-    if newsletters == path.parent or newsletters in path.parents:
-        return "newsletter"
+    folders = [(Path(settings.get("NEWSLETTER_PATH", root / "newsletters")).resolve(), "newsletter")]
     for type_name, key in (("partner", "PARTNER_PATHS"), ("event", "EVENT_PATHS"),
                            ("page", "PAGE_PATHS"), ("article", "ARTICLE_PATHS")):
-        for folder in settings.get(key, []):
-            base = (root / folder).resolve()
-            if base in path.parents:
-                return type_name
+        folders += [((root / folder).resolve(), type_name) for folder in settings.get(key, [])]
+    return folders
+
+
+def content_type_of(path: Path, settings, folders=None) -> str:
+    """The content type of a source file, from the folder it lives in."""
+    path = Path(path).resolve()
+    for base, type_name in folders or _type_folders(settings):
+        if base == path.parent or base in path.parents:
+            return type_name
     return "article"
 
 
@@ -37,18 +40,30 @@ class YamlMarkdownReader(BaseReader):
     enabled = True
     file_extensions = ["md"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._folders = None
+        self._md = None
+
+    def _markdown(self) -> Markdown:
+        """One Markdown converter per reader, reset between files (building one is costly)."""
+        if self._md is None:
+            md_settings = dict(self.settings["MARKDOWN"])
+            md_settings["extensions"] = [
+                e for e in md_settings.get("extensions", []) if e != "markdown.extensions.meta"
+            ]
+            self._md = Markdown(**md_settings)
+        return self._md.reset()
+
     def read(self, source_path):
-        ctype = CONTENT_TYPES[content_type_of(source_path, self.settings)]
+        if self._folders is None:
+            self._folders = _type_folders(self.settings)
+        ctype = CONTENT_TYPES[content_type_of(source_path, self.settings, self._folders)]
         problems = []
         item = read_item(ctype, Path(source_path), problems)
         if problems:
             raise ContentError(problems)
-        md_settings = dict(self.settings["MARKDOWN"])
-        md_settings["extensions"] = [
-            e for e in md_settings.get("extensions", []) if e != "markdown.extensions.meta"
-        ]
-        md = Markdown(**md_settings)
-        html = md.convert(item.body)
+        html = self._markdown().convert(item.body)
 
         meta = dict(item.meta)
         meta["slug"] = item.slug

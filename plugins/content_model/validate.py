@@ -8,6 +8,7 @@ Pelican, so the build, the web editor's tests and a command-line check share it.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -243,14 +244,42 @@ CONVERTERS = {
 # --- reading ---------------------------------------------------------------------------------
 
 
+# A build reads every file up to three times (the check before the build, the check when
+# Pelican starts, the reader). Parsing YAML and converting values is the costly part, so the
+# result is kept per (type, path, working folder) together with a hash of the exact text it
+# came from: a file whose text changed in any way is parsed again. No timestamps, so never stale.
+_CACHE: dict[tuple[str, str, str], tuple[bytes, Item | None, list[Problem]]] = {}
+_CACHE_LIMIT = 50_000
+
+
 def read_item(ctype: ContentType, path: Path, problems: list[Problem]) -> Item | None:
     """Read one file; append its own problems (not cross-references) to ``problems``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.append(
+            Problem(display_path(path), None, "is geen UTF-8-tekst; sla het bestand op als UTF-8")
+        )
+        return None
+    key = (ctype.name, str(path), os.getcwd())
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+    cached = _CACHE.get(key)
+    if cached is not None and cached[0] == digest:
+        problems.extend(cached[2])
+        return cached[1]
+    own: list[Problem] = []
+    item = _parse_item(ctype, path, text, own)
+    if len(_CACHE) >= _CACHE_LIMIT:
+        _CACHE.clear()
+    _CACHE[key] = (digest, item, own)
+    problems.extend(own)
+    return item
+
+
+def _parse_item(ctype: ContentType, path: Path, text: str, problems: list[Problem]) -> Item | None:
     shown = display_path(path)
     try:
-        raw, body = frontmatter.split(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        problems.append(Problem(shown, None, "is geen UTF-8-tekst; sla het bestand op als UTF-8"))
-        return None
+        raw, body = frontmatter.split(text)
     except frontmatter.FrontMatterError as exc:
         problems.append(Problem(shown, None, str(exc), exc.line))
         return None

@@ -9,6 +9,7 @@ Filters: ``nl_date`` (16 februari 2023), ``nl_day`` (donderdag 16 februari 2023)
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
 from babel.dates import format_date, format_time
 from pelican import signals
@@ -20,16 +21,22 @@ def _as_date(value) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
+@lru_cache(maxsize=4096)
+def _format(day: date, pattern: str) -> str:
+    """Babel is slow-ish and a list page shows the same dates again and again."""
+    return format_date(day, pattern, locale=LOCALE)
+
+
 def nl_date(value) -> str:
-    return format_date(_as_date(value), "d MMMM y", locale=LOCALE)
+    return _format(_as_date(value), "d MMMM y")
 
 
 def nl_day(value) -> str:
-    return format_date(_as_date(value), "EEEE d MMMM y", locale=LOCALE)
+    return _format(_as_date(value), "EEEE d MMMM y")
 
 
 def nl_month(value) -> str:
-    return format_date(_as_date(value), "MMMM y", locale=LOCALE)
+    return _format(_as_date(value), "MMMM y")
 
 
 def nl_time(value) -> str:

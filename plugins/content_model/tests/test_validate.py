@@ -167,3 +167,14 @@ def test_bad_file_name_is_not_a_slug(tmp_path):
 def test_dates_are_amsterdam_time(text, iso, all_day):
     dt, is_all_day = parse_datetime(text)
     assert dt.isoformat() == iso and is_all_day is all_day
+
+
+def test_a_changed_file_is_read_again(tmp_path):
+    """read_item keeps parsed files between the checks of one build; any change counts."""
+    files = {"articles/a.md": ARTICLE.format(extra="")}
+    assert problems_for(tmp_path, files) == []
+    assert problems_for(tmp_path, files) == []  # from the cache, same answer
+    files["articles/a.md"] = ARTICLE.format(extra="").replace("Nieuws", "Nieuwz")  # same size
+    assert any("Nieuwz" in p for p in problems_for(tmp_path, files))
+    files["articles/a.md"] = ARTICLE.format(extra="")
+    assert problems_for(tmp_path, files) == []
