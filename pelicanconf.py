@@ -91,10 +91,11 @@ FEED_MAX_ITEMS = 20
 
 SITEMAP = {"format": "xml", "exclude": ["404.html", "tag/", "zoeken/"]}
 
+# No "smarty" extension: it doubled the Markdown time (about 3.7 s of CPU at 3,000 articles).
+# Write typographic quotes and apostrophes (’ “ ”) in the content itself; straight ones stay straight.
 MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.extra": {},
-        "markdown.extensions.smarty": {},
     },
     "output_format": "html5",
 }

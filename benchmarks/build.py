@@ -20,6 +20,17 @@ peak memory (max RSS of the child process, from ``os.wait4``'s rusage), the rati
 ours/stock and ours/(stock + pagefind) in wall-clock time, and ours/(stock + pagefind) in CPU
 time ("cpu ratio"). The target is ours within 1.3x of stock + pagefind, growing linearly
 with N. Pagefind's CLI runs several threads, so its CPU time can exceed its wall time.
+
+Every run starts from nothing: the output folders (ours: ``output``, ``output.new``,
+``output.old``; stock's ``output``; stock's ``output/pagefind``) are moved out of the way,
+untimed, before each run. Otherwise a repeated run would measure other work: Pagefind skips
+writing every bundle file that already exists (a second run over the same pages writes
+nothing, about 1 to 3 s less at N=3000 on this machine), stock Pelican overwrites files
+instead of creating them, and ours would also delete the previous site after the swap.
+They are moved (into the project's ``trash/``, deleted with the project), not deleted: on
+this machine's ext4 (no journal) creating a file right after thousands were deleted is slow,
+as the kernel skips recently deleted inodes one by one, which made the measured run pay for
+the harness's own cleanup (several seconds of system time at N=3000, varying from run to run).
 """
 
 from __future__ import annotations
@@ -161,8 +172,16 @@ def settings_files(project: Path) -> tuple[Path, Path]:
     return ours, stock
 
 
-def measure(args: list[str], cwd: Path, env: dict) -> tuple[float, float, float]:
-    """Run a command in a child process; return (wall seconds, peak RSS in MB, CPU seconds)."""
+def measure(args: list[str], cwd: Path, env: dict, clean: tuple[Path, ...] = (),
+            trash: Path | None = None) -> tuple[float, float, float]:
+    """Run a command in a child process; return (wall seconds, peak RSS in MB, CPU seconds).
+
+    The folders in ``clean`` are first moved into ``trash`` (not timed), so every run starts
+    from nothing without deleting thousands of files just before it (see the module text)."""
+    for folder in clean:
+        if folder.exists():
+            trash.mkdir(parents=True, exist_ok=True)
+            folder.rename(trash / f"{len(list(trash.iterdir()))}-{folder.name}")
     start = time.perf_counter()
     proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     output = proc.stdout.read()
@@ -185,10 +204,13 @@ def run(n: int, keep: bool, runs: int = 1) -> dict:
         counts = generate(project, n)
         ours_settings, stock_settings = settings_files(project)
         env = {**os.environ, "PYTHONPATH": str(ROOT), "SWK_NOW": NOW}
-        ours = best(runs, [PYTHON, "-m", "swk", "build", "-s", str(ours_settings)], ROOT, env)
-        stock = best(runs, [PYTHON, "-m", "pelican", "-s", str(stock_settings), "-q"], project / "stock", env)
-        pagefind = best(runs, [PYTHON, "-m", "pagefind", "--site", str(project / "stock" / "output")],
-                        project / "stock", env)
+        output, stock_output, trash = project / "output", project / "stock" / "output", project / "trash"
+        ours = best(runs, [PYTHON, "-m", "swk", "build", "-s", str(ours_settings)], ROOT, env,
+                    (output, output.with_name("output.new"), output.with_name("output.old")), trash)
+        stock = best(runs, [PYTHON, "-m", "pelican", "-s", str(stock_settings), "-q"], project / "stock", env,
+                     (stock_output,), trash)
+        pagefind = best(runs, [PYTHON, "-m", "pagefind", "--site", str(stock_output)],
+                        project / "stock", env, (stock_output / "pagefind",), trash)
         pages = sum(1 for _ in (project / "output").rglob("*.html"))
         stock_pages = sum(1 for _ in (project / "stock" / "output").rglob("*.html"))
         return {"n": n, **counts, "ours": ours, "stock": stock, "pagefind": pagefind,

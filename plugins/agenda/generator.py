@@ -6,16 +6,16 @@ import os
 
 from pelican.generators import Generator
 
-from .ical import calendar
+from .ical import IcsWriter
 from .settings import setting
 
 
 class AgendaGenerator(Generator):
-    def _write_ics(self, rel: str, cal) -> None:
+    def _write_ics(self, rel: str, data: bytes) -> None:
         path = os.path.join(self.output_path, rel)
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
         with open(path, "wb") as f:
-            f.write(cal.to_ical())
+            f.write(data)
 
     def generate_output(self, writer):
         s, ctx = self.settings, self.context
@@ -28,7 +28,8 @@ class AgendaGenerator(Generator):
                 relative_urls=s["RELATIVE_URLS"], url=setting(s, url),
             )
         events = ctx.get("events", [])
+        ics = IcsWriter(s)
         for event in events:
-            self._write_ics(event.ics_url, calendar([event], s, event.title))
+            self._write_ics(event.ics_url, ics.ics([event], event.title))
         if setting(s, "AGENDA_ICS_PATH"):
-            self._write_ics(setting(s, "AGENDA_ICS_PATH"), calendar(events, s, f"{s['SITENAME']}: agenda"))
+            self._write_ics(setting(s, "AGENDA_ICS_PATH"), ics.ics(events, f"{s['SITENAME']}: agenda"))

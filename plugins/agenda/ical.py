@@ -89,7 +89,12 @@ def _vtimezone(first_year: int, last_year: int) -> Timezone:
     )
 
 
-def calendar(events, settings, name: str) -> Calendar:
+def _years(events) -> tuple[int, int] | None:
+    years = [e.start.year for e in events] + [e.end.year for e in events if getattr(e, "end", None)]
+    return (min(years), max(years)) if years else None
+
+
+def _empty_calendar(name: str) -> Calendar:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -97,10 +102,51 @@ def calendar(events, settings, name: str) -> Calendar:
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", "Europe/Amsterdam")
+    return cal
+
+
+def calendar(events, settings, name: str) -> Calendar:
+    cal = _empty_calendar(name)
     # Always a VTIMEZONE (X-WR-TIMEZONE names it), spanning the years of the events.
-    years = [e.start.year for e in events] + [e.end.year for e in events if getattr(e, "end", None)]
+    years = _years(events)
     if years:
-        cal.add_component(_vtimezone(min(years), max(years)))
+        cal.add_component(_vtimezone(*years))
     for event in events:
         cal.add_component(vevent(event, settings))
     return cal
+
+
+END = b"END:VCALENDAR\r\n"
+
+
+class IcsWriter:
+    """The bytes of ``calendar(events, settings, name).to_ical()``, but each VEVENT and each
+    VTIMEZONE is serialized once per build, not once per file it appears in (an event is in
+    its own file and in the whole agenda; serializing is most of the iCalendar cost)."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self._events: dict[int, bytes] = {}
+        self._zones: dict[tuple[int, int], bytes] = {}
+
+    def _vevent(self, event) -> bytes:
+        key = id(event)
+        if key not in self._events:
+            self._events[key] = vevent(event, self.settings).to_ical()
+        return self._events[key]
+
+    def _zone(self, years: tuple[int, int]) -> bytes:
+        if years not in self._zones:
+            self._zones[years] = _vtimezone(*years).to_ical()
+        return self._zones[years]
+
+    def ics(self, events, name: str) -> bytes:
+        """One calendar file: the header, a VTIMEZONE for the events' years, the events."""
+        head = _empty_calendar(name).to_ical()  # BEGIN:VCALENDAR, properties, END:VCALENDAR
+        parts = [head[: -len(END)]]
+        years = _years(events)
+        if years:
+            parts.append(self._zone(years))
+        parts += [self._vevent(event) for event in events]
+        parts.append(END)
+        return b"".join(parts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from markdown import Markdown
@@ -43,6 +44,7 @@ class YamlMarkdownReader(BaseReader):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._folders = None
+        self._types: dict[str, str] = {}  # folder -> content type of the files in it
         self._md = None
 
     def _markdown(self) -> Markdown:
@@ -55,10 +57,20 @@ class YamlMarkdownReader(BaseReader):
             self._md = Markdown(**md_settings)
         return self._md.reset()
 
-    def read(self, source_path):
+    def _type_of(self, source_path) -> str:
+        """content_type_of, once per folder: resolving every file's path is costly. A symlinked
+        file takes the type of where it points to, so it is looked up on its own."""
         if self._folders is None:
             self._folders = _type_folders(self.settings)
-        ctype = CONTENT_TYPES[content_type_of(source_path, self.settings, self._folders)]
+        if os.path.islink(source_path):
+            return content_type_of(source_path, self.settings, self._folders)
+        folder = os.path.dirname(os.path.abspath(source_path))
+        if folder not in self._types:
+            self._types[folder] = content_type_of(source_path, self.settings, self._folders)
+        return self._types[folder]
+
+    def read(self, source_path):
+        ctype = CONTENT_TYPES[self._type_of(source_path)]
         problems = []
         item = read_item(ctype, Path(source_path), problems)
         if problems:

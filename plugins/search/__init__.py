@@ -7,7 +7,10 @@
 - writes the search page (``SEARCH_SAVE_AS``, template ``search.html``);
 - after Pelican has written everything, runs the Pagefind binary over ``OUTPUT_PATH``
   (the staging folder during ``swk build``, so the index is complete before the swap).
-  A Pagefind failure raises and fails the build.
+  A Pagefind failure raises and fails the build. Pagefind reads only the files the indexed
+  types are saved as (``ARTICLE_SAVE_AS``, ``PARTNER_SAVE_AS``, ``EVENT_SAVE_AS``,
+  ``NEWSLETTER_SAVE_AS`` with each ``{...}`` as ``*``, see ``index_glob``): the other pages
+  have no ``data-pagefind-body``, so Pagefind would parse them only to skip them.
 
 Settings: ``SEARCH_URL`` (``"zoeken/"``), ``SEARCH_SAVE_AS`` (``"zoeken/index.html"``),
 ``SEARCH_INDEX`` (``True``; ``False`` writes the pages without running Pagefind).
@@ -15,6 +18,7 @@ Settings: ``SEARCH_URL`` (``"zoeken/"``), ``SEARCH_SAVE_AS`` (``"zoeken/index.ht
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pelican import signals
@@ -27,6 +31,8 @@ __all__ = ["SearchIndexError", "register"]
 
 DEFAULTS = {"SEARCH_URL": "zoeken/", "SEARCH_SAVE_AS": "zoeken/index.html", "SEARCH_INDEX": True}
 COLLECTIONS = {"article": "articles", "partner": "partners", "event": "events", "newsletter": "newsletters"}
+# The settings that say where the pages of the indexed types are written.
+SAVE_AS = ("ARTICLE_SAVE_AS", "PARTNER_SAVE_AS", "EVENT_SAVE_AS", "NEWSLETTER_SAVE_AS")
 
 
 def _defaults(pelican):
@@ -62,9 +68,24 @@ def _get_generators(pelican):
     return SearchPageGenerator
 
 
+def index_glob(settings) -> str | None:
+    """Pagefind's ``--glob`` for the pages of the indexed types, e.g.
+    ``{artikelen/*/index.html,partners/*/index.html,...}``; None (every file) if one of the
+    save-as settings is missing or empty."""
+    patterns = []
+    for key in SAVE_AS:
+        save_as = settings.get(key)
+        if not save_as:
+            return None
+        pattern = re.sub(r"\{[^}]*\}", "*", save_as)
+        if pattern not in patterns:
+            patterns.append(pattern)
+    return "{" + ",".join(patterns) + "}"
+
+
 def _index(pelican):
     if pelican.settings.get("SEARCH_INDEX", True):
-        build_index(Path(pelican.output_path))
+        build_index(Path(pelican.output_path), glob=index_glob(pelican.settings))
 
 
 def register():

@@ -29,12 +29,18 @@ def pagefind_executable() -> Path:
     return Path(exe)
 
 
-def build_index(site: Path, *, timeout: float = 600) -> Path:
-    """Index the HTML under ``site`` into ``site/pagefind/``; return that folder."""
+def build_index(site: Path, *, glob: str | None = None, timeout: float = 600) -> Path:
+    """Index the HTML under ``site`` into ``site/pagefind/``; return that folder.
+
+    ``glob`` (Pagefind's ``--glob``, relative to ``site``) limits which files Pagefind reads;
+    without it Pagefind parses every HTML file.
+    """
     site = Path(site)
     bundle = site / BUNDLE
     shutil.rmtree(bundle, ignore_errors=True)
     cmd = [str(pagefind_executable()), "--site", str(site), "--output-subdir", BUNDLE, "--quiet"]
+    if glob:
+        cmd += ["--glob", glob]
     try:
         result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     except (OSError, subprocess.TimeoutExpired) as exc:

@@ -150,3 +150,29 @@ def test_bad_event_stops_the_build_and_keeps_the_last_good_agenda(tmp_path):
     assert "kapot.md: veld 'end': ligt vóór 'start'" in str(err.value)
     assert {p: p.read_bytes() for p in before} == before
     assert not (out / "agenda/kapot").exists()
+
+
+def test_files_are_the_bytes_of_one_calendar_per_file(project, tmp_path):
+    """The generator serializes each VEVENT and VTIMEZONE once and joins the bytes
+    (``IcsWriter``); the files must be exactly what ``calendar(...).to_ical()`` gives."""
+    from agenda.ical import calendar
+    from pelican import signals
+
+    seen = {}
+
+    def capture(generators):
+        seen["context"], seen["settings"] = generators[0].context, generators[0].settings
+
+    signals.all_generators_finalized.connect(capture)
+    try:
+        with env(SWK_NOW="2023-01-01"):
+            out = build_project(project, OUTPUT_PATH=str(tmp_path / "out"))
+    finally:
+        signals.all_generators_finalized.disconnect(capture)
+    events, settings = seen["context"]["events"], seen["settings"]
+    assert len(events) == 3
+    for event in events:
+        expected = calendar([event], settings, event.title).to_ical()
+        assert (out / event.ics_url).read_bytes() == expected
+    expected = calendar(events, settings, f"{settings['SITENAME']}: agenda").to_ical()
+    assert (out / "agenda.ics").read_bytes() == expected

@@ -162,3 +162,21 @@ def test_pagefind_binary_is_the_real_one():
 
     exe = pagefind_executable()
     assert os.access(exe, os.X_OK)
+
+
+def test_the_index_glob_covers_the_save_as_settings_of_the_indexed_types():
+    from search import index_glob
+
+    settings = {
+        "ARTICLE_SAVE_AS": "artikelen/{slug}/index.html",
+        "PARTNER_SAVE_AS": "partners/{slug}/index.html",
+        "EVENT_SAVE_AS": "agenda/{slug}/index.html",
+        "NEWSLETTER_SAVE_AS": "nieuwsbrief/{slug}/index.html",
+    }
+    assert index_glob(settings) == (
+        "{artikelen/*/index.html,partners/*/index.html,agenda/*/index.html,nieuwsbrief/*/index.html}"
+    )
+    settings["ARTICLE_SAVE_AS"] = "{date:%Y}/{slug}.html"
+    assert index_glob(settings).startswith("{*/*.html,")
+    settings["NEWSLETTER_SAVE_AS"] = ""
+    assert index_glob(settings) is None  # unknown: Pagefind reads every file

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from playwright.sync_api import expect
@@ -42,6 +43,13 @@ def test_every_indexed_page_has_the_body_and_a_date_sort_key(site):
         assert re.search(r'data-pagefind-sort="date:\d{4}-\d{2}-\d{2}"', html), path
         assert re.search(r"<main [^>]*data-pagefind-body", html), path
         assert "data-pagefind-body" not in html.split("<main", 1)[0]  # not header or nav
+
+
+def test_pagefind_indexes_every_page_with_a_body(site):
+    """Pagefind reads only the indexed types' files (``index_glob``): none may be missed."""
+    indexed = [p for p in site.rglob("*.html") if "data-pagefind-body" in p.read_text()]
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
+    assert entry["languages"]["nl"]["page_count"] == len(indexed)
 
 
 def test_hallowerk_finds_the_hallowerk_article_first(site_url, page):
