@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from itertools import groupby
-from zoneinfo import ZoneInfo
 
 from content_model.schema import EVENT_KIND_LABELS as KIND_LABELS
+from content_model.validate import AMSTERDAM
 from dutch_dates import nl_day, nl_month, nl_time
 from feeds import site_url
 
@@ -19,10 +19,6 @@ def editor_summary(item) -> str:
     text = item.metadata.get("summary") or ""
     item.metadata["summary"] = text
     return text
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-
-# The one place for the Dutch labels of event kinds (keys: the contract's values).
 
 
 def _midnight_after(day: date) -> datetime:

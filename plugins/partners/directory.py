@@ -14,7 +14,7 @@ from feeds import site_url
 from pelican.generators import Generator
 from pelican.utils import slugify
 
-# The one place for the Dutch labels of partner kinds (keys: the contract's values).
+# Page headings that differ from their facet's pattern.
 HEADINGS = {("district", "regio"): "Partners in de regio"}
 
 DEFAULTS = {
