@@ -83,6 +83,7 @@ def settings_defaults(settings) -> dict:
     contact = settings.get("CONTACT_EMAIL") or "sociaalwerkkoepel@amsterdam.nl"
     name = settings.get("SITENAME", "")
     return {
+        "contact": contact,
         "from": settings.get("NEWSLETTER_FROM") or f"{name} <{contact}>",
         "reply_to": settings.get("NEWSLETTER_REPLY_TO") or contact,
         "unsubscribe_url": settings.get("NEWSLETTER_UNSUBSCRIBE_URL") or f"{base}/nieuwsbrief/afmelden/",
@@ -188,7 +189,7 @@ def issue_data(newsletter, context, settings) -> Issue:
         events_upcoming=chosen == "upcoming",
         footer=Footer(
             organisation=settings.get("SITENAME", ""),
-            email=settings.get("CONTACT_EMAIL") or "sociaalwerkkoepel@amsterdam.nl",
+            email=conf["contact"],
             site=f"{base}/",
             unsubscribe_url=unsubscribe_link(conf["unsubscribe_url"], TOKEN_PLACEHOLDER),
             unsubscribe_mailto=unsubscribe_mailto(conf["unsubscribe_mailto"]),
