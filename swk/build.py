@@ -34,15 +34,16 @@ def validate(settings_file: str, override: dict | None = None):
 
 
 def build(settings_file: str = "pelicanconf.py", override: dict | None = None) -> Path:
-    """Build into ``OUTPUT_PATH.new`` and swap it in; return the output folder."""
+    """Build into ``OUTPUT_PATH.new`` and swap it in; return the output folder.
+
+    Content is checked by the content_model plugin when Pelican asks for its generators,
+    before any file is read or written; a ContentError lists every problem."""
     settings = load_settings(settings_file, override)
     output = Path(settings["OUTPUT_PATH"]).resolve()
     staging = output.with_name(output.name + ".new")
     previous = output.with_name(output.name + ".old")
     for leftover in (staging, previous):
         shutil.rmtree(leftover, ignore_errors=True)
-
-    check(settings)  # all content problems at once, before anything is written
 
     settings = load_settings(settings_file, {**(override or {}), "OUTPUT_PATH": str(staging)})
     log.init(level=logging.WARNING, fatal="errors")

@@ -4,25 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from itertools import groupby
-from zoneinfo import ZoneInfo
 
+from content_model.contents import editor_summary
 from content_model.schema import EVENT_KIND_LABELS as KIND_LABELS
+from content_model.validate import AMSTERDAM
 from dutch_dates import nl_day, nl_month, nl_time
 from feeds import site_url
 
 from .settings import setting
-
-
-def editor_summary(item) -> str:
-    """The ``summary`` the editor wrote, or "" (never Pelican's excerpt of the body, which
-    is HTML); pinned in the metadata so every output sees the same."""
-    text = item.metadata.get("summary") or ""
-    item.metadata["summary"] = text
-    return text
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-
-# The one place for the Dutch labels of event kinds (keys: the contract's values).
 
 
 def _midnight_after(day: date) -> datetime:

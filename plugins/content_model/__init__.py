@@ -43,14 +43,10 @@ def build_now() -> datetime:
 
 
 def sources(settings) -> dict[str, list[Path]]:
-    root = Path(settings["PATH"])
-    out = {
-        "article": [p for folder in settings["ARTICLE_PATHS"] for p in markdown_files(root / folder)],
-        "page": [p for folder in settings["PAGE_PATHS"] for p in markdown_files(root / folder)],
+    return {
+        type_name: [p for folder in source_folders(settings, type_name) for p in markdown_files(folder)]
+        for type_name in ("article", "page", "partner", "event", "newsletter")
     }
-    for type_name in ("partner", "event", "newsletter"):
-        out[type_name] = [p for folder in source_folders(settings, type_name) for p in markdown_files(folder)]
-    return out
 
 
 def check(settings):

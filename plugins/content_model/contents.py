@@ -22,3 +22,12 @@ class Newsletter(_Item):
 
 
 CONTENT_CLASSES = {"partner": Partner, "event": Event, "newsletter": Newsletter}
+
+
+def editor_summary(item) -> str:
+    """The ``summary`` the editor wrote, or "". Pelican would otherwise make one from the
+    start of the body (HTML); that is pinned to "" so every output (meta description, feeds,
+    newsletter) gets the same plain text or nothing."""
+    text = item.metadata.get("summary") or ""
+    item.metadata["summary"] = text
+    return text

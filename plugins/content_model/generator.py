@@ -15,6 +15,12 @@ COLLECTIONS = {
     "event": ("events", "EVENT_PATHS"),
     "newsletter": ("newsletters", None),
 }
+# content type -> setting with its folders relative to PATH (newsletters: NEWSLETTER_PATH)
+PATH_SETTINGS = {
+    "article": "ARTICLE_PATHS",
+    "page": "PAGE_PATHS",
+    **{type_name: key for type_name, (_, key) in COLLECTIONS.items() if key},
+}
 
 
 def collation_key(text: str) -> str:
@@ -24,10 +30,11 @@ def collation_key(text: str) -> str:
 
 
 def source_folders(settings, type_name: str) -> list[Path]:
+    """The folders a content type's files are read from (the first is where new ones go)."""
     root = Path(settings["PATH"])
     if type_name == "newsletter":
         return [Path(settings.get("NEWSLETTER_PATH", root / "newsletters"))]
-    return [root / folder for folder in settings.get(COLLECTIONS[type_name][1], [])]
+    return [root / folder for folder in settings.get(PATH_SETTINGS[type_name], [])]
 
 
 class CollectionsGenerator(Generator):

@@ -10,18 +10,18 @@ from pelican.readers import BaseReader
 from pelican.urlwrappers import Category, Tag
 from pelican.utils import SafeDatetime
 
+from .generator import source_folders
 from .schema import CONTENT_TYPES
 from .validate import ContentError, read_item
 
 
 def _type_folders(settings) -> list[tuple[Path, str]]:
     """(resolved folder, content type), newsletters first, as content_type_of checks them."""
-    root = Path(settings["PATH"]).resolve()
-    folders = [(Path(settings.get("NEWSLETTER_PATH", root / "newsletters")).resolve(), "newsletter")]
-    for type_name, key in (("partner", "PARTNER_PATHS"), ("event", "EVENT_PATHS"),
-                           ("page", "PAGE_PATHS"), ("article", "ARTICLE_PATHS")):
-        folders += [((root / folder).resolve(), type_name) for folder in settings.get(key, [])]
-    return folders
+    return [
+        (folder.resolve(), type_name)
+        for type_name in ("newsletter", "partner", "event", "page", "article")
+        for folder in source_folders(settings, type_name)
+    ]
 
 
 def content_type_of(path: Path, settings, folders=None) -> str:

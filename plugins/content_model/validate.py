@@ -244,10 +244,10 @@ CONVERTERS = {
 # --- reading ---------------------------------------------------------------------------------
 
 
-# A build reads every file up to three times (the check before the build, the check when
-# Pelican starts, the reader). Parsing YAML and converting values is the costly part, so the
-# result is kept per (type, path, working folder) together with a hash of the exact text it
-# came from: a file whose text changed in any way is parsed again. No timestamps, so never stale.
+# A build reads every file twice (the check when Pelican starts, the reader). Parsing YAML
+# and converting values is the costly part, so the result is kept per (type, path, working
+# folder) together with a hash of the exact text it came from: a file whose text changed in
+# any way is parsed again. No timestamps, so never stale.
 _CACHE: dict[tuple[str, str, str], tuple[bytes, Item | None, list[Problem]]] = {}
 _CACHE_LIMIT = 50_000
 

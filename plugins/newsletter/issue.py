@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
+from agenda.model import is_past
 from content_model.frontmatter import split
 from content_model.validate import display_path
 from dutch_dates import nl_date, nl_day, nl_time
@@ -82,6 +83,7 @@ def settings_defaults(settings) -> dict:
     contact = settings.get("CONTACT_EMAIL") or "sociaalwerkkoepel@amsterdam.nl"
     name = settings.get("SITENAME", "")
     return {
+        "contact": contact,
         "from": settings.get("NEWSLETTER_FROM") or f"{name} <{contact}>",
         "reply_to": settings.get("NEWSLETTER_REPLY_TO") or contact,
         "unsubscribe_url": settings.get("NEWSLETTER_UNSUBSCRIBE_URL") or f"{base}/nieuwsbrief/afmelden/",
@@ -101,12 +103,8 @@ def unsubscribe_mailto(address: str) -> str:
 
 
 def upcoming(events, now: datetime, limit: int) -> list:
-    """Events that have not ended at ``now``, soonest first."""
-    def not_over(e) -> bool:
-        end = getattr(e, "end", None) or e.start
-        all_day = getattr(e, "end_all_day", False) if getattr(e, "end", None) else getattr(e, "start_all_day", False)
-        return end.date() >= now.date() if all_day else end >= now
-    return sorted((e for e in events if not_over(e)), key=lambda e: e.start)[:limit]
+    """Events that have not ended at ``now`` (the agenda's rule), soonest first."""
+    return sorted((e for e in events if not is_past(e, now)), key=lambda e: e.start)[:limit]
 
 
 def _when(event) -> str:
@@ -191,7 +189,7 @@ def issue_data(newsletter, context, settings) -> Issue:
         events_upcoming=chosen == "upcoming",
         footer=Footer(
             organisation=settings.get("SITENAME", ""),
-            email=settings.get("CONTACT_EMAIL") or "sociaalwerkkoepel@amsterdam.nl",
+            email=conf["contact"],
             site=f"{base}/",
             unsubscribe_url=unsubscribe_link(conf["unsubscribe_url"], TOKEN_PLACEHOLDER),
             unsubscribe_mailto=unsubscribe_mailto(conf["unsubscribe_mailto"]),

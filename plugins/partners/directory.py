@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from content_model.contents import editor_summary
 from content_model.generator import collation_key
 from content_model.schema import DISTRICT_LABELS
 from content_model.schema import PARTNER_KIND_LABELS as KIND_LABELS
@@ -14,7 +15,7 @@ from feeds import site_url
 from pelican.generators import Generator
 from pelican.utils import slugify
 
-# The one place for the Dutch labels of partner kinds (keys: the contract's values).
+# Page headings that differ from their facet's pattern.
 HEADINGS = {("district", "regio"): "Partners in de regio"}
 
 DEFAULTS = {
@@ -112,15 +113,6 @@ def build_facets(partners, settings) -> list[Facet]:
 def tel_href(phone: str) -> str:
     digits = "".join(c for c in phone if c.isdigit() or c == "+")
     return f"tel:{digits}"
-
-
-def editor_summary(item) -> str:
-    """The ``summary`` the editor wrote, or "". Pelican would otherwise make one from the
-    start of the body (HTML); that is pinned to "" so every output (meta description, feeds,
-    newsletter) gets the same plain text or nothing."""
-    text = item.metadata.get("summary") or ""
-    item.metadata["summary"] = text
-    return text
 
 
 def contact(p) -> list[dict]:

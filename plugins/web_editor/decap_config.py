@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from content_model.generator import source_folders
 from content_model.schema import CONTENT_TYPES, ContentType, Field
 from content_model.validate import EMAIL_RE, PHONE_RE, SLUG_RE
 
@@ -83,16 +84,7 @@ def _rel(settings, folder) -> str:
 
 def content_folder(settings, type_name: str) -> str:
     """The folder (relative to the repository) where new items of a type are written."""
-    root = Path(settings["PATH"])
-    if type_name == "newsletter":
-        return _rel(settings, settings.get("NEWSLETTER_PATH") or root / "newsletters")
-    key = {
-        "article": "ARTICLE_PATHS",
-        "page": "PAGE_PATHS",
-        "partner": "PARTNER_PATHS",
-        "event": "EVENT_PATHS",
-    }[type_name]
-    return _rel(settings, root / settings[key][0])
+    return _rel(settings, source_folders(settings, type_name)[0])
 
 
 def field_widget(ctype: ContentType, f: Field) -> dict:
