@@ -39,9 +39,31 @@ pytestmark = pytest.mark.skipif(
 
 def git(repo: Path, *args: str) -> str:
     env = {**os.environ, **GIT_ID}
-    return subprocess.run(
-        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=env
-    ).stdout
+    done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, env=env)
+    if done.returncode:
+        raise AssertionError(f"git {' '.join(args)} failed ({done.returncode}): {done.stderr}")
+    return done.stdout
+
+
+def settle(repo: Path, timeout: float = 20) -> None:
+    """Wait until decap-server is back on main with a clean tree.
+
+    In git mode it checks out the entry's branch, writes and commits there, then returns to
+    main; the "Item opgeslagen" toast can appear before it has returned.
+    """
+    deadline = time.monotonic() + timeout
+    quiet_since = None
+    while time.monotonic() < deadline:
+        head = git(repo, "symbolic-ref", "--short", "HEAD").strip()
+        busy = (repo / ".git" / "index.lock").exists() or git(repo, "status", "--porcelain").strip()
+        if head != "main" or busy:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= 1.5:  # the editor's follow-up requests are done too
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"decap-server left {repo} on {head!r} or with changes")
 
 
 def free_port() -> int:
@@ -142,13 +164,15 @@ def test_event_created_in_the_editor_validates_and_is_built(editor, page):
     page.get_by_text("Vegan Masters", exact=True).click()
     save(page)
 
+    settle(repo)
     slug = "2026-12-20-netwerkontbijt-noord"
     branch = f"cms/events/{slug}"
     rel = f"content/events/{slug}.md"
     assert branch in git(repo, "branch", "--list", "cms/*")
     text = git(repo, "show", f"{branch}:{rel}")
     assert "start: 2026-12-20T14:30\n" in text  # Amsterdam time as typed, no UTC conversion
-    assert not (repo / rel).exists()  # editorial workflow: not on main before review
+    # editorial workflow: not on main before review
+    assert not (repo / rel).exists() and not git(repo, "ls-tree", "main", "--", rel).strip()
 
     git(repo, "merge", "-q", "--no-edit", branch)  # the reviewer merges the pull request
     cols = validate(str(testing.ROOT / "pelicanconf.py"), testing.overrides(repo))
@@ -178,6 +202,7 @@ def test_new_newsletter_starts_as_draft_with_upcoming_events(editor, page):
     field(page, "Titel (onderwerpregel)").fill("Nieuwsbrief 4")
     field(page, "Datum").fill("2026-12-01")
     save(page)
+    settle(repo)
     slug = "2026-12-nieuwsbrief-4"
     text = git(repo, "show", f"cms/newsletters/{slug}:newsletters/{slug}.md")
     assert "events: upcoming\n" in text and "status: draft\n" in text
