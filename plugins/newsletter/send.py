@@ -378,6 +378,8 @@ def send(slug: str, *, output: Path = Path("output"), subscribers: Path | None =
         book = Journal(journal_path)
         try:
             if test_to:
+                if subscribers:
+                    out("Alleen een testversie: met --test-to wordt de abonneelijst niet gebruikt.")
                 for address in test_to:
                     pace.wait()
                     transport.ensure()

@@ -308,3 +308,11 @@ def test_missing_secret_and_http_unsubscribe_are_refused(site, smtp, tmp_path):
     assert send("2020-05-nieuwsbrief-3", test_to=["redactie@example.org"], env=smtp.env, **common) == 0
     with pytest.raises(SendError, match="geen https-adres"):
         send("2020-05-nieuwsbrief-3", subscribers=subscribers, env=smtp.env, **common)
+
+
+def test_test_send_with_a_list_sends_only_the_test_and_says_so(built, smtp, tmp_path):
+    code, printed = _run(built, smtp, tmp_path, test_to=["redactie@example.org"],
+                         subscribers=_csv(tmp_path, 3))
+    assert code == 0
+    assert [rcpt for rcpt, _ in smtp.messages] == [["redactie@example.org"]]
+    assert "Alleen een testversie: met --test-to wordt de abonneelijst niet gebruikt." in printed
