@@ -16,6 +16,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from feeds import LOCAL_SITEURL
 from swk.testing import ROOT
 
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -150,7 +151,7 @@ def parse_site(output: Path) -> dict[str, Page]:
 
 def site_bases(siteurl: str = "") -> list[str]:
     """Absolute URL prefixes that mean "this site": SITEURL and the feeds' local fallback."""
-    bases = ["http://localhost:8000"]
+    bases = [LOCAL_SITEURL]
     if siteurl.startswith(("http://", "https://")):
         bases.insert(0, siteurl.rstrip("/"))
     return bases

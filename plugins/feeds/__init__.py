@@ -14,8 +14,11 @@ from pelican import signals
 from pelican.generators import Generator
 
 
+LOCAL_SITEURL = "http://localhost:8000"  # `make serve`; used where an absolute URL is required
+
+
 def site_url(settings) -> str:
-    return (settings.get("SITEURL") or "http://localhost:8000").rstrip("/")
+    return (settings.get("SITEURL") or LOCAL_SITEURL).rstrip("/")
 
 
 def build_feed(settings, articles) -> FeedGenerator:
