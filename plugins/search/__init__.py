@@ -4,7 +4,10 @@
   facets, meta, date sort key; ``records.py``) that ``partials/search_meta.html`` writes
   as ``data-pagefind-*`` attributes; pages whose template sets ``search_item`` get
   ``data-pagefind-body`` on ``<main>``, so only their main content is indexed;
-- writes the search page (``SEARCH_SAVE_AS``, template ``search.html``);
+- puts the search page's filters in the context as ``search_facets`` (``records.facets``:
+  every filter value that occurs, with its number of pages);
+- writes the search page (``SEARCH_SAVE_AS``, template ``search.html``, script
+  ``theme/static/js/search.js``: our own result list over Pagefind's JS API);
 - after Pelican has written everything, runs the Pagefind binary over ``OUTPUT_PATH``
   (the staging folder during ``swk build``, so the index is complete before the swap).
   A Pagefind failure raises and fails the build. Pagefind reads only the files the indexed
@@ -13,7 +16,8 @@
   have no ``data-pagefind-body``, so Pagefind would parse them only to skip them.
 
 Settings: ``SEARCH_URL`` (``"zoeken/"``), ``SEARCH_SAVE_AS`` (``"zoeken/index.html"``),
-``SEARCH_INDEX`` (``True``; ``False`` writes the pages without running Pagefind).
+``SEARCH_INDEX`` (``True``; ``False`` writes the pages without running Pagefind),
+``SEARCH_BUNDLE_PATH`` (``"pagefind"``: the folder Pagefind writes its bundle into).
 """
 
 from __future__ import annotations
@@ -25,11 +29,16 @@ from pelican import signals
 from pelican.generators import Generator
 
 from .indexer import SearchIndexError, build_index
-from .records import make_record
+from .records import facets, make_record
 
 __all__ = ["SearchIndexError", "register"]
 
-DEFAULTS = {"SEARCH_URL": "zoeken/", "SEARCH_SAVE_AS": "zoeken/index.html", "SEARCH_INDEX": True}
+DEFAULTS = {
+    "SEARCH_URL": "zoeken/",
+    "SEARCH_SAVE_AS": "zoeken/index.html",
+    "SEARCH_INDEX": True,
+    "SEARCH_BUNDLE_PATH": "pagefind",
+}
 COLLECTIONS = {"article": "articles", "partner": "partners", "event": "events", "newsletter": "newsletters"}
 # The settings that say where the pages of the indexed types are written.
 SAVE_AS = ("ARTICLE_SAVE_AS", "PARTNER_SAVE_AS", "EVENT_SAVE_AS", "NEWSLETTER_SAVE_AS")
@@ -44,9 +53,12 @@ def _records(generators):
     from dutch_dates import nl_date
 
     context = generators[0].context
+    records = []
     for type_name, key in COLLECTIONS.items():
         for item in context.get(key, []):
             item.search_record = make_record(type_name, item, nl_date)
+            records.append(item.search_record)
+    context["search_facets"] = facets(records)
 
 
 class SearchPageGenerator(Generator):
@@ -85,7 +97,11 @@ def index_glob(settings) -> str | None:
 
 def _index(pelican):
     if pelican.settings.get("SEARCH_INDEX", True):
-        build_index(Path(pelican.output_path), glob=index_glob(pelican.settings))
+        build_index(
+            Path(pelican.output_path),
+            glob=index_glob(pelican.settings),
+            bundle=pelican.settings["SEARCH_BUNDLE_PATH"],
+        )
 
 
 def register():

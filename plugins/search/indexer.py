@@ -29,16 +29,19 @@ def pagefind_executable() -> Path:
     return Path(exe)
 
 
-def build_index(site: Path, *, glob: str | None = None, timeout: float = 600) -> Path:
-    """Index the HTML under ``site`` into ``site/pagefind/``; return that folder.
+def build_index(
+    site: Path, *, glob: str | None = None, bundle: str = BUNDLE, timeout: float = 600
+) -> Path:
+    """Index the HTML under ``site`` into ``site/<bundle>/`` (``pagefind``); return that folder.
 
     ``glob`` (Pagefind's ``--glob``, relative to ``site``) limits which files Pagefind reads;
     without it Pagefind parses every HTML file.
     """
     site = Path(site)
-    bundle = site / BUNDLE
+    subdir = bundle
+    bundle = site / subdir
     shutil.rmtree(bundle, ignore_errors=True)
-    cmd = [str(pagefind_executable()), "--site", str(site), "--output-subdir", BUNDLE, "--quiet"]
+    cmd = [str(pagefind_executable()), "--site", str(site), "--output-subdir", subdir, "--quiet"]
     if glob:
         cmd += ["--glob", glob]
     try:
