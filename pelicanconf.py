@@ -40,6 +40,7 @@ PLUGINS = [
     "newsletter",
     "web_editor",
     "search",
+    "site_meta",
     "template_marker",
 ]
 

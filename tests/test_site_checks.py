@@ -252,8 +252,9 @@ def test_one_page_per_template_has_no_axe_violations(pages, site_url, page):
     chosen = sitecheck.one_page_per_template(pages)
     missing = FOUNDATION_TEMPLATES - set(chosen)
     assert not missing, f"templates not found in the output: {missing}"
-    requests = []
+    requests, failed = [], []
     page.on("request", lambda r: requests.append(r.url))
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     problems = []
     for template, sample in sorted(chosen.items()):
         for label, (width, height) in WIDTHS.items():
@@ -272,6 +273,7 @@ def test_one_page_per_template_has_no_axe_violations(pages, site_url, page):
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
     others = [u for u in requests if not u.startswith(site_url)]
     assert not others, f"requests to other hosts: {others}"
+    assert not failed, f"the browser asked for files that are not there (favicon?): {failed}"
     assert not page.context.cookies()
 
 

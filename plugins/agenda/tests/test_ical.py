@@ -245,9 +245,9 @@ def test_every_event_names_its_organizer(out):
 
 DOUBLE_HOUR = {
     # 27 October 2024: at 03:00 summer time the clocks go back to 02:00, so 02:30 happens twice
-    "content/events/zomertijd.md": "---\ntitle: Zomertijd\nstart: 2024-10-27T02:30+02:00\nend: 2024-10-27T02:45+01:00\n---\n",
-    "content/events/wintertijd.md": "---\ntitle: Wintertijd\nstart: 2024-10-27T02:30+01:00\nend: 2024-10-27T03:30\n---\n",
-    "content/events/utc.md": "---\ntitle: UTC\nstart: 2024-10-27T01:15Z\nend: 2024-10-27T04:00+01:00\n---\n",
+    "content/events/zomertijd.md": "---\ntitle: Zomertijd\nstart: 2024-10-27T02:30+02:00\nend: 2024-10-27T02:45+01:00\nonline: true\n---\n",
+    "content/events/wintertijd.md": "---\ntitle: Wintertijd\nstart: 2024-10-27T02:30+01:00\nend: 2024-10-27T03:30\nlocation: Tolhuistuin\n---\n",
+    "content/events/utc.md": "---\ntitle: UTC\nstart: 2024-10-27T01:15Z\nend: 2024-10-27T04:00+01:00\nonline: true\n---\n",
 }
 INSTANTS = {  # the same moments in UTC
     "zomertijd": (datetime(2024, 10, 27, 0, 30, tzinfo=timezone.utc), datetime(2024, 10, 27, 1, 45, tzinfo=timezone.utc)),
