@@ -1,6 +1,7 @@
 """content_model: the content contract, enforced on every build.
 
-- reads Markdown with YAML front matter (``reader.YamlMarkdownReader``),
+- reads Markdown with YAML front matter (``reader.YamlMarkdownReader``) and cleans every
+  rendered body against an allowlist (``sanitize``, nh3),
 - checks every file of every content type before anything is built and stops the build
   with one message listing all problems (``validate``),
 - reads partners, events and newsletter issues into the context and writes their pages

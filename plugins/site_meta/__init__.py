@@ -10,11 +10,18 @@
   the partner's logo, else ``SITE_IMAGE``), used by ``base.html`` and ``partials/og.html``;
 - JSON-LD: every article gets ``jsonld`` (schema.org ``NewsArticle`` for news, ``Article``
   for interviews), the context ``site_jsonld`` (``WebSite`` with its search and the
-  ``Organization``) for the home page. Partners and events get theirs from their plugins.
+  ``Organization``) for the home page. Partners and events get theirs from their plugins;
+- the Content-Security-Policy of every page (``CONTENT_SECURITY_POLICY`` in the context,
+  a ``<meta http-equiv>`` in ``base.html``): scripts, styles, images, fetches and workers
+  only from the site itself, no inline script or style, WebAssembly allowed for Pagefind
+  (``'wasm-unsafe-eval'``), no plugins or frames, forms only to the site and the newsletter
+  sign-up service (``NEWSLETTER_SIGNUP_ACTION``). A second line of defence behind the
+  sanitizer (``content_model.sanitize``).
 
 Settings: ``SITE_IMAGE`` (``theme/images/og-default.png``, 1200 x 630, made by
 ``scripts/site_images.py``), ``SITE_IMAGE_ALT``, ``FAVICON_SAVE_AS`` (``favicon.ico``),
-``ROBOTS_SAVE_AS`` (``robots.txt``).
+``ROBOTS_SAVE_AS`` (``robots.txt``), ``CONTENT_SECURITY_POLICY`` (``None``: the policy above;
+a string replaces it, ``""`` leaves it out).
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ DEFAULTS = {
     "SITE_IMAGE_ALT": "",  # default: "<SITENAME>: <SITE_DESCRIPTION>" (what the image says)
     "FAVICON_SAVE_AS": "favicon.ico",
     "ROBOTS_SAVE_AS": "robots.txt",
+    "CONTENT_SECURITY_POLICY": None,
 }
 SITE_IMAGE_SIZE = (1200, 630)
 
@@ -138,11 +146,35 @@ def site_jsonld(settings) -> dict:
     return {"@context": "https://schema.org", "@graph": [website, org]}
 
 
+def content_security_policy(settings) -> str:
+    """The site's Content-Security-Policy (see the module docstring)."""
+    if settings.get("CONTENT_SECURITY_POLICY") is not None:
+        return settings["CONTENT_SECURITY_POLICY"]
+    forms = ["'self'"]
+    action = urlsplit(settings.get("NEWSLETTER_SIGNUP_ACTION") or "")
+    if action.scheme in ("http", "https") and action.netloc:
+        forms.append(f"{action.scheme}://{action.netloc}")
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self' 'wasm-unsafe-eval'",  # Pagefind compiles its WebAssembly
+        "style-src 'self'",
+        "img-src 'self'",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "worker-src 'self'",
+        "object-src 'none'",
+        "frame-src 'none'",
+        "base-uri 'self'",
+        "form-action " + " ".join(forms),
+    ])
+
+
 def _finalized(generators):
     context, settings = generators[0].context, generators[0].settings
     for article in context.get("articles", []):
         article.jsonld = article_jsonld(article, settings)
     context["site_jsonld"] = site_jsonld(settings)
+    context["CONTENT_SECURITY_POLICY"] = content_security_policy(settings)
 
 
 class SiteMetaGenerator(Generator):
