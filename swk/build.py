@@ -29,8 +29,11 @@ def load_settings(settings_file: str, override: dict | None = None) -> dict:
 
 
 def validate(settings_file: str, override: dict | None = None):
-    """Check all content; return the collections or raise ContentError."""
-    return check(load_settings(settings_file, override))
+    """Check all content; return the collections or raise ContentError.
+
+    Pelican is set up (not run) first, so every plugin's settings have their defaults: the
+    check compares content addresses with the pages the plugins generate."""
+    return check(Pelican(load_settings(settings_file, override)).settings)
 
 
 def build(settings_file: str = "pelicanconf.py", override: dict | None = None) -> Path:

@@ -3,8 +3,9 @@
 - after all content is read, every issue gets ``issue`` (``issue.issue_data``): the data that
   the web page, the e-mail HTML and the text part are rendered from; ``events: upcoming``
   takes the events that have not ended at the build's ``now``;
-- ``NewsletterGenerator`` writes ``nieuwsbrief/`` (archive + sign-up form),
-  ``nieuwsbrief/afmelden/`` and, per issue, ``email.html``, ``email.txt``, ``email.eml``
+- ``NewsletterGenerator`` writes ``nieuwsbrief/`` (archive + sign-up form,
+  ``NEWSLETTER_INDEX_SAVE_AS``), ``nieuwsbrief/afmelden/`` (``NEWSLETTER_UNSUBSCRIBE_PAGE_SAVE_AS``)
+  and, per issue, ``email.html``, ``email.txt``, ``email.eml``
   and ``email.json`` next to the web page; an e-mail above ``NEWSLETTER_MAX_BYTES`` stops
   the build;
 - ``send`` (``python -m swk newsletter send``) sends what the build wrote.
@@ -15,6 +16,18 @@ from __future__ import annotations
 from pelican import signals
 
 from .issue import issue_data
+
+# Where the archive and the unsubscribe page go; in the settings (``initialized``) so the
+# content contract sees which addresses they take.
+DEFAULTS = {
+    "NEWSLETTER_INDEX_SAVE_AS": "nieuwsbrief/index.html",
+    "NEWSLETTER_UNSUBSCRIBE_PAGE_SAVE_AS": "nieuwsbrief/afmelden/index.html",
+}
+
+
+def _defaults(pelican):
+    for key, value in DEFAULTS.items():
+        pelican.settings.setdefault(key, value)
 
 
 def _attach(generators):
@@ -31,5 +44,6 @@ def _get_generators(pelican):
 
 
 def register():
+    signals.initialized.connect(_defaults)
     signals.all_generators_finalized.connect(_attach)
     signals.get_generators.connect(_get_generators)

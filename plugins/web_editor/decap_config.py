@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from content_model.generator import source_folders
+from content_model.images import media_folder
 from content_model.schema import CONTENT_TYPES, ContentType, Field
 from content_model.validate import EMAIL_RE, PHONE_RE, SLUG_RE
 
@@ -164,8 +165,7 @@ def decap_config(settings) -> dict:
     local = settings.get("DECAP_LOCAL_BACKEND", True)
     if isinstance(local, str):
         local = {"url": local}
-    static = settings.get("STATIC_PATHS") or ["images"]
-    media = "images" if "images" in static else static[0]
+    media, public = media_folder(settings)  # the same folder the content check looks in
     config = {
         "locale": "nl",
         "backend": {
@@ -176,8 +176,8 @@ def decap_config(settings) -> dict:
         },
         "publish_mode": "editorial_workflow",
         "local_backend": local,
-        "media_folder": _rel(settings, Path(settings["PATH"]) / media),
-        "public_folder": f"/{media}",
+        "media_folder": _rel(settings, media),
+        "public_folder": public,
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
         "collections": [collection(settings, t) for t in CONTENT_TYPES.values()],
     }

@@ -19,7 +19,7 @@ Gewone tekst met een [goede link](https://www.voorbeeld.nl/) en [mail](mailto:in
 
 <img src="/images/foto.png" alt="Een foto" onerror="document.title = 'gehackt-onerror'">
 
-<img src="/bestaat-niet.png" alt="Kapot" onerror="document.title = 'gehackt-onerror'">
+<img src="/images/kapot.png" alt="Kapot" onerror="document.title = 'gehackt-onerror'">
 
 [Klik hier](javascript:alert(document.domain)) en <a href="JaVaScRiPt:document.title='gehackt-a'">hier</a>
 en <a href=" javascript:void(document.title='gehackt-spatie')">daar</a>.
@@ -59,6 +59,7 @@ FORBIDDEN = ("<script>document", "onerror", "onclick", "onload", "javascript:", 
 def out(tmp_path_factory):
     project = make_project(tmp_path_factory.mktemp("sanitize"), FILES)
     write(project / "content/images/foto.png", "png")
+    write(project / "content/images/kapot.png", "geen afbeelding")  # the browser cannot show it: onerror would fire
     with env(SWK_NOW="2024-01-15T12:00"):
         return build_project(project, SITEURL="https://swk.example")
 

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 import pytest
 
 from content_model.validate import ContentError
-from swk.testing import build_project, env, make_project
+from swk.testing import build_project, env, make_project, write
 
 ISSUE3 = "nieuwsbrief/2020-05-nieuwsbrief-3"
 LOCAL = "http://localhost:8000"
@@ -158,7 +158,9 @@ def _project(tmp_path, issues: dict[str, str], extra_files: dict[str, str] | Non
         **{f"newsletters/{slug}.md": text for slug, text in issues.items()},
         **(extra_files or {}),
     }
-    return make_project(tmp_path, files)
+    project = make_project(tmp_path, files)
+    write(project / "content/images/een.png", "png")  # the image of article "een"
+    return project
 
 
 def test_upcoming_events_order_drafts_and_images(tmp_path):
@@ -208,6 +210,42 @@ def test_email_above_90_kb_stops_the_build_and_names_the_issue(tmp_path):
     assert "2024-01.md: de e-mail van deze nieuwsbrief is" in message
     assert "de grens is 90 KB" in message and "Gmail" in message
     assert (out / "nieuwsbrief/2024-01/email.html").read_bytes() == before  # last good output kept
+
+
+def test_the_size_error_advises_fewer_events_when_events_made_it_too_big(tmp_path):
+    long = "Een bijeenkomst voor werkgevers en werkzoekenden in sociaal werk. " * 6
+    events = {f"content/events/e{i:02d}.md": (f"---\ntitle: Bijeenkomst {i}\nstart: 2024-02-{i + 1:02d}T10:00\n"
+                                             f"location: Pakhuis de Zwijger\nsummary: {long}\n---\n")
+              for i in range(25)}
+    project = _project(tmp_path, {
+        "2024-01": ISSUE.format(title="Januari", date="2024-01-10", articles="een, twee", events="upcoming",
+                                status="ready", intro="Kort."),
+    }, events)
+    with env(SWK_NOW="2024-01-15T12:00"), pytest.raises(ContentError) as err:
+        build_project(project, NEWSLETTER_MAX_EVENTS=25, NEWSLETTER_MAX_BYTES=40 * 1024)
+    message = str(err.value)
+    assert "2024-01.md: veld 'events': de e-mail van deze nieuwsbrief is" in message
+    assert re.search(r"Daarvan nemen de evenementen \d+ KB, de artikelen \d+ KB, de inleiding \d+ KB", message)
+    assert "kies in het veld 'events' een lijst met minder evenementen (nu 25, de komende uit de agenda)" in message
+    assert "minder artikelen" not in message
+
+
+def test_the_size_error_advises_fewer_articles_when_articles_made_it_too_big(tmp_path):
+    long = "Werkgevers vertellen over sociaal werk in Amsterdam. " * 8
+    articles = {f"content/articles/a{i:02d}.md": ARTICLE.format(title=f"Artikel {i}", date="2024-01-05",
+                                                                extra="").replace("summary: Samenvatting van",
+                                                                                  f"summary: {long}")
+                for i in range(30)}
+    names = ", ".join(f"a{i:02d}" for i in range(30))
+    project = _project(tmp_path, {
+        "2024-01": ISSUE.format(title="Januari", date="2024-01-10", articles=names, events="[]",
+                                status="ready", intro="Kort."),
+    }, articles)
+    with pytest.raises(ContentError) as err:
+        build_project(project, NEWSLETTER_MAX_BYTES=40 * 1024)
+    message = str(err.value)
+    assert "veld 'articles'" in message and "neem minder artikelen op in het veld 'articles' (nu 30)" in message
+    assert "minder evenementen" not in message
 
 
 @pytest.mark.parametrize("slug, expected", [
