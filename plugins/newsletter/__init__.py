@@ -2,7 +2,9 @@
 
 - after all content is read, every issue gets ``issue`` (``issue.issue_data``): the data that
   the web page, the e-mail HTML and the text part are rendered from; ``events: upcoming``
-  takes the events that have not ended at the build's ``now``;
+  takes the events that have not ended at the build's ``now``; a link in the introduction
+  whose text says nothing out of context ("hier", a bare address) gets a build warning
+  (``linktext``);
 - ``NewsletterGenerator`` writes ``nieuwsbrief/`` (archive + sign-up form,
   ``NEWSLETTER_INDEX_SAVE_AS``), ``nieuwsbrief/afmelden/`` (``NEWSLETTER_UNSUBSCRIBE_PAGE_SAVE_AS``)
   and, per issue, ``email.html``, ``email.txt``, ``email.eml``
@@ -13,9 +15,14 @@
 
 from __future__ import annotations
 
+import logging
+
 from pelican import signals
 
 from .issue import issue_data
+from .linktext import unclear_links
+
+log = logging.getLogger(__name__)
 
 # Where the archive and the unsubscribe page go; in the settings (``initialized``) so the
 # content contract sees which addresses they take.
@@ -35,6 +42,12 @@ def _attach(generators):
     settings = generators[0].settings
     for newsletter in context.get("newsletters", []):
         newsletter.issue = issue_data(newsletter, context, settings)
+        for problem in unclear_links(newsletter.issue.intro_html):
+            log.warning(
+                "%s: %s; wie de links van de e-mail laat voorlezen, hoort alleen de linktekst. "
+                "Schrijf waar de link heen gaat, bijvoorbeeld [Meld u aan als partner](https://...)",
+                newsletter.issue.source, problem,
+            )
 
 
 def _get_generators(pelican):

@@ -125,6 +125,83 @@ def test_issue_3_email_size_links_alt_and_parts(site):
     assert body("plain") == text.rstrip("\n")
 
 
+class LinkTexts(HTMLParser):
+    """(href, text) of every link; an image in a link counts with its alt text."""
+
+    def __init__(self):
+        super().__init__()
+        self.links, self._open = [], None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "a" and a.get("href"):
+            self._open = [a["href"], ""]
+        elif tag == "img" and self._open is not None:
+            self._open[1] += a.get("alt") or ""
+
+    def handle_data(self, data):
+        if self._open is not None:
+            self._open[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._open is not None:
+            self.links.append((self._open[0], " ".join(self._open[1].split())))
+            self._open = None
+
+
+VAGUE = {"lees verder", "lees meer", "meer", "klik hier", "hier", "link", "meer informatie"}
+
+
+def link_problems(html: str) -> list[str]:
+    """Links whose text does not say where they go, read out of context (a screen reader's
+    list of links): empty, vague, a bare address, or one text for several destinations."""
+    parser = LinkTexts()
+    parser.feed(html)
+    problems, targets = [], {}
+    for href, text in parser.links:
+        if not text or text.lower().rstrip(".:") in VAGUE:
+            problems.append(f"{text!r} -> {href}")
+        elif re.match(r"^(https?://|www\.)", text, re.I):
+            problems.append(f"bare address {text!r}")
+        targets.setdefault(text.lower(), set()).add(href)
+    problems += [f"{text!r} goes to {sorted(hrefs)}" for text, hrefs in targets.items() if len(hrefs) > 1]
+    return problems
+
+
+def test_every_link_in_the_email_says_where_it_goes(site, tmp_path):
+    html = (site / ISSUE3 / "email.html").read_text(encoding="utf-8")
+    assert not link_problems(html), link_problems(html)
+    assert ("http://localhost:8000/", "De website van Sociaal Werkkoepel Amsterdam") in (
+        lambda p: (p.feed(html), p.links)[1])(LinkTexts())
+    # an article with an image: the image is not a second link with the alt text as its name
+    project = _project(tmp_path, {"2024-01": ISSUE.format(title="Januari", date="2024-01-10", articles="een, twee",
+                                                          events="[]", status="ready", intro="Kort.")})
+    out = build_project(project)
+    html = (out / "nieuwsbrief/2024-01/email.html").read_text(encoding="utf-8")
+    assert not link_problems(html), link_problems(html)
+    assert html.count('href="http://localhost:8000/artikelen/een/"') == 1
+
+
+def test_vague_links_in_the_introduction_warn_the_editor(tmp_path, caplog):
+    intro = ("Meld u [hier](https://www.voorbeeld.nl/aanmelden) aan, lees <https://www.voorbeeld.nl/> "
+             "of [mail ons](mailto:info@voorbeeld.nl) of <info@voorbeeld.nl>.")
+    project = _project(tmp_path, {"2024-01": ISSUE.format(title="Januari", date="2024-01-10", articles="een",
+                                                          events="[]", status="ready", intro=intro)})
+    with caplog.at_level("WARNING"):
+        build_project(project)
+    warnings = [r.getMessage() for r in caplog.records if r.name == "newsletter"]
+    assert len(warnings) == 2, warnings
+    assert "2024-01.md: de link 'hier' (https://www.voorbeeld.nl/aanmelden) zegt niet waar hij heen gaat" in warnings[0]
+    assert "de link 'https://www.voorbeeld.nl/' is alleen een adres" in warnings[1]
+    assert "[Meld u aan als partner](https://...)" in warnings[0]
+
+
+def test_the_link_check_finds_vague_links():
+    html = ('<a href="/a">Lees verder</a><a href="/b">lees verder</a><a href="https://x.nl/">https://x.nl/</a>'
+            '<a href="/c"><img src="c.png" alt=""></a><a href="/d">Titel</a><a href="/e">Titel</a>')
+    assert len(link_problems(html)) == 6
+
+
 def test_archive_menu_and_unsubscribe_page(site):
     archive = (site / "nieuwsbrief/index.html").read_text(encoding="utf-8")
     assert "<h1>Nieuwsbrief</h1>" in archive
@@ -143,7 +220,7 @@ def test_email_in_chromium_fits_a_phone_and_reads_with_images_off(site, browser)
     page.goto((site / ISSUE3 / "email.html").as_uri())
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     body = page.inner_text("body")
-    assert "Nieuwsbrief 3, mei 2020" in body and "Lees verder" in body and "Afmelden" in body
+    assert "Nieuwsbrief 3, mei 2020" in body and "Veganizen in coronatijd" in body and "Afmelden" in body
     assert page.get_by_role("heading", level=1).inner_text() == "Nieuwsbrief 3, mei 2020"
     context.close()
 
