@@ -16,6 +16,8 @@ ADDRESS = re.compile(r"^(https?://|www\.|mailto:)", re.I)
 
 
 class _Links(HTMLParser):
+    """(href, text) of every link; an image in a link counts with its alt text."""
+
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.links: list[tuple[str, str]] = []
@@ -38,12 +40,18 @@ class _Links(HTMLParser):
             self._open = None
 
 
-def unclear_links(html: str) -> list[str]:
-    """A Dutch sentence per link whose text says nothing out of context."""
+def links(html: str) -> list[tuple[str, str]]:
+    """(href, text) of every link in ``html``, as a screen reader lists them."""
     parser = _Links()
     parser.feed(html)
+    parser.close()
+    return parser.links
+
+
+def unclear_links(html: str) -> list[str]:
+    """A Dutch sentence per link whose text says nothing out of context."""
     out = []
-    for href, text in parser.links:
+    for href, text in links(html):
         if href.startswith("mailto:") and "@" in text:
             continue  # an e-mail address as the text of its own mail link is clear
         if not text:
