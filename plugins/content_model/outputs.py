@@ -93,10 +93,16 @@ def generated_outputs(settings) -> list[Generated]:
         if key.endswith("_SAVE_AS") and key not in own and _is_place(value):
             out.append(Generated(value, key))
             name = key[: -len("_SAVE_AS")].lower()
-            if name in paginated:
-                folder = os.path.dirname(value)
+            if name in paginated:  # the later pages, as Pelican's Paginator names them
+                folder, file = os.path.split(value)
+                stem, extension = os.path.splitext(value)
+                fields = {"base_name": folder if file in ("index.htm", "index.html") else value,
+                          "number": "{number}", "save_as": value, "name": stem, "extension": extension}
                 for _, _, save_as in patterns:
-                    page = save_as.format(base_name=folder, number="{number}", save_as=value)
+                    try:
+                        page = save_as.format(**fields)
+                    except (KeyError, IndexError, ValueError):
+                        continue
                     out.append(Generated(page.lstrip("/"), f"{key} (volgende pagina's)"))
         elif key.endswith("_PATH") and key not in NOT_OUTPUT and _is_place(value):
             value = value.strip("/")
