@@ -24,6 +24,16 @@ class BuildError(Exception):
     exitcode = 1
 
 
+def _forget_failed_run():
+    """pelican-sitemap remembers the Pelican instance of a run (at ``get_generators``) until
+    ``finalized``, which a failed run never sends; the next build in the same process (the
+    dev server's autoreload, tests) then wrote no sitemap. Forget it."""
+    sitemap = sys.modules.get("pelican.plugins.sitemap.sitemap")
+    if sitemap is not None:
+        sitemap.generator._main_pelican = None
+        sitemap.generator.page_queue = []
+
+
 def load_settings(settings_file: str, override: dict | None = None) -> dict:
     return read_settings(settings_file, override=override or {})
 
@@ -54,9 +64,11 @@ def build(settings_file: str = "pelicanconf.py", override: dict | None = None) -
         Pelican(settings).run()
     except ContentError:
         shutil.rmtree(staging, ignore_errors=True)
+        _forget_failed_run()
         raise
     except Exception as exc:
         shutil.rmtree(staging, ignore_errors=True)
+        _forget_failed_run()
         raise BuildError(f"de site is niet gebouwd ({exc}); de vorige versie staat er nog") from exc
 
     if output.exists():

@@ -16,8 +16,9 @@ def results(page) -> list[dict]:
     """The results shown, in order: url, title, meta line, excerpt (HTML).
 
     The page shows a batch of results at once, together with the status line, so wait for
-    the status line and read the list."""
-    page.wait_for_function(f"document.querySelector('{STATUS}').textContent.trim() !== ''")
+    the status line and read the list. (Predicates are functions: Playwright evaluates a bare
+    expression with eval, which the page's Content-Security-Policy refuses.)"""
+    page.wait_for_function(f"() => document.querySelector('{STATUS}').textContent.trim() !== ''")
     return page.eval_on_selector_all(
         RESULT,
         """els => els.map(el => ({
@@ -103,7 +104,7 @@ def test_more_results_are_added_on_request_and_get_focus(site_url, page):
     total = int(page.locator(STATUS).text_content().split()[0])
     assert total > 10
     page.get_by_role("button", name="Meer resultaten").click()
-    page.wait_for_function(f"document.querySelectorAll('{RESULT}').length > 10")
+    page.wait_for_function(f"() => document.querySelectorAll('{RESULT}').length > 10")
     after = results(page)
     assert after[:10] == first and len(after) == min(20, total)
     assert page.evaluate("document.activeElement.pathname") == after[10]["url"]
