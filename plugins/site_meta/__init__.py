@@ -188,13 +188,18 @@ class SiteMetaGenerator(Generator):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
         if s.get("ROBOTS_SAVE_AS"):
+            # written directly, not through Pelican's writer: the sitemap lists what the
+            # writer writes, and robots.txt is not a page
             base = site_url(s)
             editor = s.get("WEB_EDITOR_PATH")
-            writer.write_file(
-                s["ROBOTS_SAVE_AS"], self.env.get_template("robots.txt"), self.context,
+            text = self.env.get_template("robots.txt").render(
+                self.context,
                 sitemap_url=f"{base}/sitemap.xml",
                 disallow=[f"{urlsplit(base).path}/{editor}/"] if editor else [],
             )
+            target = Path(self.output_path) / s["ROBOTS_SAVE_AS"]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
 
 
 def _get_generators(pelican):

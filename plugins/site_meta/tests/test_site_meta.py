@@ -59,6 +59,7 @@ def test_robots_txt_points_at_the_sitemap(published):
     assert "User-agent: *\n" in robots
     assert f"\nSitemap: {SITE}/sitemap.xml\n" in robots and (published / "sitemap.xml").is_file()
     assert "\nDisallow: /swk/admin/\n" in robots  # the web editor, under the site's path
+    assert "robots.txt" not in (published / "sitemap.xml").read_text()  # not a page
 
 
 def test_article_preview_uses_its_own_image(published):
