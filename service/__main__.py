@@ -1,0 +1,30 @@
+"""``python -m service [--host H] [--port P]``: the service under uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import uvicorn
+
+from .config import Config, ConfigError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m service", description="the site service")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8001)
+    args = parser.parse_args(argv)
+    try:
+        Config.from_env()  # refuse to start with a clear message, before uvicorn starts
+    except ConfigError as exc:
+        print(f"De dienst start niet: {exc}", file=sys.stderr)
+        return 2
+    # No access log: request lines carry tokens and client addresses.
+    uvicorn.run("service.app:app_from_env", factory=True, host=args.host, port=args.port,
+                access_log=False, proxy_headers=True, forwarded_allow_ips="127.0.0.1")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
