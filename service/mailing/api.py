@@ -32,8 +32,8 @@ BODY_LIMIT = 2 * 1024 * 1024
 HASH_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
-def _answer(status: int, message: str, **extra) -> JSONResponse:
-    return JSONResponse({"message": message, **extra}, status_code=status,
+def _answer(status: int, message: str, extra: dict | None = None) -> JSONResponse:
+    return JSONResponse({**(extra or {}), "message": message}, status_code=status,
                         headers={"Cache-Control": "no-store"})
 
 
@@ -92,7 +92,8 @@ def routes(service) -> list[Route]:
             count = Sender(config, conn, rendering, transport_for(config)).test(config.test_to)
         return _answer(200, f"Testversie van '{rendering.subject}' verstuurd naar {count} testadres(sen). "
                             "Bekijk hem; keur daarna de verzending goed met deze controlecode.",
-                       slug=slug, content_hash=rendering.hash, subject=rendering.subject, test_sent_to=count)
+                       {"slug": slug, "content_hash": rendering.hash, "subject": rendering.subject,
+                        "test_sent_to": count})
 
     def send(slug: str, body: dict):
         from .sender import begin, check_send, report
@@ -106,10 +107,10 @@ def routes(service) -> list[Route]:
             if before == "done":
                 result = report(conn, slug)
                 return _answer(200, f"'{slug}' is al verstuurd; niemand krijgt hem twee keer. {result.summary()}",
-                               **result.as_json())
+                               result.as_json())
             service.mailing.start(rendering)
             result = report(conn, slug)
-        return _answer(202, f"Verzending van '{rendering.subject}' loopt. {result.summary()}", **result.as_json())
+        return _answer(202, f"Verzending van '{rendering.subject}' loopt. {result.summary()}", result.as_json())
 
     def status(slug: str, body: dict):
         from .sender import report
@@ -117,8 +118,8 @@ def routes(service) -> list[Route]:
         with service.connection() as conn:
             result = report(conn, slug)
         if not result.state:
-            return _answer(404, f"'{slug}' is (nog) niet verstuurd", **result.as_json())
-        return _answer(200, result.summary(), **result.as_json())
+            return _answer(404, f"'{slug}' is (nog) niet verstuurd", result.as_json())
+        return _answer(200, result.summary(), result.as_json())
 
     async def test_endpoint(request: Request):
         return await guarded(request, test)
