@@ -211,9 +211,11 @@ def confirm(conn: sqlite3.Connection, uid: str, expires: int, now: float) -> str
 
 
 def unsubscribe(conn: sqlite3.Connection, uid: str, how: str, now: float) -> bool:
-    """Unsubscribe (idempotent); True if this changed anything."""
+    """Unsubscribe (idempotent); True if this changed anything. The name goes (not needed any
+    more); the address and the dates stay, so no import adds them again and the consent that
+    was given can still be shown."""
     changed = conn.execute(
-        "UPDATE subscribers SET status = 'unsubscribed', previous_status = NULL, unsubscribed_at = ?, "
+        "UPDATE subscribers SET status = 'unsubscribed', previous_status = NULL, name = NULL, unsubscribed_at = ?, "
         "unsubscribe_how = ? WHERE uid = ? AND status != 'unsubscribed'", (iso(now), how, uid)).rowcount
     return bool(changed)
 

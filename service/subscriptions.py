@@ -101,9 +101,14 @@ def routes(service) -> list[Route]:
         values["consent_version"], values["privacy_version"] = version, privacy
         return values, errors
 
+    known_versions = {form["consent_version"]}  # and older ones still in the database
+
     def _known(version: str) -> bool:
-        with service.connection() as conn:
-            return known_consent_version(conn, version)
+        if version not in known_versions:
+            with service.connection() as conn:
+                if known_consent_version(conn, version):
+                    known_versions.add(version)
+        return version in known_versions
 
     def store(values: dict, client: str) -> str:
         """Store the sign-up and queue its mail; returns "ok" or "te-vaak" (client limit)."""

@@ -94,6 +94,7 @@ def routes(service):
 
 
 def startup(service) -> None:
+    log.info("e-mail: %s", transport_for(service.config).describe())
     service.outbox.start()
     try:
         service.mailing.resume()
