@@ -93,6 +93,7 @@ def test_site_workflow_tests_builds_and_deploys_from_main_only():
     assert uses(build, "actions/setup-node")[0]["with"]["cache"] == "npm"
     publish = next(s for s in steps(build) if s.get("run") == "make publish")
     assert "steps.pages.outputs.base_url" in publish["env"]["SWK_SITEURL"]
+    assert publish["env"]["SWK_SERVICE_URL"] == "${{ vars.SWK_SERVICE_URL }}"  # the form and unsubscribe links
     upload = uses(build, "actions/upload-artifact")[0]
     for part in ("email.html", "email.txt", "email.eml"):
         assert f"output/nieuwsbrief/*/{part}" in upload["with"]["path"]

@@ -59,7 +59,7 @@ def dkim_sign(raw: bytes, dkim: Dkim | None, from_header: str) -> bytes:
 
     domain = dkim.domain or sender_of(from_header).rsplit("@", 1)[-1].lower()
     signature = dkimpy.sign(raw, dkim.selector.encode("ascii"), domain.encode("ascii"), dkim.key,
-                            include_headers=DKIM_HEADERS, linesep=b"\r\n")
+                            include_headers=DKIM_HEADERS, canonicalize=(b"relaxed", b"relaxed"), linesep=b"\r\n")
     return signature + raw
 
 
