@@ -205,7 +205,8 @@ class FileTransport:
         (self.folder / f"{name}.eml").write_bytes(raw)
         body = email.message_from_bytes(raw, policy=policy.default).get_body(("plain",))
         if body is not None:
-            (self.folder / f"{name}.txt").write_text(body.get_content(), encoding="utf-8")
+            text = body.get_content().replace("\r\n", "\n")  # to read and to copy links from
+            (self.folder / f"{name}.txt").write_text(text, encoding="utf-8")
 
     def close(self) -> None:
         pass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -88,6 +89,8 @@ def test_test_send_and_send_from_the_host(office, built, tmp_path, capsys):
 
     assert office("newsletter", "send", "januari", "--dry-run", tmp_path / "proef") == 0
     assert len(list((tmp_path / "proef").glob("*.eml"))) == 2 and len(office.inbox.messages) == 1
+    text = sorted((tmp_path / "proef").glob("*.txt"))[0].read_text(encoding="utf-8")
+    assert "\r" not in text and re.search(r"^https://dienst.example.org/nieuwsbrief/afmelden\?token=[\w.-]+$", text, re.M)
 
     assert office("newsletter", "send", "januari") == 0
     assert "Verstuurd: 2. Nog te gaan: 0." in office.printed[-1]
