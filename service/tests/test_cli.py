@@ -38,6 +38,8 @@ def test_import_count_show_export_erase(office, tmp_path, capsys):
         "email;name", "een@example.org;Een", "geen-adres;Fout", "", "twee@example.org",
         "EEN@example.org;Dubbel", "drie@example.org;Drie\x07",
     ]) + "\n")
+    assert office("subscribers", "import", ROOT / "README.md", "--source", "een lijst in git") == 1
+    assert "staat in de repository; persoonsgegevens horen niet in Git" in capsys.readouterr().err
     assert office("subscribers", "import", lijst, "--source", "x") == 1
     assert "waar de toestemming" in capsys.readouterr().err
     assert office("subscribers", "import", lijst, "--source", "aanmeldingen per e-mail 2019-2024") == 0

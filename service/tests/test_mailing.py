@@ -221,6 +221,8 @@ def test_a_sent_issue_is_never_sent_again_in_another_version(built, smtp, tmp_pa
     from newsletter.message import content_hash
 
     changed["email_json"]["content_hash"] = content_hash(changed["html"], r.text, r.meta)
+    with pytest.raises(SendError, match="nog geen testversie"):  # a changed rendering needs its own test
+        real_send(config, "januari", changed["email_json"]["content_hash"])
     test_send(config, service, renderings.from_request("januari", changed))
     with pytest.raises(SendError, match="al in een andere versie"):
         real_send(config, "januari")
