@@ -77,7 +77,11 @@ class Mailing:
         with self.service.connection() as conn:
             rows = conn.execute("SELECT slug, content_hash FROM sends WHERE state = 'running'").fetchall()
             for row in rows:
-                rendering = check_send(conn, self.service.config, row["slug"], row["content_hash"])
+                try:
+                    rendering = check_send(conn, self.service.config, row["slug"], row["content_hash"])
+                except SendError as exc:
+                    log.error("de onderbroken verzending van %s kan niet verder: %s", row["slug"], exc)
+                    continue
                 log.info("verzending van %s wordt hervat", row["slug"])
                 self.start(rendering)
 
@@ -96,10 +100,7 @@ def routes(service):
 def startup(service) -> None:
     log.info("e-mail: %s", transport_for(service.config).describe())
     service.outbox.start()
-    try:
-        service.mailing.resume()
-    except SendError as exc:
-        log.error("een onderbroken verzending kan niet verder: %s", exc)
+    service.mailing.resume()
 
 
 def shutdown(service) -> None:
