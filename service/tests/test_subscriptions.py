@@ -282,3 +282,17 @@ def test_unconfirmed_sign_ups_are_deleted_after_the_set_days(svc, client, form, 
     assert row(svc, "vergeten@example.org") is None
     assert row(svc, "terug@example.org")["status"] == "unsubscribed"
     assert all(r["status"] != "pending" for r in rows(svc))
+
+
+def test_the_page_button_and_odd_bodies_unsubscribe_too(svc, client, form, smtp):
+    for address, body, headers, how in (
+            ("knop@example.org", b"List-Unsubscribe=One-Click&via=pagina",
+             {"Content-Type": "application/x-www-form-urlencoded"}, "pagina"),
+            ("raar@example.org", b"x" * 100_000, {"Content-Type": "application/octet-stream"}, "één klik")):
+        signup(client, form, address)
+        client.post(link(smtp.wait_for(address)[0], "bevestigen"))
+        token = tokens.unsubscribe_token(secret(svc), row(svc, address)["uid"])
+        response = client.post(f"/nieuwsbrief/afmelden?token={token}", content=body, headers=headers)
+        assert response.status_code == 200 and h1(response) == "U bent afgemeld"
+        assert (row(svc, address)["status"], row(svc, address)["unsubscribe_how"]) == ("unsubscribed", how)
+        assert row(svc, address)["name"] is None
