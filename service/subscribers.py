@@ -31,7 +31,7 @@ from .tokens import new_uid
 MIGRATIONS = [
     """
     CREATE TABLE subscribers (
-        id INTEGER PRIMARY KEY,
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
         uid TEXT NOT NULL UNIQUE,
         email TEXT NOT NULL,
         email_key TEXT NOT NULL UNIQUE,

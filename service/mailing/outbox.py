@@ -98,6 +98,9 @@ class Outbox:
         """Send every queued mail that is due; returns how many went out."""
         now = time.time() if now is None else now
         sent = 0
+
+        def done(row) -> None:  # ids are never reused (AUTOINCREMENT): this deletes only this mail
+            conn.execute("DELETE FROM outbox WHERE id = ?", (row["id"],))
         rows = conn.execute("SELECT * FROM outbox WHERE next_attempt <= ? ORDER BY id LIMIT 100", (now,)).fetchall()
         for row in rows:
             if self.stopping.is_set():
@@ -105,14 +108,14 @@ class Outbox:
             sub = by_id(conn, row["subscriber_id"])
             who = address_hash(self.config.secret_key, sub.email) if sub else "?"
             if sub is None or (row["kind"] == "bevestigen" and sub.status != "pending"):
-                conn.execute("DELETE FROM outbox WHERE id = ?", (row["id"],))
+                done(row)
                 continue
             try:
                 transport.send(self.compose(sub, row["kind"]), sender_of(self.from_header), sub.email)
             except (Deferred, Stop) as exc:
                 attempts = row["attempts"] + 1
                 if attempts > len(RETRY):
-                    conn.execute("DELETE FROM outbox WHERE id = ?", (row["id"],))
+                    done(row)
                     log.warning("%s-mail aan %s opgegeven na %d pogingen: %s", row["kind"], who, attempts, exc)
                 else:
                     conn.execute("UPDATE outbox SET attempts = ?, next_attempt = ?, error = ? WHERE id = ?",
@@ -126,7 +129,7 @@ class Outbox:
             else:
                 sent += 1
                 log.info("%s-mail verstuurd aan %s", row["kind"], who)
-            conn.execute("DELETE FROM outbox WHERE id = ?", (row["id"],))
+            done(row)
         return sent
 
     def wake(self) -> None:

@@ -47,7 +47,7 @@ MIGRATIONS = [
         attempts INTEGER NOT NULL DEFAULT 0, next_attempt REAL, error TEXT, updated_at TEXT NOT NULL,
         PRIMARY KEY (slug, subscriber_id));
     CREATE TABLE outbox (
-        id INTEGER PRIMARY KEY, kind TEXT NOT NULL,
+        id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,
         subscriber_id INTEGER NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
         created_at REAL NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt REAL NOT NULL, error TEXT)
     """,

@@ -289,7 +289,8 @@ def test_the_page_button_and_odd_bodies_unsubscribe_too(svc, client, form, smtp)
             ("knop@example.org", b"List-Unsubscribe=One-Click&via=pagina",
              {"Content-Type": "application/x-www-form-urlencoded"}, "pagina"),
             ("raar@example.org", b"x" * 100_000, {"Content-Type": "application/octet-stream"}, "één klik")):
-        signup(client, form, address)
+        answer = signup(client, form, address)
+        assert answer.status_code == 303, answer.text
         client.post(link(smtp.wait_for(address)[0], "bevestigen"))
         token = tokens.unsubscribe_token(secret(svc), row(svc, address)["uid"])
         response = client.post(f"/nieuwsbrief/afmelden?token={token}", content=body, headers=headers)
