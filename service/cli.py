@@ -151,14 +151,8 @@ def newsletter_cmd(args, config: Config, out) -> int:
     try:
         rendering = check_send(conn, config, args.slug, args.hash)
         if args.dry_run:
-            count = 0
             sender = Sender(config, conn, rendering, transport_for(config, dry_run=args.dry_run), say=out)
-            for sub_id in sender._due(time.time(), limit=10**9):
-                from .subscribers import by_id
-
-                sub = by_id(conn, sub_id)
-                sender.transport.send(sender.message(sub.uid, sub.email, sub.name), sender.sender, sub.email)
-                count += 1
+            count = sender.write_all()
             out(f"Proefrun: {count} bericht(en) als bestanden in {args.dry_run}; niets verstuurd of vastgelegd.")
             return 0
         out(f"Nieuwsbrief '{rendering.subject}' ({args.slug}), versie {rendering.hash[:12]}.")

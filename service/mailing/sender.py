@@ -269,6 +269,15 @@ class Sender:
         self._mark(sub, "sent")
         return "sent"
 
+    def write_all(self) -> int:
+        """A dry run: every due recipient's message through the transport, nothing recorded."""
+        count = 0
+        for subscriber_id in self._due(time.time(), limit=-1):
+            sub = by_id(self.conn, subscriber_id)
+            self.transport.send(self.message(sub.uid, sub.email, sub.name), self.sender, sub.email)
+            count += 1
+        return count
+
     def run(self, retry_uncertain: bool = False) -> Report:
         """Send to everyone due; returns the report. Stops early when ``stopping`` is set (the
         send stays ``running`` and is resumed later) or on ``Stop`` (state ``stopped``)."""
