@@ -90,6 +90,7 @@ def test_sign_up_confirm_only_by_post_and_the_consent_record(svc, client, form, 
     assert [p.get_content_type() for p in mail.iter_parts()] == ["text/plain", "text/html"]
     html = mail.get_body(("html",)).get_content()
     assert "<mj-" not in html and 'lang="nl"' in html and "Aanmelding bevestigen" in html
+    assert "Beste An de Vries," in html and "Beste An de Vries," in mail.get_body(("plain",)).get_content()
     confirm = link(mail, "bevestigen")
     assert f'href="{confirm}"' in html and "an@example.org" not in confirm
     before = row(svc, "an@example.org")
