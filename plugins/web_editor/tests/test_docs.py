@@ -22,5 +22,6 @@ def test_guide_has_a_table_with_every_field_of_every_type():
 
 def test_guide_explains_sending_a_newsletter():
     text = GUIDE.read_text(encoding="utf-8")
-    assert "python -m swk newsletter send 2020-05-nieuwsbrief-3 --subscribers abonnees.csv --test-to" in text
-    assert "python -m swk newsletter send 2020-05-nieuwsbrief-3 --subscribers abonnees.csv\n" in text
+    assert "python -m service newsletter test 2020-05-nieuwsbrief-3 --to redactie@voorbeeld.nl\n" in text
+    assert "python -m service newsletter send 2020-05-nieuwsbrief-3\n" in text
+    assert "Review deployments" in text  # a person approves the real send after the test
