@@ -1,4 +1,5 @@
-"""Command line: ``python -m swk build|check``, ``python -m swk newsletter send``."""
+"""Command line: ``python -m swk build|check``, ``python -m swk newsletter send``,
+``python -m swk import wordpress``."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import sys
 from pathlib import Path
 
 from swk.build import BuildError, build, validate
+from swk.wordpress import command as wordpress
 from content_model.validate import ContentError
 
 
@@ -34,9 +36,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="the issue files, to refuse drafts (default newsletters)")
     p_send.add_argument("--retry-uncertain", action="store_true",
                         help="also send to recipients whose delivery is uncertain after a broken connection")
+    p_import = sub.add_parser("import", help="import content from another system")
+    import_sub = p_import.add_subparsers(dest="import_command", required=True)
+    wordpress.add_arguments(import_sub.add_parser(
+        "wordpress", help="import a WordPress export (WXR) with its images and old addresses (see README)"))
     args = parser.parse_args(argv)
 
     try:
+        if args.command == "import":
+            return wordpress.run(args)
         if args.command == "build":
             out = build(args.settings)
             print(f"Site gebouwd in {out}")
