@@ -61,6 +61,8 @@ class _Build:
         self.entries: list[data.Redirect] = []
         self.final: dict[str, str] = {}
         self.path: Path | None = None
+        self.context: dict = {}
+        self.drafts: dict[str, str] = {}  # URL a draft would have -> its file
 
 
 _build = _Build()
@@ -91,6 +93,7 @@ class RedirectsGenerator(Generator):
         if problems:
             raise ContentError(problems)
         _build.path, _build.entries, _build.final = path, entries, final
+        _build.context = self.context  # drafts are known once every generator has read
         self.entries = entries
         queries = [e for e in entries if data.query_key(e.source)]
         save_as = setting(self.settings, "REDIRECTS_QUERY_SAVE_AS")
@@ -211,6 +214,12 @@ def _finalized(pelican):
     output = pelican.settings["OUTPUT_PATH"]
     shown = display_path(_build.path)
     problems = []
+    settings = pelican.settings
+    _build.drafts = {  # where a draft would be once published (drafts have no URL here)
+        "/" + settings[url].format(slug=item.slug): display_path(item.source_path)
+        for key, url in (("drafts", "ARTICLE_URL"), ("draft_pages", "PAGE_URL"))
+        for item in _build.context.get(key, [])
+    }
     pages = sorted(p[:-len("index.html")] for p in _build.written if p.endswith("index.html"))
     for entry in _build.entries:
         rel = data.page_file(entry.source)
@@ -220,8 +229,14 @@ def _finalized(pelican):
         target = _build.final.get(entry.source)
         if target is None or data.is_external(target) or _exists(output, target):
             continue
-        close = difflib.get_close_matches(data.target_path(target).lstrip("/"), pages, n=1)
-        hint = f" Bedoel je /{close[0]}?" if close else " Is het een concept (status: draft) of is het bestand hernoemd?"
+        path = data.target_path(target)
+        close = difflib.get_close_matches(path.lstrip("/"), pages, n=1, cutoff=0.8)
+        if path in _build.drafts:
+            hint = f" {_build.drafts[path]} is een concept (status: draft); publiceer het of verwijs ergens anders heen"
+        elif close:
+            hint = f" Bedoel je /{close[0]}?"
+        else:
+            hint = " Is het bestand hernoemd of verwijderd?"
         problems.append(Problem(shown, "to", f"de doorverwijzing van {entry.source} gaat naar {target}, "
                                 f"maar die pagina bestaat niet.{hint}", entry.line))
     if problems:

@@ -137,7 +137,7 @@ def _check_target(text: str) -> str | None:
         return None if urlsplit(text).netloc else f'"{text}" is geen volledig webadres'
     if not text.startswith("/") or text.startswith("//"):
         return (
-            f'"{text}" is geen adres op deze site; begin met / (bv. /artikelen/{text.strip("/")}/) '
+            f'"{text}" is geen adres op deze site; begin met / (bv. /{text.strip("/")}/) '
             "of schrijf een volledig adres met https://"
         )
     if any(c.isspace() for c in text):
