@@ -175,7 +175,7 @@ MAPPING_HEADER = """\
 # Rubrieken: welke WordPress-categorie wordt welke rubriek op de nieuwe site?
 # Links de categorie uit WordPress (de 'slug'), rechts de rubriek: {choices}.
 # De import schreef de eerste keer een voorstel ('interview' in de naam wordt Interview,
-# de rest Nieuws). Pas aan wat niet klopt en draai de import opnieuw: artikelen die u nog
+# de rest Nieuws). Pas aan wat niet klopt en draai de import opnieuw: artikelen die je nog
 # niet zelf hebt bewerkt, krijgen dan de nieuwe rubriek. Een bericht met categorieën voor
 # meer rubrieken krijgt de eerste in de volgorde hierboven.
 """
@@ -265,6 +265,8 @@ class Importer:
         self.authors: dict[str, str] = {}  # login -> the name WordPress showed
         self._imported_files: set[str] | None = None
         self._copied: dict[str, str] = {}  # uploads path -> its address, once per run
+        self._slugs_cache: dict[Path, dict[str, Path]] = {}
+        self._status: dict[str, str] = {}  # key -> published/draft of a file written this run
         self.reserved = self._reserved()
 
     # -- paths --
@@ -334,7 +336,9 @@ class Importer:
                 self._plan(thing, slugs_in_use)
 
     def _existing_slugs(self, folder: Path) -> dict[str, Path]:
-        """Slugs of the files already there (file name, or their 'slug' field)."""
+        """Slugs of the files already there (file name, or their 'slug' field); read once."""
+        if folder in self._slugs_cache:
+            return dict(self._slugs_cache[folder])
         found = {}
         for path in sorted(folder.rglob("*.md")) if folder.is_dir() else ():
             slug = path.stem
@@ -344,7 +348,8 @@ class Importer:
             except Exception:  # noqa: BLE001 - an unreadable file still takes its name
                 pass
             found[slug] = path
-        return found
+        self._slugs_cache[folder] = found
+        return dict(found)
 
     def _reserved(self) -> set[str]:
         """First path segments the new site uses for pages of its own (agenda, partners, ...)."""
@@ -639,7 +644,7 @@ class Importer:
         existed = path.exists()
         text = render(draft)
         if existed and path.read_text(encoding="utf-8") == text:
-            self._record(planned, text)
+            self._record(planned, text, draft)
             self.report.unchanged.append(shown)
             self._note(shown, draft, todo)
             return
@@ -662,7 +667,7 @@ class Importer:
             self.report.problems += [f"{self.rel(quarantine)}: " + (f"veld '{p.field}': " if p.field else "")
                                      + p.message for p in problems]
             return
-        self._record(planned, text)
+        self._record(planned, text, draft)
         (self.report.updated if existed else self.report.written).append(shown)
         self._note(shown, draft, todo)
 
@@ -670,7 +675,8 @@ class Importer:
         if todo:
             self.report.drafts.append(f"{shown}: {'concept; ' if draft else ''}{'; '.join(todo)}")
 
-    def _record(self, planned: Planned, text: str):
+    def _record(self, planned: Planned, text: str, draft: bool):
+        self._status[planned.key] = "draft" if draft else "published"
         self.state["items"][planned.key] = {"file": self.rel(planned.path), "slug": planned.slug,
                                             "sha256": _sha(text.encode("utf-8"))}
         if planned.renamed:
@@ -680,6 +686,8 @@ class Importer:
 
     def _file_status(self, planned: Planned) -> str | None:
         """published, draft, or None when the file is not there."""
+        if planned.key in self._status:
+            return self._status[planned.key]
         if not planned.path.exists():
             return None
         try:
@@ -800,7 +808,7 @@ class Importer:
         out += ["", "## Samenvatting", ""]
         counts = [(len(r.written), "nieuwe bestanden geschreven"), (len(r.updated), "bijgewerkt"),
                   (len(r.unchanged), "ongewijzigd"),
-                  (len(r.kept), "niet overschreven: u hebt ze na de vorige import bewerkt"),
+                  (len(r.kept), "niet overschreven: na de vorige import bewerkt"),
                   (len(r.gone), "niet opnieuw geschreven: verwijderd of hernoemd na de vorige import"),
                   (len(r.adopted), "bestonden al (niet door de import gemaakt): niet aangeraakt, "
                                    "de oude adressen wijzen ernaar"),
@@ -820,8 +828,8 @@ class Importer:
             out += [f"- {line}" for line in r.mapping_new]
         if r.drafts or r.problems or r.quarantined:
             out += ["", "## Nakijken", "",
-                    "Per bestand wat u moet doen. Concepten (status: draft) staan niet op de site "
-                    "tot u 'status: draft' weghaalt.", ""]
+                    "Per bestand wat je moet doen. Concepten (status: draft) staan niet op de site "
+                    "tot je 'status: draft' weghaalt.", ""]
             out += [f"- {line}" for line in r.drafts]
             out += [f"- {line}" for line in r.quarantined]
             out += [f"- {line}" for line in r.problems]
@@ -834,10 +842,10 @@ class Importer:
                 out.append(f"- wp-content/uploads/{upload}: {', '.join(sorted(set(users)))}")
         if r.kept or r.gone or r.adopted or r.images_kept:
             out += ["", "## Niet aangeraakt", ""]
-            out += [f"- {p} (door u bewerkt)" for p in r.kept]
+            out += [f"- {p} (na de import bewerkt)" for p in r.kept]
             out += [f"- {p} (verwijderd of hernoemd)" for p in r.gone]
             out += [f"- {p} (bestond al; is het iets anders? Hernoem het en draai opnieuw)" for p in r.adopted]
-            out += [f"- {p} (afbeelding door u vervangen)" for p in r.images_kept]
+            out += [f"- {p} (afbeelding na de import vervangen)" for p in r.images_kept]
         if r.converted or r.removed:
             out += ["", "## WordPress-opmaak", "",
                     "Blokken en shortcodes van WordPress zijn omgezet of weggehaald:", ""]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import unquote
@@ -74,6 +75,7 @@ class Item:
     comments: int = 0
 
 
+@lru_cache(maxsize=512)
 def _split(tag: str) -> tuple[str, str]:
     """'{ns}local' -> (role, local): role is wp, excerpt, content, dc or '' (RSS itself)."""
     if tag.startswith("{"):

@@ -208,7 +208,7 @@ def test_running_again_changes_only_what_the_import_owns(site):
     assert after.startswith(text)  # nothing the editor wrote was changed or re-added
     assert '"/?p=2"' not in after and "# een eigen doorverwijzing" in after
     report = (project / "wordpress-import/report.md").read_text(encoding="utf-8")
-    assert "content/articles/welkom-ben.md (door u bewerkt)" in report
+    assert "content/articles/welkom-ben.md (na de import bewerkt)" in report
     assert "content/articles/half-af.md (verwijderd of hernoemd)" in report
     out = build_project(project, SEARCH_INDEX=False)
     assert "url=/over-ons/" in (out / "2023/01/09/welkom-ben/index.html").read_text(encoding="utf-8")
