@@ -29,8 +29,13 @@ def load_settings(settings_file: str, override: dict | None = None) -> dict:
 
 
 def validate(settings_file: str, override: dict | None = None):
-    """Check all content; return the collections or raise ContentError."""
-    return check(load_settings(settings_file, override))
+    """Check all content (and the redirect map); return the collections or raise ContentError."""
+    from redirects import check as check_redirects
+
+    settings = load_settings(settings_file, override)
+    cols = check(settings)
+    check_redirects(settings)
+    return cols
 
 
 def build(settings_file: str = "pelicanconf.py", override: dict | None = None) -> Path:

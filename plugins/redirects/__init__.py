@@ -243,6 +243,15 @@ def _finalized(pelican):
         raise ContentError(problems)
 
 
+def check(settings) -> list[data.Redirect]:
+    """Check the redirect map on its own (``swk check``): everything but the targets, which
+    are known only after a build. Raises ContentError listing every problem."""
+    entries, _, problems = data.read(redirects_file(settings))
+    if problems:
+        raise ContentError(problems)
+    return entries
+
+
 def _get_generators(pelican):
     global _build
     _build = _Build(pelican.settings["OUTPUT_PATH"])  # every run, also under --autoreload

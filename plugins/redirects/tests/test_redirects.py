@@ -293,3 +293,15 @@ def test_the_real_content_has_a_valid_map():
     entries, _, problems = data.read(ROOT / "content/redirects.yaml")
     assert not problems
     assert (ROOT / "content/redirects.yaml").read_text(encoding="utf-8").startswith(textwrap.dedent(data.HEADER))
+
+
+def test_make_check_reads_the_map_too(tmp_path, monkeypatch):
+    from swk.build import validate
+    from swk.testing import ROOT, overrides
+
+    project = make_project(tmp_path, {**ARTICLES, "content/redirects.yaml": "- from: /a/\n  to: /a/\n"})
+    monkeypatch.chdir(project)
+    with pytest.raises(ContentError) as err:
+        validate(str(ROOT / "pelicanconf.py"), overrides(project))
+    assert "content/redirects.yaml:1: veld 'to': de doorverwijzing van /a/ loopt in een kringetje" in str(err.value)
+    assert not (project / "output").exists()
