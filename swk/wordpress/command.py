@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from swk.build import load_settings
 
-    from .importer import ImportError_, import_wordpress
+    from .importer import ImportFailed, import_wordpress
     from .wxr import WXRError
 
     override = {"PATH": str(args.content.resolve())} if args.content else {}
@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
             args.export, settings, uploads=args.uploads, workdir=args.workdir,
             category_base=args.category_base.strip("/"), tag_base=args.tag_base.strip("/"),
             authors_as_people=args.authors_as_people)
-    except (WXRError, ImportError_) as exc:
+    except (WXRError, ImportFailed) as exc:
         print(f"Niet geïmporteerd: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"WordPress-import klaar: {len(r.written)} nieuw, {len(r.updated)} bijgewerkt, "
           f"{len(r.unchanged)} ongewijzigd, {len(r.kept) + len(r.gone) + len(r.adopted)} niet aangeraakt; "
           f"{r.redirects_added} doorverwijzingen toegevoegd.")
-    todo = len(r.drafts) + len(r.problems) + len(r.quarantined) + len(r.missing_files)
+    todo = len(r.todo) + len(r.problems) + len(r.quarantined) + len(r.missing_files)
     if todo or r.mapping_new:
         print(f"Lees het verslag: {r.report_file} ({todo} punten om na te kijken"
               + (f"; controleer de rubrieken in {r.mapping_file}" if r.mapping_new else "") + ").")

@@ -343,6 +343,10 @@ class _Converter(MarkdownConverter):
             return f"\n\n<!-- {el} -->\n\n"
         return super().process_text(el, parent_tags)
 
+    def escape(self, text, parent_tags):
+        # text that was &lt;script&gt; in WordPress must not become HTML in Markdown
+        return super().escape(text, parent_tags).replace("<", "&lt;")
+
 
 _CONVERTER = _Converter(heading_style="atx", bullets="-", strong_em_symbol="*",
                         table_infer_header=True, escape_underscores=False)

@@ -53,7 +53,7 @@ SKIPPED_TYPES = {
 SITE_FOLDERS = {"theme", "images", "pagefind", "admin", "feeds", "zoeken", "index", "404"}
 
 
-class ImportError_(Exception):
+class ImportFailed(Exception):
     """The import cannot start or go on; the message (Dutch) says what to do."""
 
 
@@ -88,7 +88,7 @@ class Report:
     kept: list[str] = field(default_factory=list)  # editor changed the file since the import
     gone: list[str] = field(default_factory=list)  # editor removed or renamed it
     adopted: list[str] = field(default_factory=list)  # an existing file with that slug
-    drafts: list[str] = field(default_factory=list)  # file (reason)
+    todo: list[str] = field(default_factory=list)  # "file: what to check or do"
     quarantined: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # Problem lines: file, field, what to do
     skipped: Counter = field(default_factory=Counter)
@@ -194,14 +194,14 @@ def load_mapping(path: Path, shown: str) -> dict[str, str]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = f":{mark.line + 1}" if mark else ""
-        raise ImportError_(f"{shown}{line}: YAML klopt niet ({exc.problem}); schrijf per regel "
+        raise ImportFailed(f"{shown}{line}: YAML klopt niet ({exc.problem}); schrijf per regel "
                            "'categorie: Rubriek'") from None
     except yaml.YAMLError as exc:
-        raise ImportError_(f"{shown}: YAML klopt niet ({exc})") from None
+        raise ImportFailed(f"{shown}: YAML klopt niet ({exc})") from None
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise ImportError_(f"{shown}: schrijf per regel 'categorie: Rubriek', bv. 'interviews: Interview'")
+        raise ImportFailed(f"{shown}: schrijf per regel 'categorie: Rubriek', bv. 'interviews: Interview'")
     problems = []
     mapping = {}
     for key, value in raw.items():
@@ -211,7 +211,7 @@ def load_mapping(path: Path, shown: str) -> dict[str, str]:
         else:
             mapping[str(key)] = value
     if problems:
-        raise ImportError_("\n".join(problems))
+        raise ImportFailed("\n".join(problems))
     return mapping
 
 
@@ -288,10 +288,10 @@ class Importer:
         try:
             state = json.loads(self.state_path.read_text(encoding="utf-8"))
         except ValueError as exc:
-            raise ImportError_(f"{self.rel(self.state_path)}: is beschadigd ({exc}); zet de versie uit "
+            raise ImportFailed(f"{self.rel(self.state_path)}: is beschadigd ({exc}); zet de versie uit "
                                "Git terug (git checkout -- het bestand)") from None
         if state.get("version") != STATE_VERSION:
-            raise ImportError_(f"{self.rel(self.state_path)}: onbekende versie {state.get('version')}")
+            raise ImportFailed(f"{self.rel(self.state_path)}: onbekende versie {state.get('version')}")
         self.state.update(state)
 
     def save_state(self):
@@ -506,6 +506,8 @@ class Importer:
         parts = urlsplit(href)
         if parts.netloc and parts.netloc.lower() not in self.hosts:
             return None
+        if not parts.netloc and not parts.path.startswith("/"):
+            return None  # "#deel", "?x", a relative path: not an old address we know
         if parts.scheme and parts.scheme not in ("http", "https"):
             return None
         path = unquote(parts.path or "/")
@@ -673,7 +675,7 @@ class Importer:
 
     def _note(self, shown: str, draft: bool, todo: list[str]):
         if todo:
-            self.report.drafts.append(f"{shown}: {'concept; ' if draft else ''}{'; '.join(todo)}")
+            self.report.todo.append(f"{shown}: {'concept; ' if draft else ''}{'; '.join(todo)}")
 
     def _record(self, planned: Planned, text: str, draft: bool):
         self._status[planned.key] = "draft" if draft else "published"
@@ -704,7 +706,7 @@ class Importer:
         self.report.redirects_file = shown
         existing, problems = redirect_data.load(self.redirects_path)
         if problems:
-            raise ImportError_("\n".join(str(p) for p in problems))
+            raise ImportFailed("\n".join(str(p) for p in problems))
         present = {e.source for e in existing}
         written_before = set(self.state["redirects"])
         wanted: dict[str, str] = {}
@@ -826,11 +828,11 @@ class Importer:
                     f"Nieuwe WordPress-categorieën staan in {r.mapping_file} met een voorstel. "
                     "Controleer ze; pas aan en draai de import opnieuw als er iets niet klopt:", ""]
             out += [f"- {line}" for line in r.mapping_new]
-        if r.drafts or r.problems or r.quarantined:
+        if r.todo or r.problems or r.quarantined:
             out += ["", "## Nakijken", "",
                     "Per bestand wat je moet doen. Concepten (status: draft) staan niet op de site "
                     "tot je 'status: draft' weghaalt.", ""]
-            out += [f"- {line}" for line in r.drafts]
+            out += [f"- {line}" for line in r.todo]
             out += [f"- {line}" for line in r.quarantined]
             out += [f"- {line}" for line in r.problems]
         if r.missing_files:
@@ -865,16 +867,16 @@ class Importer:
 
     def run(self) -> Report:
         if not self.export.is_file():
-            raise ImportError_(f"{self.export}: bestand niet gevonden")
+            raise ImportFailed(f"{self.export}: bestand niet gevonden")
         if self.options.uploads is not None and not self.options.uploads.is_dir():
-            raise ImportError_(f"--uploads {self.options.uploads}: map niet gevonden; geef de map "
+            raise ImportFailed(f"--uploads {self.options.uploads}: map niet gevonden; geef de map "
                                "wp-content/uploads van de WordPress-site")
         self.load_state()
         # read everything once before writing anything: a broken export changes nothing
         self.first_pass()
         redirect_problems = redirect_data.load(self.redirects_path)[1]
         if redirect_problems:
-            raise ImportError_("\n".join(str(p) for p in redirect_problems))
+            raise ImportFailed("\n".join(str(p) for p in redirect_problems))
         self.prepare_mapping()
         try:
             self.second_pass()

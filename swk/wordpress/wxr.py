@@ -91,57 +91,34 @@ def _text(el) -> str:
     return (el.text or "").strip()
 
 
+# child element ("role:local") -> Item field: stripped text, raw text (bodies), numbers
+_TEXT = {":title": "title", ":link": "link", ":guid": "guid", ":pubDate": "pub_date",
+         "dc:creator": "creator", "wp:post_type": "type", "wp:status": "status",
+         "wp:post_name": "name", "wp:post_date": "post_date", "wp:post_date_gmt": "post_date_gmt",
+         "wp:post_modified": "modified", "wp:attachment_url": "attachment_url"}
+_RAW = {"content:encoded": "content", "excerpt:encoded": "excerpt"}
+_INT = {"wp:post_id": "id", "wp:post_parent": "parent"}
+
+
 def _item(el) -> Item:
     item = Item(id=0)
     for child in el:
-        role, local = _split(child.tag)
-        key = f"{role}:{local}"
-        if key == ":title":
-            item.title = _text(child)
-        elif key == ":link":
-            item.link = _text(child)
-        elif key == ":guid":
-            item.guid = _text(child)
-        elif key == ":pubDate":
-            item.pub_date = _text(child)
+        key = "%s:%s" % _split(child.tag)
+        if key in _TEXT:
+            setattr(item, _TEXT[key], _text(child))
+        elif key in _RAW:
+            setattr(item, _RAW[key], child.text or "")
+        elif key in _INT:
+            setattr(item, _INT[key], _int(_text(child)))
         elif key == ":category":
             item.terms.append((child.get("domain", "category"), unquote(child.get("nicename", "")), _text(child)))
-        elif key == "dc:creator":
-            item.creator = _text(child)
-        elif key == "content:encoded":
-            item.content = child.text or ""
-        elif key == "excerpt:encoded":
-            item.excerpt = child.text or ""
-        elif role == "wp":
-            if local == "post_id":
-                item.id = _int(_text(child))
-            elif local == "post_type":
-                item.type = _text(child)
-            elif local == "status":
-                item.status = _text(child)
-            elif local == "post_name":
-                item.name = _text(child)
-            elif local == "post_date":
-                item.post_date = _text(child)
-            elif local == "post_date_gmt":
-                item.post_date_gmt = _text(child)
-            elif local == "post_modified":
-                item.modified = _text(child)
-            elif local == "post_parent":
-                item.parent = _int(_text(child))
-            elif local == "attachment_url":
-                item.attachment_url = _text(child)
-            elif local == "postmeta":
-                key_el = value_el = None
-                for m in child:
-                    if _split(m.tag)[1] == "meta_key":
-                        key_el = m
-                    elif _split(m.tag)[1] == "meta_value":
-                        value_el = m
-                if key_el is not None:
-                    item.meta[_text(key_el)] = (value_el.text or "") if value_el is not None else ""
-            elif local == "comment":
-                item.comments += 1
+        elif key == "wp:postmeta":
+            values = {_split(m.tag)[1]: m for m in child}
+            if "meta_key" in values:
+                value = values.get("meta_value")
+                item.meta[_text(values["meta_key"])] = (value.text or "") if value is not None else ""
+        elif key == "wp:comment":
+            item.comments += 1
     return item
 
 

@@ -105,10 +105,11 @@ def test_unsafe_and_foreign_html_is_removed_or_made_a_link():
         f'<p><img src="{UPLOADS}2021/01/weg.jpg" alt="Weg"></p>'
         f'<p><a href="{UPLOADS}2021/01/rapport.pdf">Het rapport</a></p>'
         '<p>https://www.youtube.com/watch?v=los</p>'
+        '<p>Getypte code: &lt;script&gt;alert(2)&lt;/script&gt; en 5 &lt; 6</p>'
     )
     body = convert.convert(html, resolve_file=files("2021/01/rapport.pdf"))
     md = body.markdown
-    assert "alert" not in md and "p{}" not in md and "email" not in md
+    assert "alert(1)" not in md and "p{}" not in md and "email" not in md
     assert "[Video over sociaal werk](https://www.youtube.com/embed/xyz)" in md
     assert "[Elders](https://cdn.elders.example/foto.jpg)" in md  # nothing is loaded from other hosts
     assert "<!-- afbeelding ontbreekt: 2021/01/weg.jpg -->" in md and "weg.jpg)" not in md
@@ -117,6 +118,8 @@ def test_unsafe_and_foreign_html_is_removed_or_made_a_link():
     assert body.notes.missing_files == ["2021/01/weg.jpg"]
     assert body.notes.removed["<script>"] == 1 and body.notes.removed["<form>"] == 1
     assert "<img" not in render(md).replace('src="/images', "")  # no image from elsewhere
+    # text that showed as "<script>" on the old site is text here too, not HTML
+    assert "<script" not in render(md) and "&lt;script&gt;alert(2)&lt;/script&gt; en 5 &lt; 6" in render(md)
 
 
 def test_links_to_old_addresses_are_rewritten():

@@ -13,7 +13,7 @@ from content_model.frontmatter import split
 from swk.build import load_settings
 from swk.cli import main
 from swk.testing import ROOT, build_project, make_project, overrides
-from swk.wordpress.importer import ImportError_, import_wordpress
+from swk.wordpress.importer import ImportFailed, import_wordpress
 from swk.wordpress.wxrwriter import Post, write_wxr
 
 SITE = "https://oud.example.org"
@@ -219,7 +219,7 @@ def test_a_bad_mapping_or_redirect_file_stops_before_anything_is_written(site, c
     mapping = project / "wordpress-import/categories.yaml"
     mapping.parent.mkdir(parents=True)
     mapping.write_text("interviews: Interviews\n", encoding="utf-8")
-    with pytest.raises(ImportError_) as err:
+    with pytest.raises(ImportFailed) as err:
         import_wordpress(export, settings, uploads=uploads)
     assert str(err.value) == ("wordpress-import/categories.yaml: categorie 'interviews': \"Interviews\" is "
                               "geen rubriek; kies uit: Interview, Nieuws")
