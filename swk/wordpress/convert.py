@@ -288,6 +288,10 @@ def _clean(soup: BeautifulSoup, media: Media, notes: Notes,
                 del img[attr]
     for a in soup.find_all("a"):
         href = a.get("href", "")
+        if re.match(r"^\s*(javascript|vbscript|data):", href, re.I):
+            notes.removed["link met script (tekst behouden)"] += 1
+            a.unwrap()
+            continue
         only_image = [c for c in a.contents if not (isinstance(c, NavigableString) and not c.strip())]
         if len(only_image) == 1 and isinstance(only_image[0], Tag) and only_image[0].name == "img" \
                 and (uploads_path(href) or href.startswith("/images/")):

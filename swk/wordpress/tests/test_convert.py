@@ -106,6 +106,7 @@ def test_unsafe_and_foreign_html_is_removed_or_made_a_link():
         f'<p><a href="{UPLOADS}2021/01/rapport.pdf">Het rapport</a></p>'
         '<p>https://www.youtube.com/watch?v=los</p>'
         '<p>Getypte code: &lt;script&gt;alert(2)&lt;/script&gt; en 5 &lt; 6</p>'
+        '<p><a href="javascript:alert(3)">Klik</a> <a href=" JavaScript:x">hier</a></p>'
     )
     body = convert.convert(html, resolve_file=files("2021/01/rapport.pdf"))
     md = body.markdown
@@ -119,6 +120,7 @@ def test_unsafe_and_foreign_html_is_removed_or_made_a_link():
     assert body.notes.removed["<script>"] == 1 and body.notes.removed["<form>"] == 1
     assert "<img" not in render(md).replace('src="/images', "")  # no image from elsewhere
     # text that showed as "<script>" on the old site is text here too, not HTML
+    assert "Klik hier" in md and "javascript" not in md.lower()
     assert "<script" not in render(md) and "&lt;script&gt;alert(2)&lt;/script&gt; en 5 &lt; 6" in render(md)
 
 
