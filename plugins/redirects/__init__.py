@@ -3,8 +3,9 @@
 The redirect map is data in the repository, ``content/redirects.yaml`` (``REDIRECTS_FILE``;
 format and checks in ``data.py``). On every build:
 
-- the map is read and checked before anything is written (a malformed entry, two entries
-  for one old address, a loop: the build stops, naming the file, line and entry);
+- the map is read and checked when Pelican starts, before anything is written (a malformed
+  entry, two entries for one old address, a loop: the build stops, naming the file, line and
+  entry);
 - ``RedirectsGenerator`` writes, for every old address that a static file can answer, a
   redirect page from ``redirect.html`` (meta refresh, canonical link, a visible link,
   ``noindex``; it extends ``base.html``), and map files for web servers and hosts:
@@ -258,7 +259,15 @@ def _get_generators(pelican):
     return RedirectsGenerator
 
 
+def _initialized(pelican):
+    # Check the map before any plugin starts a run: a build that stops halfway leaves other
+    # plugins' state behind (pelican-sitemap keeps the run it waits for). The generator checks
+    # again, for `pelican --autoreload`, which starts once and runs many times.
+    check(pelican.settings)
+
+
 def register():
+    signals.initialized.connect(_initialized)
     signals.get_generators.connect(_get_generators)
     signals.content_written.connect(_content_written)
     signals.finalized.connect(_finalized)
