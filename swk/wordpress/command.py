@@ -49,9 +49,10 @@ def run(args: argparse.Namespace) -> int:
           f"{len(r.unchanged)} ongewijzigd, {len(r.kept) + len(r.gone) + len(r.adopted)} niet aangeraakt; "
           f"{r.redirects_added} doorverwijzingen toegevoegd.")
     todo = len(r.todo) + len(r.problems) + len(r.quarantined) + len(r.missing_files)
-    if todo or r.mapping_new:
-        print(f"Lees het verslag: {r.report_file} ({todo} punten om na te kijken"
-              + (f"; controleer de rubrieken in {r.mapping_file}" if r.mapping_new else "") + ").")
+    asks = ([f"{todo} {'punt' if todo == 1 else 'punten'} om na te kijken"] if todo else []) + \
+        ([f"controleer de rubrieken in {r.mapping_file}"] if r.mapping_new else [])
+    if asks:
+        print(f"Lees het verslag: {r.report_file} ({'; '.join(asks)}).")
     else:
         print(f"Verslag: {r.report_file}")
     return 0

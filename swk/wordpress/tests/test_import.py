@@ -245,3 +245,11 @@ def test_the_command_prints_a_summary_and_points_to_the_report(site, capsys):
     assert "Lees het verslag: " in out and "wordpress-import/report.md" in out
     report = (project / "wordpress-import/report.md").read_text(encoding="utf-8")
     assert "(geen --uploads opgegeven)" in report and "wp-content/uploads/2023/01/team.jpg" in report
+
+
+def test_authors_as_people_on_request(site):
+    project, export, uploads, settings = site
+    import_wordpress(export, settings, uploads=uploads, authors_as_people=True)
+    meta, _ = front(project / "content/articles/welkom-ben.md")
+    assert meta["people"] == ["Redactie SWK"]  # the name WordPress showed, not the login
+    check(settings)
