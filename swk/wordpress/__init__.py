@@ -8,6 +8,6 @@
   and writes a report. Its working files live in ``wordpress-import/`` next to ``content/``:
   ``categories.yaml`` (the editor's category mapping), ``state.json`` (what the import wrote,
   with a SHA-256 per file, so a rerun never overwrites an editor's change) and
-  ``report.md``;
+  ``report.md`` (``report.py``);
 - ``command.py`` is the command line (kept light: ``swk build`` imports it).
 """
