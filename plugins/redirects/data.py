@@ -14,6 +14,8 @@ share it. Problems are ``content_model`` Problems (file, line, field, Dutch mess
 from __future__ import annotations
 
 import difflib
+import hashlib
+import os
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +23,6 @@ from urllib.parse import quote, unquote, urlsplit
 
 import yaml
 
-from content_model.frontmatter import Loader
 from content_model.validate import Problem, display_path
 
 FIELDS = ("from", "to")
@@ -155,7 +156,8 @@ def load(path: Path) -> tuple[list[Redirect], list[Problem]]:
     except UnicodeDecodeError:
         return [], [Problem(shown, None, "is geen UTF-8-tekst; sla het bestand op als UTF-8")]
     try:
-        root = yaml.compose(text, Loader=Loader)  # noqa: S506 - Loader derives from SafeLoader
+        # every value is text here (BaseLoader resolves no types); only the structure counts
+        root = yaml.compose(text, Loader=getattr(yaml, "CBaseLoader", yaml.BaseLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         return [], [Problem(shown, None, f"YAML klopt niet ({exc.problem}); controleer inspringing, "
@@ -244,11 +246,27 @@ def resolve(entries: list[Redirect], path: Path) -> tuple[dict[str, str], list[P
     return final, problems
 
 
+_CACHE: dict[tuple[str, str, bytes], tuple] = {}
+
+
 def read(path: Path) -> tuple[list[Redirect], dict[str, str], list[Problem]]:
-    """Load, check and resolve: (entries, old address -> final target, problems)."""
-    entries, problems = load(path)
-    final, loop_problems = resolve(entries, path)
-    return entries, final, problems + loop_problems
+    """Load, check and resolve: (entries, old address -> final target, problems).
+
+    A build reads the map twice (when Pelican starts and in the generator); the result is
+    kept per file, working folder and exact text, so a changed file is always read again."""
+    try:
+        digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+    except OSError:
+        digest = b""
+    key = (str(path), os.getcwd(), digest)
+    if key not in _CACHE:
+        entries, problems = load(path)
+        final, loop_problems = resolve(entries, path)
+        if len(_CACHE) > 20:
+            _CACHE.clear()
+        _CACHE[key] = (entries, final, problems + loop_problems)
+    entries, final, problems = _CACHE[key]
+    return list(entries), dict(final), list(problems)
 
 
 # --- writing (the importer adds entries; an editor's text is never rewritten) ----------------
