@@ -42,6 +42,7 @@ PLUGINS = [
     "web_editor",
     "search",
     "template_marker",
+    "redirects",
 ]
 
 # URLs: Dutch, folder-style, no .html in addresses

@@ -1,5 +1,5 @@
-"""Command line: ``python -m swk build|check``. Sending the newsletter is the site service's
-(``python -m service newsletter ...``, see the README)."""
+"""Command line: ``python -m swk build|check|import``. Sending the newsletter is the site
+service's (``python -m service newsletter ...``, see the README)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import argparse
 import sys
 
 from swk.build import BuildError, build, validate
+from swk.wordpress import command as wordpress
 from content_model.validate import ContentError
 
 
@@ -17,9 +18,15 @@ def main(argv: list[str] | None = None) -> int:
     p_build.add_argument("-s", "--settings", default="pelicanconf.py")
     p_check = sub.add_parser("check", help="check all content against the contract")
     p_check.add_argument("-s", "--settings", default="pelicanconf.py")
+    p_import = sub.add_parser("import", help="import content from another system")
+    import_sub = p_import.add_subparsers(dest="import_command", required=True)
+    wordpress.add_arguments(import_sub.add_parser(
+        "wordpress", help="import a WordPress export (WXR) with its images and old addresses (see README)"))
     args = parser.parse_args(argv)
 
     try:
+        if args.command == "import":
+            return wordpress.run(args)
         if args.command == "build":
             out = build(args.settings)
             print(f"Site gebouwd in {out}")
