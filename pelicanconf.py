@@ -1,5 +1,6 @@
 """Pelican settings for local work. publishconf.py imports these for publishing."""
 
+import os
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -10,6 +11,7 @@ SITE_DESCRIPTION = (
     "die ondersteuning nodig hebben op de werkvloer."
 )
 SITEURL = ""
+SERVICE_URL = os.environ.get("SWK_SERVICE_URL", "")
 CONTACT_EMAIL = "sociaalwerkkoepel@amsterdam.nl"  # from the seeds (interview Erwin Schut)
 TIMEZONE = "Europe/Amsterdam"
 DEFAULT_LANG = "nl"
@@ -127,9 +129,8 @@ FOOTER_ITEMS = [
 
 # Web editor (Decap CMS at /admin/, plugins/web_editor): the GitHub repository and branch it
 # edits through pull requests. In GitHub Actions GITHUB_REPOSITORY names this repository.
-import os as _os  # noqa: E402
-
-DECAP_REPO = _os.environ.get("DECAP_REPO") or _os.environ.get("GITHUB_REPOSITORY", "OWNER/REPO")
+# Editors log in with GitHub through the site service at SERVICE_URL (service/github_auth.py).
+DECAP_REPO = os.environ.get("DECAP_REPO") or os.environ.get("GITHUB_REPOSITORY", "OWNER/REPO")
 DECAP_BRANCH = "main"
 DECAP_LOCAL_BACKEND = True  # `make edit` runs decap-server on http://localhost:8081
 WEB_EDITOR_REQUIRED = False  # locally, a missing npm install only skips /admin/ (a warning)
