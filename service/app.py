@@ -17,14 +17,14 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from . import db, github_auth
+from . import db, github_auth, previews
 from .config import Config
 from .pages import Pages
 
 log = logging.getLogger("swk.service")
 
 # Feature modules, in the order their routes are added. Each has MIGRATIONS and routes().
-FEATURES: list = [github_auth]
+FEATURES: list = [github_auth, previews]
 
 
 class Service:

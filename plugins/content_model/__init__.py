@@ -8,7 +8,8 @@
 - resolves cross-references and backlinks (``links``),
 - puts the build's "now" in the context as ``now`` (``SWK_NOW`` overrides it),
 - leaves out an item whose publication moment (an article's ``date``, an event's
-  ``publish``) is after "now", as it does a draft: the first build after it publishes it.
+  ``publish``) is after "now", as it does a draft: the first build after it publishes it
+  (a preview build, ``SWK_PREVIEW=1``, shows it).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pelican import signals
 from .generator import CollectionsGenerator, source_folders
 from .links import link
 from .reader import YamlMarkdownReader
-from .validate import ContentError, build_now, load_all, markdown_files
+from .validate import ContentError, build_now, load_all, markdown_files, preview_build
 
 
 def sources(settings) -> dict[str, list[Path]]:
@@ -32,7 +33,7 @@ def sources(settings) -> dict[str, list[Path]]:
 
 def check(settings):
     """Validate all content; raise ContentError listing every problem."""
-    cols = load_all(sources(settings), now=build_now())
+    cols = load_all(sources(settings), now=None if preview_build() else build_now())
     if cols.problems:
         raise ContentError(cols.problems)
     return cols

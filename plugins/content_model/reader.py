@@ -12,7 +12,7 @@ from pelican.utils import SafeDatetime
 
 from .generator import source_folders
 from .schema import CONTENT_TYPES
-from .validate import ContentError, build_now, read_item
+from .validate import ContentError, build_now, preview_build, read_item
 
 
 def _type_folders(settings) -> list[tuple[Path, str]]:
@@ -92,7 +92,7 @@ class YamlMarkdownReader(BaseReader):
             meta["status"] = "draft" if meta["issue_status"] == "draft" else "published"
         else:
             meta.setdefault("status", "published")
-        if meta["status"] == "published" and item.is_scheduled(self.now()):
+        if meta["status"] == "published" and not preview_build() and item.is_scheduled(self.now()):
             meta["status"] = "draft"  # not yet: the first build after its moment publishes it
         return html, meta
 

@@ -98,6 +98,12 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def preview_build() -> bool:
+    """``SWK_PREVIEW=1``: a preview of an editor's change (the site workflow builds one per
+    pull request): items scheduled for later are shown as they will look."""
+    return os.environ.get("SWK_PREVIEW", "") not in ("", "0")
+
+
 def build_now() -> datetime:
     """The moment the build takes as "now": SWK_NOW (ISO date or date-time) or the clock."""
     value = os.environ.get("SWK_NOW")

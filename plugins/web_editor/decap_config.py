@@ -48,6 +48,9 @@ URL_SETTINGS = {
 }
 # Where the site service answers Decap's GitHub login (service/github_auth.py).
 AUTH_ENDPOINT = "auth/github"
+# The commit status the site workflow sets on an entry's pull request, linking to the built
+# preview (service/previews.py); Decap shows it as "Bekijk voorvertoning".
+PREVIEW_CONTEXT = "deploy/voorbeeld"
 
 # File names (slugs). {{slug}} is the title, lower-cased and made ASCII by Decap.
 SLUG_TEMPLATES = {
@@ -216,6 +219,7 @@ def decap_config(settings) -> dict:
             "repo": settings.get("DECAP_REPO") or "OWNER/REPO",
             "branch": settings.get("DECAP_BRANCH") or "main",
             "squash_merges": True,
+            "preview_context": PREVIEW_CONTEXT,
         },
         "publish_mode": "editorial_workflow",
         "media_folder": _rel(settings, Path(settings["PATH"]) / media),

@@ -86,3 +86,13 @@ def test_a_ready_newsletter_may_not_list_an_article_that_is_not_on_the_site_yet(
     assert load_all(sources, now=parse_datetime("2024-03-02")[0]).problems == []
     with pytest.raises(ContentError, match="staat pas vanaf 2024-03-01"):
         build(project, "2024-02-01T12:00")
+
+
+def test_a_preview_build_shows_what_is_scheduled(tmp_path):
+    """The site workflow's preview of an editor's change (SWK_PREVIEW=1) shows the page as it
+    will look on its date."""
+    project = testing.make_project(tmp_path, FILES, with_pages=False)
+    with testing.env(SWK_PREVIEW="1"):
+        out = build(project, "2024-01-15T12:00")
+    assert (out / "artikelen" / "later" / "index.html").exists()
+    assert (out / "agenda" / "2024-06-11-lente" / "index.html").exists()

@@ -34,7 +34,8 @@ def test_top_level_settings():
     assert CONFIG["locale"] == "nl"
     assert CONFIG["publish_mode"] == "editorial_workflow"
     assert CONFIG["backend"] == {
-        "name": "github", "repo": SETTINGS["DECAP_REPO"], "branch": "main", "squash_merges": True
+        "name": "github", "repo": SETTINGS["DECAP_REPO"], "branch": "main", "squash_merges": True,
+        "preview_context": "deploy/voorbeeld",  # the site workflow's status on an entry's pull request
     }
     assert CONFIG["local_backend"] is True
     assert (CONFIG["media_folder"], CONFIG["public_folder"]) == ("content/images", "/images")
