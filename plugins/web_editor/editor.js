@@ -375,7 +375,7 @@
   function checkLogin() {
     if (DATA.login === "none") {
       notice("Inloggen met GitHub is op deze site nog niet ingesteld. Vraag de beheerder om de " +
-        "inlogdienst in te stellen (zie de README, \u201cInloggen in de webeditor\u201d).");
+        "inlogdienst in te stellen.");
     } else if (DATA.login === "service") {
       fetch(DATA.service_url + "/health", { mode: "no-cors", cache: "no-store" }).catch(function () {
         notice("De inlogdienst (" + DATA.service_url + ") is nu niet bereikbaar, dus inloggen met " +
