@@ -184,8 +184,9 @@ NEWSLETTER = ContentType(
               allow_drafts=False),
         Field("events", "events", "Evenementen", collection="event",
               hint="'upcoming' voor de komende evenementen, of een lijst evenementen.",
-              editor_hint="Een nieuwe nieuwsbrief toont de komende evenementen (upcoming). "
-              "Kies hier evenementen om alleen die te tonen."),
+              editor_hint="Een nieuwe nieuwsbrief toont de komende evenementen (bij elke bouw "
+              "opnieuw bepaald). Wil je alleen bepaalde evenementen, kies dan Zelf gekozen "
+              "evenementen."),
         SLUG,
         _status(("draft", "ready"), "ready: klaar om te versturen."),
     ),

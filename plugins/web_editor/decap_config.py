@@ -34,6 +34,7 @@ COLLECTION_NAMES = {
 # "YYYY-MM-DDTHH:MM" (Amsterdam time), exactly what content_model.validate.parse_datetime
 # reads, and leaves a value written in Git (seconds, an offset) as it is until it is changed.
 DATE_WIDGET = "swk-date"
+EVENTS_WIDGET = "swk-events"
 # Extra options per (content type, field): the widget refuses an end before the start, as the
 # build does.
 FIELD_OPTIONS = {("event", "end"): {"not_before": "start"}}
@@ -124,7 +125,8 @@ def field_widget(ctype: ContentType, f: Field) -> dict:
         out["widget"] = "list"
     elif f.type in ("refs", "events"):
         out.update(
-            widget="relation",
+            # a newsletter's events: "upcoming", chosen ones (a relation) or none (editor.js)
+            widget="relation" if f.type == "refs" else EVENTS_WIDGET,
             collection=COLLECTION_NAMES[f.collection],
             search_fields=["title"],
             value_field="{{slug}}",

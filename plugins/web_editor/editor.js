@@ -4,6 +4,8 @@
  *   "YYYY-MM-DD" (a day: all day for an event) or "YYYY-MM-DDTHH:MM" (Amsterdam time), as
  *   the content contract reads them. A value written in Git (with seconds or an offset) is
  *   shown in Amsterdam time and saved unchanged unless the editor changes it.
+ * - The widget "swk-events" (a newsletter's events): "upcoming", a list chosen with Decap's
+ *   own relation widget, or none; Decap's relation widget alone cannot say "upcoming".
  * - Preview templates per collection, in the theme's markup, styled by the site's CSS.
  * - A notice when the editor cannot log in (no login service set, or it cannot be reached).
  *
@@ -128,6 +130,12 @@
       return stateOf(this.props.value);
     },
 
+    // Decap re-renders a widget only when its own value changes unless it says otherwise;
+    // isValid needs the entry as it is now (an end is checked against the current start)
+    shouldComponentUpdate: function () {
+      return true;
+    },
+
     componentDidUpdate: function (previous) {
       // a value from elsewhere (an entry loaded or restored), not what this widget wrote
       if (this.props.value !== previous.value && this.props.value !== this.written) {
@@ -192,6 +200,60 @@
           "; dat blijft zo tot je de datum of tijd verandert."));
       }
       return h("div", { className: this.props.classNameWrapper }, h("div", { className: "swk-date" }, children));
+    }
+  });
+
+  // --- a newsletter's events: "upcoming", chosen ones, or none ------------------------------
+
+  var EVENT_CHOICES = [
+    ["upcoming", "De komende evenementen (vanzelf bij elke bouw)"],
+    ["chosen", "Zelf gekozen evenementen"],
+    ["none", "Geen evenementen"]
+  ];
+
+  function eventsMode(value) {
+    if (value === "upcoming") return "upcoming";
+    var items = value && value.toJS ? value.toJS() : value;
+    return items && items.length ? "chosen" : "none";
+  }
+
+  var EventsControl = createClass({
+    getInitialState: function () {
+      return { mode: eventsMode(this.props.value) };
+    },
+
+    // Decap re-renders a widget only when its value changes, unless the widget says otherwise;
+    // the relation control inside also needs its search results (queryHits)
+    shouldComponentUpdate: function () {
+      return true;
+    },
+
+    choose: function (mode) {
+      this.setState({ mode: mode });
+      if (mode === "upcoming") this.props.onChange("upcoming");
+      else if (mode === "none" || eventsMode(this.props.value) !== "chosen") this.props.onChange("");
+    },
+
+    render: function () {
+      var self = this;
+      var id = this.props.forID;
+      var relation = CMS.getWidget("relation").control;
+      var value = this.props.value;
+      var radios = EVENT_CHOICES.map(function (choice) {
+        return h("label", { key: choice[0], className: "swk-choice" },
+          h("input", {
+            type: "radio", name: id + "-soort", value: choice[0], checked: self.state.mode === choice[0],
+            onChange: function () { self.choose(choice[0]); }
+          }), " ", choice[1]);
+      });
+      return h("div", { className: this.props.classNameWrapper },
+        h("fieldset", { className: "swk-choices" },
+          h("legend", { className: "swk-vh" }, this.props.field.get("label")), radios),
+        this.state.mode === "chosen" ? h(relation, Object.assign({}, this.props, {
+          key: "relation",
+          field: this.props.field.set("widget", "relation"),
+          value: value === "upcoming" ? "" : value
+        })) : null);
     }
   });
 
@@ -389,6 +451,7 @@
 
   window.SWK_EDITOR = { parseMoment: parseMoment, whenText: whenText, placeText: placeText, nlDate: nlDate };
   CMS.registerWidget("swk-date", DateControl, DatePreview);
+  CMS.registerWidget("swk-events", EventsControl);
   CMS.registerPreviewTemplate(DATA.collections.article, ArticlePreview);
   CMS.registerPreviewTemplate(DATA.collections.event, EventPreview);
   CMS.registerPreviewTemplate(DATA.collections.partner, PartnerPreview);

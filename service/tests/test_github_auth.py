@@ -244,4 +244,4 @@ def test_the_editor_says_when_the_login_service_cannot_be_reached(tmp_path, page
     with testing.serve(out) as url:
         page.goto(f"{url}/admin/")
         expect(page.get_by_role("alert")).to_contain_text("is nu niet bereikbaar", timeout=10000)
-        expect(page.get_by_role("button", name="Inloggen met GitHub")).to_be_visible()
+        expect(page.get_by_role("button", name="Inloggen met GitHub")).to_be_visible(timeout=20000)

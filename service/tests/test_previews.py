@@ -64,7 +64,7 @@ def test_the_workflow_builds_uploads_and_the_editor_sees_the_page(tmp_path, page
 
         # in a browser: the page, in the site's styles, with links that stay in the preview
         page.goto(f"{url}artikelen/later/")
-        expect(page.locator("h1")).to_have_text("Een artikel voor later")
+        expect(page.locator("h1")).to_have_text("Een artikel voor later", timeout=20000)
         assert page.locator("a.site-name").evaluate("a => a.href") == url
         assert page.locator(".skip-link").evaluate("el => getComputedStyle(el).position") == "absolute"
 

@@ -19,7 +19,7 @@ CONFIG = decap_config(SETTINGS)
 COLLECTIONS = {c["name"]: c for c in CONFIG["collections"]}
 WIDGETS = {
     "string": "string", "text": "text", "choice": "select", "list": "list", "refs": "relation",
-    "events": "relation", "url": "string", "link": "string", "email": "string",
+    "events": "swk-events", "url": "string", "link": "string", "email": "string",
     "phone": "string", "slug": "string", "bool": "boolean", "int": "number",
     "image": "image", "date": "swk-date", "datetime": "swk-date",
 }
@@ -135,7 +135,7 @@ def decap_value(d):
         return "2026-12-20T14:30" if d["time"] else "2026-12-20"
     if widget == "select":
         return d["options"][0]
-    if widget == "relation":
+    if widget in ("relation", "swk-events"):  # swk-events: also "upcoming" (another test)
         return {"partners": ["vegan-masters"], "events": ["winter"], "articles": ["a"]}[
             d["collection"]
         ]

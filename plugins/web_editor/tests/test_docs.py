@@ -44,7 +44,8 @@ def test_guide_uses_the_labels_editors_see():
                   "Controleer of voorvertoning geladen is", "Bekijk Live", "Uitloggen", "Wissel voorvertoning"]
     else:
         labels = []
-    labels += ["Tijd (leeg: de hele dag)", "Wissen", "Het einde ligt vóór het begin", "Opgeslagen als",
+    labels += ["Tijd (leeg: de hele dag)", "Wissen", "De komende evenementen (vanzelf bij elke bouw)",
+               "Zelf gekozen evenementen", "Geen evenementen", "Het einde ligt vóór het begin", "Opgeslagen als",
                "is nu niet bereikbaar", github_auth.DENIED.title, github_auth.EXPIRED.title,
                github_auth.UNREACHABLE.title]
     for label in labels:

@@ -245,15 +245,16 @@ def test_all_day_and_three_day_events_made_in_the_editor(editor, page):
     for title, start, end, when in made:
         page.goto(f"{editor['url']}/admin/#/collections/events/new")
         field(page, "Titel").fill(title)
+        if end:
+            field(page, "Einde").fill("2026-11-30")  # before the start (typed after it): refused
         field(page, "Begin").fill(start)
         field(page, "Locatie").fill("Tolhuistuin")
         if end:
-            field(page, "Einde").fill("2026-11-30")  # before the start: refused, in Dutch
             page.get_by_role("button", name="Opslaan", exact=True).click()
-            expect(page.get_by_text("Het einde ligt vóór het begin")).to_be_visible()
+            expect(page.get_by_text("Het einde ligt vóór het begin")).to_be_visible(timeout=20000)
             field(page, "Einde").fill(end)
         # the preview pane shows the site's date line
-        expect(page.frame_locator("iframe").locator(".facts time")).to_have_text(when)
+        expect(page.frame_locator("iframe").locator(".facts time")).to_have_text(when, timeout=20000)
         save(page)
         settle(repo)
 
@@ -323,7 +324,7 @@ def test_article_preview_shows_what_the_site_shows(editor, page):
     page.get_by_text("Interview", exact=True).click()
     field(page, "Samenvatting").fill("Een werkgever en een jobcoach over de eerste maanden.")
     preview = page.frame_locator("iframe")
-    expect(preview.locator("h1")).to_have_text("Werk dat past")
+    expect(preview.locator("h1")).to_have_text("Werk dat past", timeout=20000)
     shown = {sel: preview.locator(sel).inner_text() for sel in ("h1", ".meta time", ".lead", ".meta .label")}
     assert shown[".meta time"] == "10 januari 2024"
     styles = preview.locator("h1").evaluate(STYLE)
@@ -377,3 +378,36 @@ def test_the_previews_date_lines_are_the_agendas(editor, page):
     assert page.evaluate("ps => ps.map(([l, o]) => SWK_EDITOR.placeText(l, o))", places) == [
         place_text(SimpleNamespace(location=loc or None, online=on)) or "" for loc, on in places
     ]
+
+
+def test_a_newsletters_events_upcoming_chosen_or_none(editor, page):
+    """Every value the contract allows for a newsletter's events: 'upcoming', a list, none."""
+    repo = editor["repo"]
+    slug = "2020-05-nieuwsbrief-3"
+    rel = f"newsletters/{slug}.md"
+    assert "events: [2020-06-25-zomerevent]" in (repo / rel).read_text()
+    steps = [("De komende evenementen", "events: upcoming\n"), ("Geen evenementen", None),
+             ("Zelf gekozen evenementen", "events:\n  - 2023-02-16-winter-event\n")]
+    for n, (choice, expected) in enumerate(steps):
+        open_editor(page, editor["url"])
+        page.goto(f"{editor['url']}/admin/#/collections/newsletters/entries/{slug}")
+        if n == 0:  # the list written in Git, shown as chosen
+            expect(page.get_by_label("Zelf gekozen evenementen")).to_be_checked(timeout=20000)
+            expect(page.get_by_text("Zomerevent (digitaal)", exact=True)).to_be_visible(timeout=20000)
+        page.get_by_label(choice).check()
+        if choice.startswith("Zelf"):
+            events = field(page, "Evenementen")
+            events.click()
+            events.fill("Winter")
+            page.get_by_text("Winter Event", exact=True).click()
+        save(page)
+        settle(repo)
+        merge(repo, f"cms/newsletters/{slug}")
+        text = (repo / rel).read_text()
+        if expected:
+            assert expected in text, text
+        else:
+            assert "events:" not in text or 'events: ""' in text, text  # empty: no events
+        item = check(repo).items["newsletter"][slug]
+        assert item.meta.get("events") == {"De komende evenementen": "upcoming", "Geen evenementen": None}.get(
+            choice, ["2023-02-16-winter-event"])
