@@ -49,13 +49,23 @@ def settle(repo: Path, timeout: float = 20) -> None:
     """Wait until decap-server is back on main with a clean tree.
 
     In git mode it checks out the entry's branch, writes and commits there, then returns to
-    main; the "Item opgeslagen" toast can appear before it has returned.
+    main; the "Item opgeslagen" toast can appear before it has returned. When two of the
+    editor's requests collide on git's index.lock, decap-server (a development tool) answers
+    one with an error and stays on the entry's branch: after 3 quiet seconds there, with the
+    entry committed and the tree clean, we go back to main for it.
     """
     deadline = time.monotonic() + timeout
-    quiet_since = None
+    quiet_since = stuck_since = None
     while time.monotonic() < deadline:
         head = git(repo, "symbolic-ref", "--short", "HEAD").strip()
         busy = (repo / ".git" / "index.lock").exists() or git(repo, "status", "--porcelain").strip()
+        if head.startswith("cms/") and not busy:
+            stuck_since = stuck_since or time.monotonic()
+            if time.monotonic() - stuck_since >= 3:  # may collide with decap-server: then again
+                subprocess.run(["git", "-C", str(repo), "checkout", "-q", "main"], capture_output=True)
+                stuck_since = None
+        else:
+            stuck_since = None
         if head != "main" or busy:
             quiet_since = None
         elif quiet_since is None:
