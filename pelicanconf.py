@@ -1,6 +1,6 @@
 """Pelican settings for local work. publishconf.py imports these for publishing."""
 
-import os as _os
+import os
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -11,6 +11,7 @@ SITE_DESCRIPTION = (
     "die ondersteuning nodig hebben op de werkvloer."
 )
 SITEURL = ""
+SERVICE_URL = os.environ.get("SWK_SERVICE_URL", "")
 CONTACT_EMAIL = "sociaalwerkkoepel@amsterdam.nl"  # from the seeds (interview Erwin Schut)
 TIMEZONE = "Europe/Amsterdam"
 DEFAULT_LANG = "nl"
@@ -106,7 +107,7 @@ JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": T
 # The site service (service/): the newsletter sign-up form posts to it and every newsletter's
 # unsubscribe link goes to it. Empty: no service; the form becomes a mail link and e-mails
 # offer only the mailto unsubscribe (no one-click promise that nobody would keep).
-SERVICE_URL = _os.environ.get("SWK_SERVICE_URL", "").rstrip("/")
+SERVICE_URL = os.environ.get("SWK_SERVICE_URL", "").rstrip("/")
 # The consent checkbox of the sign-up form, word for word. The service keeps every version it
 # has seen with each subscriber's consent record; change it here, and rebuild and restart both.
 NEWSLETTER_CONSENT_TEXT = (
@@ -136,7 +137,8 @@ FOOTER_ITEMS = [
 
 # Web editor (Decap CMS at /admin/, plugins/web_editor): the GitHub repository and branch it
 # edits through pull requests. In GitHub Actions GITHUB_REPOSITORY names this repository.
-DECAP_REPO = _os.environ.get("DECAP_REPO") or _os.environ.get("GITHUB_REPOSITORY", "OWNER/REPO")
+# Editors log in with GitHub through the site service at SERVICE_URL (service/github_auth.py).
+DECAP_REPO = os.environ.get("DECAP_REPO") or os.environ.get("GITHUB_REPOSITORY", "OWNER/REPO")
 DECAP_BRANCH = "main"
 DECAP_LOCAL_BACKEND = True  # `make edit` runs decap-server on http://localhost:8081
 WEB_EDITOR_REQUIRED = False  # locally, a missing npm install only skips /admin/ (a warning)

@@ -179,3 +179,28 @@ def test_newsletter_workflow_scripts_against_the_real_service(tmp_path):
                 assert wrong.returncode == 1 and "HTTP 401" in wrong.stdout
             finally:
                 running.stop()
+
+
+def test_site_workflow_previews_web_editor_changes_only_and_links_them():
+    wf = load("site.yml")
+    preview, status = wf["jobs"]["preview"], wf["jobs"]["preview-status"]
+    assert preview["needs"] == "build"  # only a change that passed the tests
+    for part in ("github.event_name == 'pull_request'", "startsWith(github.head_ref, 'cms/')",
+                 "github.event.pull_request.head.repo.full_name == github.repository"):
+        assert part in preview["if"]
+    assert preview["environment"]["name"] == "voorbeeld"  # the token is an environment secret
+    assert preview["permissions"] == {"contents": "read"}
+    upload = next(s for s in steps(preview) if s.get("id") == "upload")
+    assert upload["env"]["SWK_API_TOKEN"] == "${{ secrets.SWK_API_TOKEN }}"
+    assert "secrets" not in str([s for s in steps(preview) if s is not upload])
+    run_text = " ".join(upload["run"].split())
+    assert 'SWK_SITEURL="${url%/}" SWK_PREVIEW=1 make publish' in run_text
+    assert "--exclude=./admin" in run_text and '"$SWK_SERVICE_URL/voorbeelden"' in run_text
+    # the status Decap reads (backend.preview_context), set by a job that can do only that
+    from web_editor.decap_config import PREVIEW_CONTEXT
+
+    assert status["permissions"] == {"statuses": "write"}
+    assert f"context={PREVIEW_CONTEXT}" in steps(status)[0]["run"]
+    assert not [s for s in steps(status) if "uses" in s]  # no third-party code next to the token
+    publish = next(s for s in steps(wf["jobs"]["build"]) if s.get("run") == "make publish")
+    assert publish["env"]["SWK_SERVICE_URL"] == "${{ vars.SWK_SERVICE_URL }}"
