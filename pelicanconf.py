@@ -11,7 +11,6 @@ SITE_DESCRIPTION = (
     "die ondersteuning nodig hebben op de werkvloer."
 )
 SITEURL = ""
-SERVICE_URL = os.environ.get("SWK_SERVICE_URL", "")
 CONTACT_EMAIL = "sociaalwerkkoepel@amsterdam.nl"  # from the seeds (interview Erwin Schut)
 TIMEZONE = "Europe/Amsterdam"
 DEFAULT_LANG = "nl"
@@ -105,7 +104,7 @@ MARKDOWN = {
 JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
 
 # The site service (service/): the newsletter sign-up form posts to it and every newsletter's
-# unsubscribe link goes to it. Empty: no service; the form becomes a mail link and e-mails
+# unsubscribe link goes to it, and the web editor logs in through it. Empty: no service; the form becomes a mail link and e-mails
 # offer only the mailto unsubscribe (no one-click promise that nobody would keep).
 SERVICE_URL = os.environ.get("SWK_SERVICE_URL", "").rstrip("/")
 # The consent checkbox of the sign-up form, word for word. The service keeps every version it
