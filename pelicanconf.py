@@ -1,5 +1,6 @@
 """Pelican settings for local work. publishconf.py imports these for publishing."""
 
+import os
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -42,6 +43,7 @@ PLUGINS = [
     "search",
     "site_meta",
     "template_marker",
+    "redirects",
 ]
 
 # URLs: Dutch, folder-style, no .html in addresses
@@ -102,13 +104,20 @@ MARKDOWN = {
 }
 JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
 
-# The newsletter sign-up form posts to the list service (e.g. Listmonk's public
-# subscription form). Without one, the form is replaced by a mail link.
-NEWSLETTER_SIGNUP_ACTION = ""
-NEWSLETTER_SIGNUP_LISTS = []  # list ids the form subscribes to (Listmonk: list UUIDs)
+# The site service (service/): the newsletter sign-up form posts to it and every newsletter's
+# unsubscribe link goes to it, and the web editor logs in through it. Empty: no service; the form becomes a mail link and e-mails
+# offer only the mailto unsubscribe (no one-click promise that nobody would keep).
+SERVICE_URL = os.environ.get("SWK_SERVICE_URL", "").rstrip("/")
+# The consent checkbox of the sign-up form, word for word. The service keeps every version it
+# has seen with each subscriber's consent record; change it here, and rebuild and restart both.
+NEWSLETTER_CONSENT_TEXT = (
+    "Ja, ik wil de nieuwsbrief van Sociaal Werkkoepel Amsterdam per e-mail ontvangen. "
+    "Afmelden kan altijd, met de link onderaan elke nieuwsbrief."
+)
+NEWSLETTER_PRIVACY_PAGE = "pages/privacy.md"  # under PATH; its Git blob id is the privacy version
 # Newsletter e-mail (plugins/newsletter; defaults in its README section):
 # NEWSLETTER_FROM, NEWSLETTER_REPLY_TO (CONTACT_EMAIL), NEWSLETTER_UNSUBSCRIBE_URL
-# (SITEURL + /nieuwsbrief/afmelden/), NEWSLETTER_MAX_BYTES (90 KB), NEWSLETTER_MAX_EVENTS (5).
+# (SERVICE_URL + /nieuwsbrief/afmelden), NEWSLETTER_MAX_BYTES (90 KB), NEWSLETTER_MAX_EVENTS (5).
 
 # Navigation: (label, URL relative to the site root). Plugins' pages join here.
 MENU_ITEMS = [
@@ -128,9 +137,8 @@ FOOTER_ITEMS = [
 
 # Web editor (Decap CMS at /admin/, plugins/web_editor): the GitHub repository and branch it
 # edits through pull requests. In GitHub Actions GITHUB_REPOSITORY names this repository.
-import os as _os  # noqa: E402
-
-DECAP_REPO = _os.environ.get("DECAP_REPO") or _os.environ.get("GITHUB_REPOSITORY", "OWNER/REPO")
+# Editors log in with GitHub through the site service at SERVICE_URL (service/github_auth.py).
+DECAP_REPO = os.environ.get("DECAP_REPO") or os.environ.get("GITHUB_REPOSITORY", "OWNER/REPO")
 DECAP_BRANCH = "main"
 DECAP_LOCAL_BACKEND = True  # `make edit` runs decap-server on http://localhost:8081
 WEB_EDITOR_REQUIRED = False  # locally, a missing npm install only skips /admin/ (a warning)

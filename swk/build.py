@@ -24,26 +24,34 @@ class BuildError(Exception):
     exitcode = 1
 
 
-def _forget_failed_run():
-    """pelican-sitemap remembers the Pelican instance of a run (at ``get_generators``) until
-    ``finalized``, which a failed run never sends; the next build in the same process (the
-    dev server's autoreload, tests) then wrote no sitemap. Forget it."""
-    sitemap = sys.modules.get("pelican.plugins.sitemap.sitemap")
-    if sitemap is not None:
-        sitemap.generator._main_pelican = None
-        sitemap.generator.page_queue = []
-
-
 def load_settings(settings_file: str, override: dict | None = None) -> dict:
     return read_settings(settings_file, override=override or {})
 
 
 def validate(settings_file: str, override: dict | None = None):
-    """Check all content; return the collections or raise ContentError.
+    """Check all content (and the redirect map); return the collections or raise ContentError.
 
     Pelican is set up (not run) first, so every plugin's settings have their defaults: the
     check compares content addresses with the pages the plugins generate."""
-    return check(Pelican(load_settings(settings_file, override)).settings)
+    from redirects import check as check_redirects
+
+    settings = Pelican(load_settings(settings_file, override)).settings
+    cols = check(settings)
+    check_redirects(settings)
+    return cols
+
+
+def _forget_unfinished_sitemap() -> None:
+    """pelican-sitemap keeps, in one object per process, the Pelican run it started with and
+    the pages queued so far; it writes the sitemap only when that run finishes. A run that
+    failed halfway never finishes, so the next build in the same process (tests, a long-lived
+    process) would get no sitemap, or another site's pages in it. Start it afresh."""
+    try:
+        from pelican.plugins.sitemap.sitemap import generator
+    except ImportError:  # pragma: no cover - the plugin is in requirements.txt
+        return
+    generator._main_pelican = None
+    generator.page_queue = []
 
 
 def build(settings_file: str = "pelicanconf.py", override: dict | None = None) -> Path:
@@ -60,15 +68,14 @@ def build(settings_file: str = "pelicanconf.py", override: dict | None = None) -
 
     settings = load_settings(settings_file, {**(override or {}), "OUTPUT_PATH": str(staging)})
     log.init(level=logging.WARNING, fatal="errors")
+    _forget_unfinished_sitemap()
     try:
         Pelican(settings).run()
     except ContentError:
         shutil.rmtree(staging, ignore_errors=True)
-        _forget_failed_run()
         raise
     except Exception as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        _forget_failed_run()
         raise BuildError(f"de site is niet gebouwd ({exc}); de vorige versie staat er nog") from exc
 
     if output.exists():

@@ -92,3 +92,133 @@ def serve(folder: Path):
             yield f"http://127.0.0.1:{httpd.server_address[1]}"
         finally:
             httpd.shutdown()
+
+
+# --- mail and the site service in tests ---------------------------------------------------------
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it accepts. ``refuse_after`` K messages answers
+    451 (temporary); addresses in ``reject`` are refused with 550 (permanent) at RCPT."""
+
+    def __init__(self):
+        self.messages: list[tuple[list[str], bytes]] = []
+        self.refuse_after: int | None = None
+        self.reject: set[str] = set()
+        self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower() in self.reject:
+            return "550 5.1.1 Onbekende ontvanger"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            if self.refuse_after is not None and len(self.messages) >= self.refuse_after:
+                return "451 4.3.0 Tijdelijk niet beschikbaar"
+            self.messages.append((list(envelope.rcpt_tos), envelope.original_content))
+        return "250 OK"
+
+    def parsed(self):
+        import email
+        from email import policy
+
+        with self.lock:
+            return [(rcpt, email.message_from_bytes(raw, policy=policy.default)) for rcpt, raw in self.messages]
+
+    def to(self, address: str) -> list:
+        """The parsed messages for one recipient, oldest first."""
+        return [msg for rcpt, msg in self.parsed() if address in rcpt]
+
+    def wait_for(self, address: str, count: int = 1, timeout: float = 10.0) -> list:
+        """Wait until ``address`` has at least ``count`` messages; return them."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.to(address)
+            if len(found) >= count:
+                return found
+            time.sleep(0.05)
+        raise AssertionError(f"{count} bericht(en) voor {address} niet binnen {timeout} s aangekomen")
+
+
+@contextmanager
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1; yields the Inbox with ``env`` (SMTP_* vars)."""
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    inbox.env = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(controller.port), "SMTP_SECURITY": "none"}
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+class RunningService:
+    """The site service as a real process (``python -m service``, uvicorn) on 127.0.0.1."""
+
+    def __init__(self, env: dict, data_dir: Path):
+        self.env = env
+        self.data_dir = data_dir
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = None
+        self.log = data_dir / "service.log"
+
+    def start(self, timeout: float = 20.0) -> "RunningService":
+        import subprocess
+        import sys
+        import time
+        import urllib.request
+
+        env = {**os.environ, "SWK_SERVICE_DATA": str(self.data_dir), "SWK_SERVICE_URL": self.url, **self.env}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "service", "--port", str(self.port)], cwd=ROOT, env=env,
+            stdout=open(self.log, "ab"), stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"service exited with {self.proc.returncode}:\n{self.log.read_text()}")
+            try:
+                with urllib.request.urlopen(self.url + "/health", timeout=1) as resp:
+                    if resp.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"service did not answer within {timeout} s:\n{self.log.read_text()}")
+
+    def stop(self, kill: bool = False) -> None:
+        import signal
+
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL if kill else signal.SIGTERM)
+            self.proc.wait(timeout=10)
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+@contextmanager
+def service(data_dir: Path, **env):
+    """Run the site service in local mode on a free port; yields a RunningService."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    running = RunningService({"SWK_SERVICE_MODE": "local", **{k: str(v) for k, v in env.items()}}, data_dir)
+    running.start()
+    try:
+        yield running
+    finally:
+        running.stop()

@@ -59,6 +59,15 @@ class Item:
     def is_draft(self) -> bool:
         return self.status == "draft"
 
+    @property
+    def publish_at(self) -> datetime | None:
+        """The moment the item may appear on the site (its type's ``publish_field``)."""
+        return self.meta.get(self.type.publish_field) if self.type.publish_field else None
+
+    def is_scheduled(self, now: datetime) -> bool:
+        """Published, but with a publication moment after ``now``: not on the site yet."""
+        return self.publish_at is not None and self.publish_at > now
+
 
 @dataclass
 class Collections:
@@ -87,6 +96,23 @@ def display_path(path: Path) -> str:
         return os.path.relpath(path)
     except ValueError:  # pragma: no cover - other drive on Windows
         return str(path)
+
+
+def preview_build() -> bool:
+    """``SWK_PREVIEW=1``: a preview of an editor's change (the site workflow builds one per
+    pull request): items scheduled for later are shown as they will look."""
+    return os.environ.get("SWK_PREVIEW", "") not in ("", "0")
+
+
+def build_now() -> datetime:
+    """The moment the build takes as "now": SWK_NOW (ISO date or date-time) or the clock."""
+    value = os.environ.get("SWK_NOW")
+    if not value:
+        return datetime.now(AMSTERDAM)
+    try:
+        return parse_datetime(value)[0]
+    except Invalid as exc:
+        raise ContentError([Problem("omgevingsvariabele SWK_NOW", None, str(exc))]) from None
 
 
 # --- converters: value from YAML -> Python value, or Invalid ---------------------------------
@@ -354,7 +380,7 @@ def _check_item_rules(ctype: ContentType, shown: str, meta: dict, problems: list
                 )
 
 
-def _check_references(cols: Collections):
+def _check_references(cols: Collections, now: datetime | None):
     for items in cols.items.values():
         for item in items.values():
             shown = display_path(item.path)
@@ -384,10 +410,27 @@ def _check_references(cols: Collections):
                                 "of haal het uit de lijst",
                             )
                         )
+                    elif (
+                        now is not None and target.is_scheduled(now)
+                        and not (f.allow_drafts or item.is_draft)
+                    ):
+                        moment = target.publish_at.date().isoformat()
+                        cols.problems.append(
+                            Problem(
+                                shown,
+                                f.name,
+                                f"verwijst naar {label} '{slug}', maar dat staat pas vanaf {moment} "
+                                f"op de site ({target.type.field(target.type.publish_field).label} in "
+                                f"{display_path(target.path)}); wacht tot dan of haal het uit de lijst",
+                            )
+                        )
 
 
-def load_all(sources: dict[str, list[Path]]) -> Collections:
-    """Read every file of each content type; ``sources`` maps a type name to its files."""
+def load_all(sources: dict[str, list[Path]], now: datetime | None = None) -> Collections:
+    """Read every file of each content type; ``sources`` maps a type name to its files.
+
+    With ``now`` (the build's moment), a reference that may not be to a draft may not be to
+    an item scheduled after ``now`` either (it would be missing from the site)."""
     cols = Collections()
     for type_name, paths in sources.items():
         ctype = CONTENT_TYPES[type_name]
@@ -408,7 +451,7 @@ def load_all(sources: dict[str, list[Path]]) -> Collections:
                 continue
             items[item.slug] = item
         cols.items[type_name] = items
-    _check_references(cols)
+    _check_references(cols, now)
     return cols
 
 

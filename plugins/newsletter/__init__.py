@@ -10,7 +10,10 @@
   and, per issue, ``email.html``, ``email.txt``, ``email.eml``
   and ``email.json`` next to the web page; an e-mail above ``NEWSLETTER_MAX_BYTES`` stops
   the build;
-- ``send`` (``python -m swk newsletter send``) sends what the build wrote.
+- the context gets ``newsletter_signup`` (``signup.signup_form``): the sign-up form's action
+  on the site service, the consent text and versions; None without ``SERVICE_URL``.
+
+Delivery is the site service's (``service/mailing``): it sends what the build wrote.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pelican import signals
 
 from .issue import issue_data
 from .linktext import unclear_links
+from .signup import signup_form
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +44,7 @@ def _defaults(pelican):
 def _attach(generators):
     context = generators[0].context
     settings = generators[0].settings
+    context["newsletter_signup"] = signup_form(settings)
     for newsletter in context.get("newsletters", []):
         newsletter.issue = issue_data(newsletter, context, settings)
         for problem in unclear_links(newsletter.issue.intro_html):

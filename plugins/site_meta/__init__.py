@@ -14,8 +14,8 @@
 - the Content-Security-Policy of every page (``CONTENT_SECURITY_POLICY`` in the context,
   a ``<meta http-equiv>`` in ``base.html``): scripts, styles, images, fetches and workers
   only from the site itself, no inline script or style, WebAssembly allowed for Pagefind
-  (``'wasm-unsafe-eval'``), no plugins or frames, forms only to the site and the newsletter
-  sign-up service (``NEWSLETTER_SIGNUP_ACTION``). A second line of defence behind the
+  (``'wasm-unsafe-eval'``), no plugins or frames, forms only to the site and the site
+  service (``SERVICE_URL``: the newsletter sign-up). A second line of defence behind the
   sanitizer (``content_model.sanitize``).
 
 Settings: ``SITE_IMAGE`` (``theme/images/og-default.png``, 1200 x 630, made by
@@ -151,9 +151,9 @@ def content_security_policy(settings) -> str:
     if settings.get("CONTENT_SECURITY_POLICY") is not None:
         return settings["CONTENT_SECURITY_POLICY"]
     forms = ["'self'"]
-    action = urlsplit(settings.get("NEWSLETTER_SIGNUP_ACTION") or "")
-    if action.scheme in ("http", "https") and action.netloc:
-        forms.append(f"{action.scheme}://{action.netloc}")
+    service = urlsplit(settings.get("SERVICE_URL") or "")  # the newsletter sign-up posts there
+    if service.scheme in ("http", "https") and service.netloc:
+        forms.append(f"{service.scheme}://{service.netloc}")
     return "; ".join([
         "default-src 'self'",
         "script-src 'self' 'wasm-unsafe-eval'",  # Pagefind compiles its WebAssembly

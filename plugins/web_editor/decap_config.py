@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -18,6 +19,7 @@ from content_model.generator import source_folders
 from content_model.images import media_folder
 from content_model.schema import CONTENT_TYPES, ContentType, Field
 from content_model.validate import EMAIL_RE, PHONE_RE, SLUG_RE
+from feeds import site_url
 
 # content type -> Decap collection name (also the name relation widgets refer to)
 COLLECTION_NAMES = {
@@ -28,9 +30,29 @@ COLLECTION_NAMES = {
     "page": "pages",
 }
 
-# How Decap stores dates: exactly what content_model.validate.parse_datetime reads.
-DATE_FORMAT = "YYYY-MM-DD"
-DATETIME_FORMAT = "YYYY-MM-DDTHH:mm"
+# Dates and date-times are edited with our own widget (editor.js): a date and, for a date-time
+# field, an optional time. It stores "YYYY-MM-DD" (a day; all day for an event) or
+# "YYYY-MM-DDTHH:MM" (Amsterdam time), exactly what content_model.validate.parse_datetime
+# reads, and leaves a value written in Git (seconds, an offset) as it is until it is changed.
+DATE_WIDGET = "swk-date"
+EVENTS_WIDGET = "swk-events"
+# Extra options per (content type, field): the widget refuses an end before the start, as the
+# build does.
+FIELD_OPTIONS = {("event", "end"): {"not_before": "start"}}
+
+# The page of an item on the site: Pelican's *_URL setting, as Decap's preview_path.
+URL_SETTINGS = {
+    "article": "ARTICLE_URL",
+    "partner": "PARTNER_URL",
+    "event": "EVENT_URL",
+    "newsletter": "NEWSLETTER_URL",
+    "page": "PAGE_URL",
+}
+# Where the site service answers Decap's GitHub login (service/github_auth.py).
+AUTH_ENDPOINT = "auth/github"
+# The commit status the site workflow sets on an entry's pull request, linking to the built
+# preview (service/previews.py); Decap shows it as "Bekijk voorvertoning".
+PREVIEW_CONTEXT = "deploy/voorbeeld"
 
 # File names (slugs). {{slug}} is the title, lower-cased and made ASCII by Decap.
 SLUG_TEMPLATES = {
@@ -104,17 +126,16 @@ def field_widget(ctype: ContentType, f: Field) -> dict:
         out["widget"] = "list"
     elif f.type in ("refs", "events"):
         out.update(
-            widget="relation",
+            # a newsletter's events: "upcoming", chosen ones (a relation) or none (editor.js)
+            widget="relation" if f.type == "refs" else EVENTS_WIDGET,
             collection=COLLECTION_NAMES[f.collection],
             search_fields=["title"],
             value_field="{{slug}}",
             display_fields=["title"],
             multiple=True,
         )
-    elif f.type == "date":
-        out.update(widget="datetime", format=DATE_FORMAT, time_format=False, picker_utc=False)
-    elif f.type == "datetime":
-        out.update(widget="datetime", format=DATETIME_FORMAT, picker_utc=False)
+    elif f.type in ("date", "datetime"):
+        out.update(widget=DATE_WIDGET, time=f.type == "datetime")
     elif f.type == "bool":
         out["widget"] = "boolean"
     elif f.type == "int":
@@ -124,6 +145,7 @@ def field_widget(ctype: ContentType, f: Field) -> dict:
     else:  # pragma: no cover - a new type in the schema must be mapped here
         raise ValueError(f"web_editor: no Decap widget for field type {f.type!r} ({ctype.name}.{f.name})")
     out["required"] = f.required
+    out.update(FIELD_OPTIONS.get((ctype.name, f.name), {}))
     if (ctype.name, f.name) in DEFAULTS:
         out["default"] = DEFAULTS[(ctype.name, f.name)]
     hint = f.editor_hint or f.hint
@@ -135,6 +157,28 @@ def field_widget(ctype: ContentType, f: Field) -> dict:
 def body_widget(ctype: ContentType) -> dict:
     # The contract never requires a body; Decap would otherwise refuse an empty one.
     return {"name": "body", "label": ctype.body_label, "widget": "markdown", "required": False}
+
+
+def preview_path(settings, ctype: ContentType) -> str:
+    """Where an item's page is, relative to ``site_url``: "agenda/{{slug}}/" for events."""
+    return settings[URL_SETTINGS[ctype.name]].replace("{slug}", "{{slug}}")
+
+
+def login_backend(settings) -> dict:
+    """Decap's GitHub login through the site service at ``SERVICE_URL``.
+
+    Decap opens ``{base_url}/{auth_endpoint}`` and accepts the login window's messages only
+    when their origin equals ``base_url``: so ``base_url`` is the service's origin and a path
+    in ``SERVICE_URL`` goes into ``auth_endpoint``."""
+    url = settings.get("SERVICE_URL") or ""
+    if not url:
+        return {}
+    parts = urlsplit(url)
+    path = parts.path.strip("/")
+    return {
+        "base_url": f"{parts.scheme}://{parts.netloc}",
+        "auth_endpoint": f"{path}/{AUTH_ENDPOINT}" if path else AUTH_ENDPOINT,
+    }
 
 
 def collection(settings, ctype: ContentType) -> dict:
@@ -153,6 +197,7 @@ def collection(settings, ctype: ContentType) -> dict:
         "identifier_field": "title",
         "slug": SLUG_TEMPLATES.get(ctype.name, DEFAULT_SLUG_TEMPLATE),
         "sortable_fields": SORTABLE[ctype.name],
+        "preview_path": preview_path(settings, ctype),
         "fields": fields,
     }
     if ctype.name in SUMMARIES:
@@ -161,7 +206,10 @@ def collection(settings, ctype: ContentType) -> dict:
 
 
 def decap_config(settings) -> dict:
-    """The whole Decap configuration as a dict (what ``config.yml`` holds)."""
+    """The whole Decap configuration as a dict (what ``config.yml`` holds).
+
+    ``local_backend`` only when ``DECAP_LOCAL_BACKEND`` is set (``make edit``; never in a
+    publishing build), ``backend.base_url`` when ``SERVICE_URL`` is."""
     local = settings.get("DECAP_LOCAL_BACKEND", True)
     if isinstance(local, str):
         local = {"url": local}
@@ -173,19 +221,19 @@ def decap_config(settings) -> dict:
             "repo": settings.get("DECAP_REPO") or "OWNER/REPO",
             "branch": settings.get("DECAP_BRANCH") or "main",
             "squash_merges": True,
+            "preview_context": PREVIEW_CONTEXT,
         },
         "publish_mode": "editorial_workflow",
-        "local_backend": local,
         "media_folder": _rel(settings, media),
         "public_folder": public,
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
         "collections": [collection(settings, t) for t in CONTENT_TYPES.values()],
     }
-    if settings.get("DECAP_AUTH_URL"):  # the OAuth client GitHub login goes through
-        config["backend"]["base_url"] = settings["DECAP_AUTH_URL"]
-    if settings.get("SITEURL"):
-        config["site_url"] = settings["SITEURL"]
-        config["display_url"] = settings["SITEURL"]
+    config["backend"].update(login_backend(settings))
+    if local:
+        config["local_backend"] = local
+    # "Bekijk Live" and the link after saving go to the item's page (preview_path) here.
+    config["site_url"] = config["display_url"] = site_url(settings)
     return config
 
 
