@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from . import db, mailing, registrations, subscriptions
+from . import db, mailing, partner_applications, registrations, subscriptions
 from .config import Config
 from .pages import Pages
 
@@ -26,7 +26,7 @@ log = logging.getLogger("swk.service")
 # Feature modules, in the order their routes are added. Each has MIGRATIONS and routes();
 # optional startup(service)/shutdown(service) run when the server starts and stops.
 FEATURES: list = [subscriptions, mailing]
-FEATURES += [registrations]  # after mailing: it registers its mails with service.outbox
+FEATURES += [registrations, partner_applications]  # after mailing: it registers its mails with service.outbox
 
 
 class Service:
