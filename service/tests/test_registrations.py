@@ -198,3 +198,28 @@ def test_forged_links_change_nothing(setup):
     for path in ("bevestigen", "afmelden"):
         resp = httpx.post(f"{running.url}/agenda/{path}?token=AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA")
         assert resp.status_code == 400 and "Deze link klopt niet" in resp.text
+
+
+def test_registrations_are_deleted_days_after_the_event(tmp_path):
+    import time
+
+    from service.app import Service
+    from service.config import Config
+
+    env = {"SWK_SERVICE_MODE": "local", "SWK_SERVICE_DATA": str(tmp_path), "SWK_REGISTRATION_KEEP_DAYS": "30"}
+    service = Service(Config.from_env(env))
+    now = time.time()
+    with service.connection() as conn:
+        for i, (ended_days_ago, status, expires) in enumerate([(31, "confirmed", now), (29, "confirmed", now),
+                                                              (-10, "pending", now - 1), (-10, "waiting", now - 1)]):
+            conn.execute(
+                "INSERT INTO registrations (uid, event, email, email_key, name, organisation, status, consent_version, "
+                "privacy_version, registered_at, confirm_expires, event_ends) VALUES (?, 'e', ?, ?, 'N', 'O', ?, 'v', "
+                "'p', 'nu', ?, ?)",
+                (f"uid{i}", f"p{i}@example.org", f"p{i}@example.org", status, expires, now - ended_days_ago * 86400))
+    lines = []
+    assert cli_main(["purge"], env=env, out=lines.append) == 0
+    assert "verwijderd (onbevestigd, of 30 dagen na het evenement): 2." in lines[1]
+    with service.connection() as conn:
+        assert [r[0] for r in conn.execute("SELECT email FROM registrations ORDER BY id")] == [
+            "p1@example.org", "p3@example.org"]
