@@ -1,5 +1,5 @@
 """``python -m service [--host H] [--port P]``: the service under uvicorn.
-``python -m service subscribers|newsletter|purge|backup ...``: the office's command line
+``python -m service subscribers|newsletter|registrations|partners|purge|backup ...``: the office's command line
 (``service/cli.py``)."""
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from .config import Config, ConfigError
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] in ("subscribers", "newsletter", "purge", "backup"):
+    from .cli import COMMANDS
+
+    if argv and argv[0] in COMMANDS:
         from .cli import main as cli_main
 
         logging.basicConfig(level=logging.WARNING, format="%(message)s")

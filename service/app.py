@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from . import db, github_auth, mailing, previews, subscriptions
+from . import db, github_auth, mailing, partner_applications, previews, registrations, subscriptions
 from .config import Config
 from .pages import Pages
 
@@ -25,7 +25,9 @@ log = logging.getLogger("swk.service")
 
 # Feature modules, in the order their routes are added. Each has MIGRATIONS and routes();
 # optional startup(service)/shutdown(service) run when the server starts and stops.
-FEATURES: list = [subscriptions, mailing, github_auth, previews]
+# registrations and partner_applications come after mailing: they register their mails with
+# service.outbox.
+FEATURES: list = [subscriptions, mailing, github_auth, previews, registrations, partner_applications]
 
 
 class Service:

@@ -8,6 +8,9 @@
     python -m service newsletter test SLUG --to ADDRESS [--output DIR]
     python -m service newsletter send SLUG [--hash HASH] [--retry-uncertain] [--dry-run DIR]
     python -m service newsletter status SLUG
+    python -m service registrations list SLUG
+    python -m service registrations export SLUG [FILE.csv] [--wachtlijst]
+    python -m service partners list
     python -m service purge
     python -m service backup FILE.sqlite
 
@@ -28,7 +31,7 @@ from .config import REPO, Config, ConfigError
 from .subscribers import (EXPORT_COLUMNS, Invalid, check_email, counts, erase, export, import_rows, purge,
                           read_csv, show)
 
-COMMANDS = ("subscribers", "newsletter", "purge", "backup")
+COMMANDS = ("subscribers", "newsletter", "registrations", "partners", "purge", "backup")
 
 
 class Refused(Exception):
@@ -113,6 +116,36 @@ def subscribers_cmd(args, config: Config, out) -> int:
             out("Een import voegt dit adres niet meer toe; aanmelden met het formulier (en bevestigen) kan wel.")
             return 0
     return 2
+
+
+def registrations_cmd(args, config: Config, out) -> int:
+    from . import registrations as reg
+
+    if not reg.SLUG_RE.match(args.slug):
+        raise Refused(f'"{args.slug}" is geen slug van een evenement (de bestandsnaam zonder .md)')
+    service = _service(config)
+    with service.connection() as conn:
+        if args.action == "list":
+            c = reg.counts(conn, args.slug)
+            out(f"{args.slug}: {c['confirmed']} aangemeld, {c['waiting']} op de wachtlijst, "
+                f"{c['pending']} nog niet bevestigd, {c['cancelled']} afgemeld.")
+            for row in reg.export(conn, args.slug, ("confirmed", "waiting")):
+                out(f"- {row['Naam']} ({row['Organisatie']}), {row['E-mailadres']}: {row['Status']}")
+            return 0
+        statuses = ("confirmed", "waiting") if args.wachtlijst else ("confirmed",)
+        rows = reg.export(conn, args.slug, statuses)
+    handle = open(_outside_repo(args.file, "het exportbestand"), "w", newline="", encoding="utf-8") if args.file \
+        else sys.stdout
+    try:
+        writer = csv.DictWriter(handle, fieldnames=list(reg.EXPORT_COLUMNS.values()))
+        writer.writeheader()
+        writer.writerows(rows)
+    finally:
+        if handle is not sys.stdout:
+            handle.close()
+    if args.file:
+        out(f"{len(rows)} aanmelding(en) geschreven naar {args.file}.")
+    return 0
 
 
 def newsletter_cmd(args, config: Config, out) -> int:
@@ -208,7 +241,15 @@ def main(argv: list[str], env: dict | None = None, out=None) -> int:
                         help="ook naar wie het onzeker is of de nieuwsbrief aankwam")
     p_send.add_argument("--dry-run", type=Path, metavar="MAP", help="berichten als bestanden, niets versturen")
     news.add_parser("status", help="hoe ver de verzending is").add_argument("slug")
-    sub.add_parser("purge", help="verlopen, onbevestigde aanmeldingen verwijderen")
+    p_reg = sub.add_parser("registrations", help="aanmeldingen voor evenementen: list, export")
+    regs = p_reg.add_subparsers(dest="action", required=True)
+    regs.add_parser("list", help="de stand en de aangemelden van één evenement").add_argument("slug")
+    p_rexp = regs.add_parser("export", help="CSV van de aangemelden (met --wachtlijst: ook de wachtlijst)")
+    p_rexp.add_argument("slug")
+    p_rexp.add_argument("file", type=Path, nargs="?")
+    p_rexp.add_argument("--wachtlijst", action="store_true")
+    sub.add_parser("purge", help="verlopen, onbevestigde aanmeldingen en oude aanmeldingen voor evenementen "
+                   "verwijderen")
     sub.add_parser("backup", help="een consistente kopie van de database").add_argument("file", type=Path)
     args = parser.parse_args(argv)
 
@@ -220,12 +261,19 @@ def main(argv: list[str], env: dict | None = None, out=None) -> int:
             return subscribers_cmd(args, config, out)
         if args.command == "newsletter":
             return newsletter_cmd(args, config, out)
+        if args.command == "registrations":
+            return registrations_cmd(args, config, out)
         if args.command == "purge":
+            from . import registrations as reg
+
             _service(config)
             conn = db.connect(config.db_path)
             deleted, restored = purge(conn, time.time())
+            keep = reg.settings_of(config)["keep_days"]
+            events = reg.purge(conn, time.time(), keep)
             conn.close()
             out(f"Verlopen aanmeldingen verwijderd: {deleted}; teruggezet naar afgemeld/onbestelbaar: {restored}.")
+            out(f"Aanmeldingen voor evenementen verwijderd (onbevestigd, of {keep} dagen na het evenement): {events}.")
             return 0
         if args.command == "backup":
             target = _outside_repo(args.file, "de back-up")

@@ -40,8 +40,9 @@ class Field:
     """One front-matter field.
 
     type is one of: string, text, date, datetime (a date or a date-time), choice, list,
-    refs (slugs of another collection), url, link (a URL or a mailto:), email, phone,
-    bool, int, image, slug, events (``upcoming`` or a list of event slugs).
+    refs (slugs of another collection), url, link (a URL or a mailto:), registration (a link,
+    or ``site``: the site service's form), email, phone, bool, int, image, slug, events
+    (``upcoming`` or a list of event slugs).
     """
 
     name: str
@@ -157,7 +158,15 @@ EVENT = ContentType(
         Field("kind", "choice", "Soort", choices=KINDS_EVENT),
         Field("location", "string", "Locatie"),
         Field("online", "bool", "Online"),
-        Field("registration", "link", "Aanmelden (link of mailto:)"),
+        Field("registration", "registration", "Aanmelden (site, link of mailto:)",
+              hint="site: een aanmeldformulier op de eigen website (via de sitedienst); of een "
+              "webadres of mailto: om elders aan te melden."),
+        Field("capacity", "int", "Aantal plaatsen",
+              hint="Alleen bij registration: site. Is het vol, dan komen nieuwe aanmeldingen op de "
+              "wachtlijst. Leeg: geen grens."),
+        Field("registration_closes", "datetime", "Aanmelden sluit",
+              hint="Alleen bij registration: site. Een datum alleen: aanmelden kan t/m die dag. "
+              "Leeg: tot het begin."),
         Field("partners", "refs", "Partners (organisatoren)", collection="partner"),
         Field("summary", "text", "Korte omschrijving"),
         Field("publish", "datetime", "Op de site vanaf",

@@ -225,6 +225,18 @@ def _link(f: Field, value):
         ) from None
 
 
+def _registration(f: Field, value):
+    if value == "site":
+        return "site"
+    try:
+        return _link(f, value)
+    except Invalid:
+        raise Invalid(
+            f'"{value}" is geen geldige aanmelding; schrijf site (het formulier op deze website), '
+            "een webadres (https://www.voorbeeld.nl/aanmelden) of mailto:naam@voorbeeld.nl"
+        ) from None
+
+
 def _email(f: Field, value):
     text = _string(f, value)
     if not EMAIL_RE.match(text):
@@ -264,6 +276,7 @@ CONVERTERS = {
     "slug": _slug,
     "url": _url,
     "link": _link,
+    "registration": _registration,
     "email": _email,
     "phone": _phone,
     "bool": _bool,
@@ -378,6 +391,30 @@ def _check_item_rules(ctype: ContentType, shown: str, meta: dict, problems: list
                 problems.append(
                     Problem(shown, "end", "ligt vóór 'start'; het einde moet na het begin liggen")
                 )
+        _check_registration(shown, meta, problems)
+
+
+def _check_registration(shown: str, meta: dict, problems: list[Problem]):
+    """capacity and registration_closes belong to registration: site only."""
+    on_site = meta.get("registration") == "site"
+    for name in ("capacity", "registration_closes"):
+        if name in meta and not on_site:
+            problems.append(
+                Problem(shown, name, "werkt alleen met 'registration: site' (aanmelden op deze "
+                        "website); zet registration: site, of haal dit veld weg")
+            )
+    capacity = meta.get("capacity")
+    if capacity is not None and capacity < 1:
+        problems.append(
+            Problem(shown, "capacity", f'"{capacity}" is geen aantal plaatsen; schrijf een geheel '
+                    "getal vanaf 1, of laat het veld weg (geen grens)")
+        )
+    closes, start = meta.get("registration_closes"), meta.get("start")
+    if closes is not None and start is not None and closes > start:
+        problems.append(
+            Problem(shown, "registration_closes", "ligt na 'start'; aanmelden sluit uiterlijk "
+                    "bij het begin. Kies een eerdere datum, of laat het veld weg")
+        )
 
 
 def _check_references(cols: Collections, now: datetime | None):

@@ -69,6 +69,10 @@ PATTERNS = {
         r"^(https?://[^\s/]+\S*|mailto:[^@\s]+@[^@\s]+\.[^@\s]+)$",
         "Een webadres (https://...) of een e-mailadres als mailto:naam@voorbeeld.nl",
     ),
+    "registration": (
+        r"^(site|https?://[^\s/]+\S*|mailto:[^@\s]+@[^@\s]+\.[^@\s]+)$",
+        "site (het formulier op deze website), een webadres (https://...) of mailto:naam@voorbeeld.nl",
+    ),
     "email": (EMAIL_RE.pattern, "Een e-mailadres, bv. naam@voorbeeld.nl"),
     "phone": (PHONE_RE.pattern, "Een telefoonnummer, bv. 020 123 4567"),
 }
@@ -113,7 +117,7 @@ def content_folder(settings, type_name: str) -> str:
 def field_widget(ctype: ContentType, f: Field) -> dict:
     """The Decap field for one schema field."""
     out: dict = {"name": f.name, "label": f.label}
-    if f.type in ("string", "url", "link", "email", "phone", "slug"):
+    if f.type in ("string", "url", "link", "registration", "email", "phone", "slug"):
         out["widget"] = "string"
         if f.type in PATTERNS:
             out["pattern"] = list(PATTERNS[f.type])

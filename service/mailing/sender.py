@@ -51,6 +51,13 @@ MIGRATIONS = [
         subscriber_id INTEGER NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
         created_at REAL NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt REAL NOT NULL, error TEXT)
     """,
+    # Mails of other features (event registrations, partner applications): ``kind`` names a
+    # composer registered with the Outbox, ``ref_id`` the row it composes the mail from.
+    """
+    CREATE TABLE mail_queue (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, ref_id INTEGER NOT NULL,
+        created_at REAL NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt REAL NOT NULL, error TEXT)
+    """,
 ]
 
 THROTTLED_AFTER = 3  # temporary refusals in a row: the server is throttling us, pause

@@ -12,6 +12,7 @@ import sys
 
 import pytest
 
+from service.app import FEATURES
 from service.cli import main
 from service.tests.conftest import SERVICE
 from swk.testing import ROOT, smtp_server, write
@@ -108,9 +109,10 @@ def test_backup_purge_and_the_real_entry_point(office, tmp_path, capsys):
     office("subscribers", "count")
     assert office("backup", tmp_path / "kopie.sqlite") == 0
     with sqlite3.connect(tmp_path / "kopie.sqlite") as conn:
-        assert conn.execute("SELECT count(*) FROM schema_version").fetchone()[0] == 2
+        assert conn.execute("SELECT count(*) FROM schema_version").fetchone()[0] == len(FEATURES)
     assert office("backup", tmp_path / "kopie.sqlite") == 1  # never overwrites
     assert office("purge") == 0 and office.printed[0].startswith("Verlopen aanmeldingen verwijderd: 0")
+    assert office.printed[1].startswith("Aanmeldingen voor evenementen verwijderd (onbevestigd, of 30 dagen")
     result = subprocess.run([sys.executable, "-m", "service", "subscribers", "count"], cwd=ROOT,
                             env={**os.environ, **office.env}, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stdout.startswith("Bevestigd (krijgen de nieuwsbrief): 0.")

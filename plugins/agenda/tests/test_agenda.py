@@ -223,3 +223,41 @@ def test_when_text_and_end_of_every_shape(start, end, text, over):
     item = SimpleNamespace(**fields)
     assert when_text(item) == text
     assert ends_at(item) == parse_datetime(over)[0]
+
+
+REGISTRATION_EVENTS = {
+    "content/events/open.md": event("Lente Event", "2024-03-21T15:00", registration="site", capacity="30",
+                                    registration_closes="2024-03-14"),
+    "content/events/gesloten.md": event("Doorstroomsessie januari", "2024-01-20T10:00", registration="site",
+                                        registration_closes="2024-01-10T12:00"),
+    "content/events/voorbij.md": event("Oude sessie", "2023-12-01T10:00", registration="site"),
+}
+
+
+@pytest.mark.parametrize("service", ["https://dienst.example", ""])
+def test_registration_on_the_site(tmp_path, service):
+    project = make_project(tmp_path, REGISTRATION_EVENTS)
+    with env(SWK_NOW=NOW):
+        out = build_project(project, SITEURL="https://swk.example", SERVICE_URL=service)
+    page = (out / "agenda/open/index.html").read_text()
+    closed = (out / "agenda/gesloten/index.html").read_text()
+    past = (out / "agenda/voorbij/index.html").read_text()
+    if service:
+        assert 'action="https://dienst.example/agenda/aanmelden"' in page
+        assert 'name="event" value="open"' in page and 'name="consent"' in page
+        assert 'data-places-url="https://dienst.example/agenda/plaatsen/open"' in page
+        assert "registration.js" in page
+        assert "Aanmelden kan t/m donderdag 14 maart 2024." in text(page)
+    else:  # no service: no form, a mail link instead
+        assert 'action="' not in page.split('id="inhoud"', 1)[1]
+        assert "mailto:" in page and "Mail ons" in page
+    for gone in (closed, past):
+        assert "/agenda/aanmelden" not in gone and 'name="consent"' not in gone
+    assert "Aanmelden is gesloten." in text(closed)
+    # what the service reads: start, closing moment, capacity and the event's iCalendar file
+    data = json.loads((out / "agenda/open/registration.json").read_text())
+    assert data["slug"] == "open" and data["capacity"] == 30
+    assert data["starts_at"] == "2024-03-21T15:00:00+01:00" and data["closes_at"] == "2024-03-15T00:00:00+01:00"
+    assert data["ics"].startswith("BEGIN:VCALENDAR") and "Lente Event" in data["ics"]
+    assert json.loads((out / "agenda/gesloten/registration.json").read_text())["closes_at"] == "2024-01-10T12:00:00+01:00"
+    assert not (out / "agenda/februari/registration.json").exists()

@@ -178,3 +178,25 @@ def test_a_changed_file_is_read_again(tmp_path):
     assert any("Nieuwz" in p for p in problems_for(tmp_path, files))
     files["articles/a.md"] = ARTICLE.format(extra="")
     assert problems_for(tmp_path, files) == []
+
+
+def test_registration_on_the_site_with_capacity_and_closing(tmp_path):
+    extra = "registration: site\ncapacity: 40\nregistration_closes: 2023-02-14"
+    assert problems_for(tmp_path, {"events/e.md": EVENT.format(start="2023-02-16T15:00", extra=extra)}) == []
+
+
+@pytest.mark.parametrize(
+    "extra, expected",
+    [
+        ("registration: Site", "veld 'registration': \"Site\" is geen geldige aanmelding; schrijf site"),
+        ("capacity: 20", "veld 'capacity': werkt alleen met 'registration: site'"),
+        ("registration: mailto:a@b.nl\nregistration_closes: 2023-02-10",
+         "veld 'registration_closes': werkt alleen met 'registration: site'"),
+        ("registration: site\ncapacity: 0", "veld 'capacity': \"0\" is geen aantal plaatsen"),
+        ("registration: site\ncapacity: veel", "veld 'capacity': \"veel\" is geen geheel getal"),
+        ("registration: site\nregistration_closes: 2023-02-17", "veld 'registration_closes': ligt na 'start'"),
+    ],
+)
+def test_bad_registration_fields(tmp_path, extra, expected):
+    found = problems_for(tmp_path, {"events/e.md": EVENT.format(start="2023-02-16T15:00", extra=extra)})
+    assert len(found) == 1 and found[0].split(": ")[0].endswith("events/e.md") and expected in found[0], found

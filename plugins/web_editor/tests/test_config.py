@@ -19,7 +19,7 @@ CONFIG = decap_config(SETTINGS)
 COLLECTIONS = {c["name"]: c for c in CONFIG["collections"]}
 WIDGETS = {
     "string": "string", "text": "text", "choice": "select", "list": "list", "refs": "relation",
-    "events": "swk-events", "url": "string", "link": "string", "email": "string",
+    "events": "swk-events", "url": "string", "link": "string", "registration": "string", "email": "string",
     "phone": "string", "slug": "string", "bool": "boolean", "int": "number",
     "image": "image", "date": "swk-date", "datetime": "swk-date",
 }
@@ -106,7 +106,7 @@ def test_every_schema_field_in_the_editor_and_nothing_else(ctype):
 CANDIDATES = [
     "winter-event", "Winter Event", "2023-02-16-winter-event", "-x", "a--b", "ä",
     "https://www.voorbeeld.nl", "http://voorbeeld.nl/a?b=c", "www.voorbeeld.nl", "https://",
-    "mailto:naam@voorbeeld.nl", "mailto:naam", "naam@voorbeeld.nl", "naam@voorbeeld",
+    "mailto:naam@voorbeeld.nl", "mailto:naam", "site", "Site", "site:x", "naam@voorbeeld.nl", "naam@voorbeeld",
     "020 123 4567", "+31 20 123 4567", "(020) 1234567", "12", "bel ons",
 ]
 
@@ -116,7 +116,7 @@ def test_patterns_agree_with_the_validator(ctype):
     for f in ctype.fields:
         d = decap_fields(ctype)[f.name]
         if "pattern" not in d:
-            assert f.type not in ("url", "link", "email", "phone", "slug"), f.name
+            assert f.type not in ("url", "link", "registration", "email", "phone", "slug"), f.name
             continue
         pattern = re.compile(d["pattern"][0])
         for value in CANDIDATES:
@@ -150,7 +150,7 @@ def decap_value(d):
     if "pattern" in d:
         return {
             "slug": "mijn-slug", "website": "https://www.voorbeeld.nl",
-            "registration": "mailto:naam@voorbeeld.nl", "email": "naam@voorbeeld.nl",
+            "registration": "site", "email": "naam@voorbeeld.nl",
             "phone": "020 123 4567",
         }[d["name"]]
     return "Tekst"
