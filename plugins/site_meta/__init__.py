@@ -14,8 +14,9 @@
 - the Content-Security-Policy of every page (``CONTENT_SECURITY_POLICY`` in the context,
   a ``<meta http-equiv>`` in ``base.html``): scripts, styles, images, fetches and workers
   only from the site itself, no inline script or style, WebAssembly allowed for Pagefind
-  (``'wasm-unsafe-eval'``), no plugins or frames, forms only to the site and the site
-  service (``SERVICE_URL``: the newsletter sign-up). A second line of defence behind the
+  (``'wasm-unsafe-eval'``), no plugins or frames; forms and fetches only to the site and the
+  site service (``SERVICE_URL``: sign-up, registration, places left, partner application).
+  A second line of defence behind the
   sanitizer (``content_model.sanitize``).
 
 Settings: ``SITE_IMAGE`` (``theme/images/og-default.png``, 1200 x 630, made by
@@ -150,22 +151,24 @@ def content_security_policy(settings) -> str:
     """The site's Content-Security-Policy (see the module docstring)."""
     if settings.get("CONTENT_SECURITY_POLICY") is not None:
         return settings["CONTENT_SECURITY_POLICY"]
-    forms = ["'self'"]
-    service = urlsplit(settings.get("SERVICE_URL") or "")  # the newsletter sign-up posts there
+    # the site service: forms post there (sign-up, registration, partner application), the
+    # event page asks it how many places are left
+    service = urlsplit(settings.get("SERVICE_URL") or "")
+    other = ""
     if service.scheme in ("http", "https") and service.netloc:
-        forms.append(f"{service.scheme}://{service.netloc}")
+        other = f" {service.scheme}://{service.netloc}"
     return "; ".join([
         "default-src 'self'",
         "script-src 'self' 'wasm-unsafe-eval'",  # Pagefind compiles its WebAssembly
         "style-src 'self'",
         "img-src 'self'",
         "font-src 'self'",
-        "connect-src 'self'",
+        "connect-src 'self'" + other,
         "worker-src 'self'",
         "object-src 'none'",
         "frame-src 'none'",
         "base-uri 'self'",
-        "form-action " + " ".join(forms),
+        "form-action 'self'" + other,
     ])
 
 
