@@ -10,8 +10,9 @@ Chromium, ``/usr/bin/chromium`` or ``SWK_CHROMIUM``). The mobile preset (the def
 Moto G Power on slow 4G with a 4x slower CPU, simulated. The site is served on 127.0.0.1 by
 Python's http.server, without compression (GitHub Pages compresses), so transfer sizes are
 the uncompressed ones. Pages: the first page of each template found in the output (as in
-the site-wide checks, ``swk.sitecheck.one_page_per_template``), plus the search page with
-a query (``/zoeken/?q=werkgevers``), which loads Pagefind.
+the site-wide checks, ``swk.sitecheck.one_page_per_template``; not a redirect page, which
+leaves at once), plus the search page with a query (``/zoeken/?q=werkgevers``), which loads
+Pagefind.
 
 Prints one row per page: the four scores (0-100), LCP, TBT, CLS and the bytes transferred.
 """
@@ -48,6 +49,7 @@ def build_site(folder: Path) -> Path:
 
 def pages_to_measure(site: Path) -> list[tuple[str, str]]:
     chosen = sitecheck.one_page_per_template(sitecheck.parse_site(site))
+    chosen.pop("redirect", None)  # a redirect page's meta refresh leaves it at once
     return [(template, page.url) for template, page in sorted(chosen.items())] + EXTRA
 
 
