@@ -41,6 +41,8 @@ PLUGINS = [
     "web_editor",
     "search",
     "template_marker",
+    "design_system",
+    "statements",
 ]
 
 # URLs: Dutch, folder-style, no .html in addresses
@@ -109,6 +111,40 @@ NEWSLETTER_SIGNUP_LISTS = []  # list ids the form subscribes to (Listmonk: list 
 # NEWSLETTER_FROM, NEWSLETTER_REPLY_TO (CONTACT_EMAIL), NEWSLETTER_UNSUBSCRIBE_URL
 # (SITEURL + /nieuwsbrief/afmelden/), NEWSLETTER_MAX_BYTES (90 KB), NEWSLETTER_MAX_EVENTS (5).
 
+# Statements the law asks for (plugins/statements): /toegankelijkheid/ and /privacy/.
+# A fact only the organisation can give stays None until someone who knows fills it in; the
+# page leaves it out and every build lists what is missing. Never fill in a guess.
+ACCESSIBILITY_STATEMENT = {
+    "updated": "2026-11-27",  # the day this statement's text last changed
+    "audit_date": None,  # no WCAG-EM audit has been done; when one is: its date (YYYY-MM-DD)
+    "audit_report_url": None,  # with audit_date: the report
+    "audit_requirements_met": None,  # with audit_date: how many of the 50 requirements are met
+    "audit_planned": None,  # the date of a planned WCAG-EM audit, or False: none planned
+    "approved_by": None,  # the function of who approved this statement (e.g. the manager)
+    "approved_on": None,  # the date (YYYY-MM-DD) they approved it
+    "register_url": None,  # this statement in the register of accessibility statements
+    "response_days": None,  # within how many working days a question gets an answer
+    "complaints_url": None,  # the City's complaints procedure
+    "ombudsman": None,  # the ombudsman for complaints about the City (name)
+    "ombudsman_url": None,
+}
+PRIVACY_STATEMENT = {
+    "updated": "2026-11-27",  # the day this statement's text last changed ("laatst gewijzigd")
+    "department": "directie Werk, Participatie en Inkomen",  # from the seeds (over ons)
+    "hosting": "GitHub Pages, een dienst van GitHub",  # .github/workflows/site.yml deploys there
+    "hosting_company": "GitHub",
+    "dpo_contact": None,  # how to reach the City's data protection officer (e-mail or URL)
+    "basis_visits": None,  # legal basis of the web host's logs (e.g. "een taak van algemeen belang")
+    "basis_email": None,  # legal basis for keeping e-mails sent to us
+    "retention_email": None,  # how long e-mails to us are kept (e.g. "een jaar")
+    "retention_events": None,  # how long event registrations are kept
+    "mail_relay": None,  # the service that sends the site's e-mails: name and country
+    "transfer_safeguard": None,  # the ground for the transfer to the US (the web host)
+}
+# Days an unconfirmed newsletter sign-up is kept: the site service deletes it after this and
+# the privacy statement says so (one number for both).
+NEWSLETTER_PENDING_DAYS = 7
+
 # Navigation: (label, URL relative to the site root). Plugins' pages join here.
 MENU_ITEMS = [
     ("Artikelen", "artikelen/"),
@@ -117,12 +153,17 @@ MENU_ITEMS = [
     ("Agenda", "agenda/"),
     ("Nieuwsbrief", "nieuwsbrief/"),
 ]
+# The footer: the statements the law asks for (its white menu) and ways to follow the site
+# (its blue band).
 FOOTER_ITEMS = [
     ("Toegankelijkheid", "toegankelijkheid/"),
     ("Privacy", "privacy/"),
+]
+FOOTER_LINKS = [
+    ("Nieuwsbrief", "nieuwsbrief/"),
+    ("Agenda in uw agenda-app (iCalendar)", "agenda.ics"),
     ("Artikelen als feed (Atom)", FEED_ATOM_PATH),
     ("Artikelen als feed (RSS)", FEED_RSS_PATH),
-    ("Agenda (iCalendar)", "agenda.ics"),
 ]
 
 # Web editor (Decap CMS at /admin/, plugins/web_editor): the GitHub repository and branch it
