@@ -48,7 +48,7 @@ def when_text(event) -> str:
         if start == end:
             return _part(start, False)
         return f"{nl_day(start)}, {nl_time(start)}–{nl_time(end)} uur"
-    joiner = " t/m " if end_all_day else " tot "
+    joiner = " tot en met " if end_all_day else " tot "
     return _part(start, start_all_day) + joiner + _part(end, end_all_day)
 
 

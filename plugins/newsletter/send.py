@@ -210,7 +210,7 @@ def _lock(journal_path: Path):
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise SendError(f"er loopt al een verzending met het journaal {journal_path}; wacht tot die klaar is") from None
+            raise SendError(f"er loopt al een verzending met het verzendlogboek {journal_path}; wacht tot die klaar is") from None
         yield
 
 
@@ -234,7 +234,7 @@ class DryRun:
         self.count = 0
 
     def describe(self) -> str:
-        return f"proefrun: berichten als .eml-bestanden in {self.folder}"
+        return f"proef: berichten als .eml-bestanden in {self.folder}, er wordt niets verstuurd"
 
     def ensure(self) -> None:
         pass
@@ -406,7 +406,7 @@ def _send_all(r, transport, book, pace, subscribers, secret, sender, retry_uncer
     if transport.real:
         if not book.tested(r.slug, r.hash):
             raise SendError(
-                f"van deze versie van '{r.slug}' is nog geen testversie verstuurd (journaal {book.path}). "
+                f"van deze versie van '{r.slug}' is nog geen testversie verstuurd (verzendlogboek {book.path}). "
                 f"Verstuur eerst een test: python -m swk newsletter send {r.slug} --test-to uw@adres.nl. "
                 "Is de nieuwsbrief na de test gewijzigd en opnieuw gebouwd, dan is een nieuwe test nodig"
             )
@@ -439,7 +439,7 @@ def _send_all(r, transport, book, pace, subscribers, secret, sender, retry_uncer
             except Refused as exc:
                 book.mark(r.slug, person.email, "failed", r.hash, msg["Message-ID"], str(exc))
                 err(f"{subscribers}:{person.line}: {person.email} geweigerd door de server ({exc}); "
-                    "wordt bij de volgende run opnieuw geprobeerd")
+                    "wordt de volgende keer opnieuw geprobeerd")
                 failed += 1
                 in_a_row += 1
                 if in_a_row >= MAX_FAILURES_IN_A_ROW:
@@ -459,7 +459,7 @@ def _send_all(r, transport, book, pace, subscribers, secret, sender, retry_uncer
     except KeyboardInterrupt:
         err(f"Onderbroken na {sent} bericht(en). Draai hetzelfde commando opnieuw om de rest te versturen.")
         return 130
-    done = "Verstuurd" if transport.real else "In de proefrun geschreven"
+    done = "Verstuurd" if transport.real else "Als proef geschreven"
     out(f"{done}: {sent}. Al eerder verstuurd: {skipped}. Ongeldige regels overgeslagen: {len(problems)}. "
         f"Geweigerd: {failed}.")
     if uncertain:

@@ -37,7 +37,8 @@
       if (match) shown += 1;
     });
     var filtered = shown !== items.length;
-    status.textContent = filtered ? countText(shown) + " gevonden van " + items.length : countText(items.length);
+    // "3 van de 13 partners", as on the static filter pages; unfiltered "13 partners".
+    status.textContent = filtered ? shown + " van de " + items.length + " partners" : countText(items.length);
     if (empty) empty.hidden = shown !== 0;
   }
 
