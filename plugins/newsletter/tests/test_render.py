@@ -127,7 +127,7 @@ def test_issue_3_email_size_links_alt_and_parts(site):
 
 def test_archive_menu_and_unsubscribe_page(site):
     archive = (site / "nieuwsbrief/index.html").read_text(encoding="utf-8")
-    assert "<h1>Nieuwsbrief</h1>" in archive
+    assert '<h1 class="ams-heading ams-heading--1">Nieuwsbrief</h1>' in archive
     assert 'href="/nieuwsbrief/2020-05-nieuwsbrief-3/"' in archive
     assert 'id="signup-title"' in archive  # the sign-up form (or mail link)
     assert 'href="/nieuwsbrief/" aria-current="page"' in archive  # in the main menu
@@ -175,7 +175,7 @@ def test_upcoming_events_order_drafts_and_images(tmp_path):
         out = build_project(project, SITEURL="https://www.example.org")
     text = (out / "nieuwsbrief/2024-01/email.txt").read_text()
     assert "KOMENDE EVENEMENTEN" in text and "Nieuw event" in text and "Oud event" not in text
-    assert "dinsdag 26 maart 2024, 10.00, Pakhuis de Zwijger" in text
+    assert "dinsdag 26 maart 2024, 10.00 uur, Pakhuis de Zwijger" in text  # the agenda's when_text
     assert "nieuwsbrief (https://www.example.org/artikelen/)" in text  # intro link, absolute
     html = (out / "nieuwsbrief/2024-01/email.html").read_text()
     assert 'href="https://www.example.org/artikelen/"' in html
@@ -222,7 +222,8 @@ def test_reference_to_draft_or_unknown_article_is_an_error(tmp_path, slug, expec
                                                       extra="status: draft")})
     with pytest.raises(ContentError) as err:
         build_project(project)
-    assert re.search(rf"2024-01\.md: veld 'articles': {re.escape(expected)}", str(err.value))
+    assert re.search(rf'2024-01\.md: veld "Artikelen \(in volgorde\)" \(articles\): {re.escape(expected)}',
+                     str(err.value))
     assert not (project / "output").exists()
 
 
