@@ -63,7 +63,8 @@ class Issue:
     title: str
     number: int | None
     date: datetime
-    date_text: str
+    date_text: str  # "14 mei 2020", or "mei 2020" when the source gives only the month
+    month_only: bool
     preheader: str
     web_url: str  # absolute URL of the web version
     intro_html: str
@@ -156,6 +157,7 @@ def issue_data(newsletter, context, settings) -> Issue:
         )
         for e in linked
     ]
+    month_only = bool(getattr(newsletter, "date_month_only", False))
     preheader = getattr(newsletter, "preheader", None) or first_sentence(
         markdown_to_text(body, base, links=False) if body.strip() else newsletter.title)
     return Issue(
@@ -165,8 +167,8 @@ def issue_data(newsletter, context, settings) -> Issue:
         number=getattr(newsletter, "number", None),
         date=newsletter.date,
         # a source that gives only the month: "mei 2020", never an invented day
-        date_text=nl_month(newsletter.date) if getattr(newsletter, "date_month_only", False)
-        else nl_date(newsletter.date),
+        date_text=nl_month(newsletter.date) if month_only else nl_date(newsletter.date),
+        month_only=month_only,
         preheader=preheader,
         web_url=f"{base}/{newsletter.url}",
         intro_html=absolutize_html(newsletter.content, base),

@@ -29,7 +29,7 @@ def test_service_starts_answers_health_and_unknown_pages_in_dutch_in_the_sites_l
         status, headers, body = _get(svc.url + "/bestaat-niet")
         assert status == 404
         assert '<html lang="nl">' in body and "Pagina niet gevonden" in body
-        assert 'href="https://www.example.org/theme/css/site.css"' in body
+        assert 'href="https://www.example.org/theme/css/site.min.css"' in body  # the City's look
         assert "noindex" in body and headers["Cache-Control"] == "no-store"
     assert (tmp_path / "data" / "service.sqlite").exists()
 
