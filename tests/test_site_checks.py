@@ -73,6 +73,27 @@ def test_nothing_is_loaded_from_other_hosts(pages, settings):
     assert not found, "assets from other hosts:\n" + "\n".join(found)
 
 
+def test_no_css_or_font_comes_from_a_cdn(site, pages, settings):
+    """Stylesheets and fonts (the City's Amsterdam Sans too) come from the site itself: no
+    <link> to another host, no url() or @import to one in any stylesheet or <style>."""
+    links = [f for f in sitecheck.external_assets(pages, settings["SITEURL"])
+             if re.search(r"\.(css|woff2?|ttf|otf)\b|fonts?\.", f)]
+    assert not links and not sitecheck.external_css_urls(site, settings["SITEURL"]), links
+    fonts = {r.url for p in pages.values() for r in p.refs if r.url.endswith(".woff2")}
+    assert fonts and all(url.startswith("/theme/fonts/") for url in fonts), fonts
+
+
+def test_cdn_checker_finds_css_and_fonts_from_other_hosts(tmp_path):
+    out = tmp_path / "out"
+    write(out / "index.html", """<!DOCTYPE html><html lang="nl"><head><title>t</title>
+        <style>@import url("https://cdn.example/ams.css"); body { font-family: x; }</style></head>
+        <body><p style="background: url(/eigen.png)">x</p></body></html>""")
+    write(out / "css/site.css", '@font-face { src: url("https://fonts.example/AmsterdamSans.woff2") } '
+                                "a { background: url(../img/x.png) } b { background: url(data:image/png;base64,AA) }")
+    assert sitecheck.external_css_urls(out) == [
+        "css/site.css: https://fonts.example/AmsterdamSans.woff2", "index.html: https://cdn.example/ams.css"]
+
+
 def test_link_checker_finds_broken_links(tmp_path):
     """The checker itself: every kind of reference, relative and root-relative."""
     out = tmp_path / "out"
