@@ -54,7 +54,6 @@ LOGO = "logo/amsterdam-logo.svg"
 INLINE_ICONS = {"chevron": "ChevronForward.svg", "search": "Search.svg", "calendar": "Calendar.svg"}
 
 _TOKEN_LINE = re.compile(r"^\s*(--[A-Za-z0-9-]+)\s*:\s*(.*);\s*$")
-_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 _VAR = re.compile(r"var\(\s*(--[A-Za-z0-9-]+)")
 _SOURCE_MAP = re.compile(r"/\*#\s*sourceMappingURL=[^*]*\*/")
 _ROOT_BLOCK = re.compile(r":root(?::dir\(rtl\))?\{[^{}]*\}")
@@ -75,7 +74,6 @@ class Bundle:
     logo_svg: str = ""  # inline <svg> of the City's logo
     icons: dict[str, str] = field(default_factory=dict)  # name -> inline <svg>
     tokens: dict[str, str] = field(default_factory=dict)  # every token, resolved to its value
-    versions: dict[str, str] = field(default_factory=dict)  # package -> version
 
 
 def package_dirs(node_modules: Path) -> dict[str, Path]:
@@ -157,7 +155,7 @@ def font_faces(font_url: str) -> str:
 def _inline_svg(path: Path, css_class: str) -> str:
     """An SVG file as inline markup: no XML comments, hidden from assistive technology
     (the surrounding text names it), never a focus stop."""
-    svg = _COMMENT.sub("", re.sub(r"<!--.*?-->", "", path.read_text(encoding="utf-8"), flags=re.S))
+    svg = re.sub(r"<!--.*?-->", "", path.read_text(encoding="utf-8"), flags=re.S)
     svg = " ".join(svg.split())
     return svg.replace(
         "<svg ", f'<svg class="{css_class}" aria-hidden="true" focusable="false" ', 1
@@ -184,11 +182,6 @@ def load(node_modules: Path, site_css: str, components=COMPONENTS) -> Bundle:
 
     copies = {f"{FONT_DIR}/{name}": assets / "font" / name for name, _ in FONTS}
     copies.update({out: assets / rel for rel, out in ICONS.items()})
-    versions = {}
-    for name, folder in dirs.items():
-        meta = folder / "package.json"
-        if meta.is_file():
-            versions[name] = json.loads(meta.read_text(encoding="utf-8")).get("version", "")
     return Bundle(
         css=css,
         copies=copies,
@@ -196,7 +189,6 @@ def load(node_modules: Path, site_css: str, components=COMPONENTS) -> Bundle:
         icons={key: _inline_svg(assets / "icons" / name, "swk-icon")
                for key, name in INLINE_ICONS.items()},
         tokens={name: resolve(tokens, name) for name in tokens},
-        versions=versions,
     )
 
 

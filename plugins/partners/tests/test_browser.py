@@ -80,3 +80,21 @@ def test_without_javascript_the_chips_are_links_to_filter_pages(browser, site_ur
     expect(chip).to_have_text("Werkgever (6)")
     assert len(page.locator("#partner-list > li").all()) == 6
     context.close()
+
+
+def test_nothing_shifts_when_the_filter_script_starts(page, site_url):
+    """The form is there from the first paint: a slow script moves nothing (Lighthouse's CLS)."""
+    import time
+
+    def slow(route):
+        time.sleep(0.5)
+        route.continue_()
+
+    page.route("**/partner-filter.js", slow)
+    page.add_init_script("""window.__shift = 0; new PerformanceObserver(list => {
+        for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;
+    }).observe({type: 'layout-shift', buffered: true});""")
+    page.goto(f"{site_url}/partners/")
+    expect(page.locator("#partner-count")).to_have_attribute("aria-live", "polite")  # the script ran
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.__shift") < 0.01
