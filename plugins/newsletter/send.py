@@ -407,7 +407,7 @@ def _send_all(r, transport, book, pace, subscribers, secret, sender, retry_uncer
         if not book.tested(r.slug, r.hash):
             raise SendError(
                 f"van deze versie van '{r.slug}' is nog geen testversie verstuurd (verzendlogboek {book.path}). "
-                f"Verstuur eerst een test: python -m swk newsletter send {r.slug} --test-to uw@adres.nl. "
+                f"Verstuur eerst een test: python -m swk newsletter send {r.slug} --test-to jouw@adres.nl. "
                 "Is de nieuwsbrief na de test gewijzigd en opnieuw gebouwd, dan is een nieuwe test nodig"
             )
         if not r.meta["unsubscribe_url"].startswith("https://"):
