@@ -47,10 +47,7 @@ def bundle(settings) -> assets.Bundle | None:
     installed; raises ``DesignSystemMissing`` when ``DESIGN_SYSTEM_REQUIRED``."""
     node_modules = Path(settings.get("DESIGN_SYSTEM_NODE_MODULES") or DEFAULT_NODE_MODULES)
     try:
-        return assets.load(
-            node_modules, theme_css(settings),
-            settings.get("DESIGN_SYSTEM_COMPONENTS") or assets.COMPONENTS,
-        )
+        return assets.load(node_modules, settings.get("DESIGN_SYSTEM_COMPONENTS") or assets.COMPONENTS)
     except DesignSystemMissing as exc:
         if settings.get("DESIGN_SYSTEM_REQUIRED", False):
             raise
@@ -124,7 +121,7 @@ class DesignSystemGenerator(Generator):
         out = Path(self.output_path)
         css = out / assets.STYLESHEET
         css.parent.mkdir(parents=True, exist_ok=True)
-        css.write_text(found.css, encoding="utf-8")
+        css.write_text(assets.stylesheet(found, theme_css(self.settings)), encoding="utf-8")
         for rel, source in found.copies.items():
             target = out / rel
             target.parent.mkdir(parents=True, exist_ok=True)

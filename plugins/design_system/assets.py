@@ -6,9 +6,10 @@ stylesheets, EUPL-1.2), ``@amsterdam/design-system-tokens`` (colours, spacing, t
 The tokens and assets are the City's own, licensed to the City, not open source: they are
 copied into the built site at build time and never into the repository.
 
-``load(node_modules, components)`` reads what the site uses and returns a ``Bundle``: one
-minified stylesheet (only the tokens that are used, only the components we use, two font
-faces, then the theme's own ``site.css``), the files to copy, and what the templates need.
+``load(node_modules, components)`` reads what the site uses and returns a ``Bundle``: the
+components' stylesheets, the tokens, the files to copy and what the templates need;
+``stylesheet(bundle, site_css)`` makes the one minified stylesheet (two font faces, only the
+tokens that are used, only the components we use, then the theme's own ``site.css``).
 Without the packages it raises ``DesignSystemMissing``; the site then works with its own
 ``site.css`` and the system font stack.
 """
@@ -69,7 +70,8 @@ class DesignSystemMissing(Exception):
 class Bundle:
     """What one build takes from the design system."""
 
-    css: str  # the whole minified stylesheet, the theme's site.css included
+    components_css: str  # the used components' stylesheets, as the package minified them
+    raw_tokens: dict[str, str]  # every token as declared (values may refer to other tokens)
     copies: dict[str, Path] = field(default_factory=dict)  # output path -> source file
     logo_svg: str = ""  # inline <svg> of the City's logo
     icons: dict[str, str] = field(default_factory=dict)  # name -> inline <svg>
@@ -162,7 +164,18 @@ def _inline_svg(path: Path, css_class: str) -> str:
     )
 
 
-def load(node_modules: Path, site_css: str, components=COMPONENTS) -> Bundle:
+def stylesheet(found: Bundle, site_css: str) -> str:
+    """The one stylesheet: Amsterdam Sans, the tokens that the components and ``site_css``
+    use (and the tokens those use), the components, then ``site_css``; all minified. Made at
+    every build, so a change to site.css shows at once (``make serve``)."""
+    own_css = rcssmin.cssmin(site_css)
+    used = used_tokens(found.raw_tokens, found.components_css + own_css)
+    root = ":root{" + ";".join(f"{k}:{v}" for k, v in used.items()) + "}"
+    # the stylesheet lives in theme/css/, the fonts in theme/fonts/
+    return font_faces("../fonts") + rcssmin.cssmin(root) + found.components_css + own_css
+
+
+def load(node_modules: Path, components=COMPONENTS) -> Bundle:
     """Read the packages; raise ``DesignSystemMissing`` when any file is absent."""
     dirs = package_dirs(node_modules)
     css_dist = dirs[CSS_PACKAGE] / "dist"
@@ -172,18 +185,12 @@ def load(node_modules: Path, site_css: str, components=COMPONENTS) -> Bundle:
                 *(f"icons/{name}" for name in INLINE_ICONS.values())]:
         _need(assets / rel)
 
-    components_css = component_css(css_dist, components)
-    own_css = rcssmin.cssmin(site_css)
     tokens = parse_tokens(tokens_css)
-    used = used_tokens(tokens, components_css + own_css)
-    root = ":root{" + ";".join(f"{k}:{v}" for k, v in used.items()) + "}"
-    # the stylesheet lives in theme/css/, the fonts in theme/fonts/
-    css = font_faces("../fonts") + rcssmin.cssmin(root) + components_css + own_css
-
     copies = {f"{FONT_DIR}/{name}": assets / "font" / name for name, _ in FONTS}
     copies.update({out: assets / rel for rel, out in ICONS.items()})
     return Bundle(
-        css=css,
+        components_css=component_css(css_dist, components),
+        raw_tokens=tokens,
         copies=copies,
         logo_svg=_inline_svg(assets / LOGO, "ams-logo"),
         icons={key: _inline_svg(assets / "icons" / name, "swk-icon")
