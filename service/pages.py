@@ -53,11 +53,13 @@ class Pages:
         return self.env.get_template(name).render({**self.context, **values})
 
     def response(self, name: str, status_code: int = 200, **values) -> HTMLResponse:
-        """A page from ``theme/templates/service/<name>``; never cached (it may be personal)."""
+        """A page from ``theme/templates/service/<name>``; never cached (it may be personal).
+        ``same-origin``: links to other sites get no referrer (URLs here carry tokens), and
+        our own forms still get an ``Origin`` (with ``no-referrer`` Chromium sends "null")."""
         return HTMLResponse(
             self.render(f"service/{name}", **values),
             status_code=status_code,
-            headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
+            headers={"Cache-Control": "no-store", "Referrer-Policy": "same-origin",
                      "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY"},
         )
 

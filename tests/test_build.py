@@ -108,3 +108,16 @@ def test_pagination_and_tags(site):
     assert (site / "artikelen/pagina/2/index.html").is_file()
     assert (site / "tag/index.html").is_file()
     assert any((site / "tag").iterdir())
+
+
+def test_a_build_after_one_that_failed_halfway_has_its_sitemap(tmp_path):
+    """pelican-sitemap waits, per process, for the run it started with; swk.build starts it
+    afresh, so a build that failed halfway (here a missing template page) does not take the
+    next build's sitemap with it."""
+    from swk.build import BuildError
+
+    project = make_project(tmp_path, {"content/articles/goed.md": GOOD_ARTICLE})
+    with pytest.raises(BuildError):
+        build_project(project, SEARCH_INDEX=False, TEMPLATE_PAGES={"bestaat-niet.html": "x.html"})
+    out = build_project(project, SEARCH_INDEX=False)
+    assert "/artikelen/goed/" in (out / "sitemap.xml").read_text(encoding="utf-8")

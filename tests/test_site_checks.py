@@ -278,6 +278,9 @@ def test_one_page_per_template_has_no_axe_violations(pages, site_url, page):
     chosen = sitecheck.one_page_per_template(pages)
     missing = FOUNDATION_TEMPLATES - set(chosen)
     assert not missing, f"templates not found in the output: {missing}"
+    # A redirect page's meta refresh leaves it before axe could run; plugins/redirects/tests
+    # runs axe on it with the refresh taken out.
+    chosen.pop("redirect", None)
     requests = []
     page.on("request", lambda r: requests.append(r.url))
     problems = []

@@ -12,7 +12,7 @@ from pelican.utils import SafeDatetime
 
 from .generator import source_folders
 from .schema import CONTENT_TYPES
-from .validate import SLUG_RE, ContentError, read_item
+from .validate import SLUG_RE, ContentError, build_now, preview_build, read_item
 
 
 def _type_folders(settings) -> list[tuple[Path, str]]:
@@ -53,6 +53,7 @@ class YamlMarkdownReader(BaseReader):
         self._folders = None
         self._types: dict[str, str] = {}  # folder -> content type of the files in it
         self._md = None
+        self._now = None
 
     def _markdown(self) -> Markdown:
         """One Markdown converter per reader, reset between files (building one is costly)."""
@@ -98,4 +99,11 @@ class YamlMarkdownReader(BaseReader):
             meta["status"] = "draft" if meta["issue_status"] == "draft" else "published"
         else:
             meta.setdefault("status", "published")
+        if meta["status"] == "published" and not preview_build() and item.is_scheduled(self.now()):
+            meta["status"] = "draft"  # not yet: the first build after its moment publishes it
         return html, meta
+
+    def now(self):
+        if self._now is None:
+            self._now = build_now()
+        return self._now

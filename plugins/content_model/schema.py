@@ -40,8 +40,9 @@ class Field:
     """One front-matter field.
 
     type is one of: string, text, date, datetime (a date or a date-time), choice, list,
-    refs (slugs of another collection), url, link (a URL or a mailto:), email, phone,
-    bool, int, image, slug, events (``upcoming`` or a list of event slugs).
+    refs (slugs of another collection), url, link (a URL or a mailto:), registration (a link,
+    or ``site``: the site service's form), email, phone, bool, int, image, slug, events
+    (``upcoming`` or a list of event slugs).
     """
 
     name: str
@@ -69,6 +70,9 @@ class ContentType:
     statuses: tuple[str, ...] = ("published", "draft")
     body_label: str = "Tekst"
     extra: dict = field(default_factory=dict)
+    # the field holding the moment an item may appear on the site: before it, the build
+    # leaves the item out as if it were a draft (the nightly build then publishes it)
+    publish_field: str | None = None
 
     def field(self, name: str) -> Field | None:
         for f in self.fields:
@@ -103,10 +107,12 @@ ARTICLE = ContentType(
     name="article",
     label="Artikelen",
     label_singular="Artikel",
+    publish_field="date",
     fields=(
         Field("title", "string", "Titel", required=True),
-        Field("date", "date", "Publicatiedatum", required=True, hint="Bijvoorbeeld 2023-02-16.",
-              editor_hint="De datum waarop het artikel verschijnt."),
+        Field("date", "date", "Publicatiedatum", required=True,
+              hint="Bijvoorbeeld 2023-02-16. Een datum in de toekomst: het artikel verschijnt "
+              "pas vanaf die dag op de site."),
         Field("category", "choice", "Rubriek", required=True, choices=CATEGORIES),
         Field("summary", "text", "Samenvatting", required=True,
               hint="Eén of twee zinnen; verschijnt in overzichten, feeds en de nieuwsbrief."),
@@ -149,21 +155,35 @@ EVENT = ContentType(
     label="Agenda",
     label_singular="Evenement",
     body_label="Beschrijving",
+    publish_field="publish",
     fields=(
         Field("title", "string", "Titel", required=True),
         Field("start", "datetime", "Begin", required=True,
               hint="2023-02-16 voor een hele dag, 2023-02-16T15:00 met tijd (Amsterdamse tijd).",
-              editor_hint="Datum en tijd, Amsterdamse tijd. Een evenement zonder tijd (de hele "
-              "dag) zet je in Git met alleen de datum."),
-        Field("end", "datetime", "Einde", hint="Niet vóór het begin.",
-              editor_hint="Niet vóór het begin. Leeg laten als er geen eindtijd is."),
+              editor_hint="Alleen een datum: de hele dag. Met een tijd: vanaf die tijd "
+              "(Amsterdamse tijd)."),
+        Field("end", "datetime", "Einde",
+              hint="Niet vóór het begin. Meerdere dagen: de laatste dag, bv. 2023-02-18.",
+              editor_hint="Niet vóór het begin. Meerdere dagen: de datum van de laatste dag, "
+              "zonder tijd. Leeg: geen einde."),
         Field("kind", "choice", "Soort", choices=KINDS_EVENT),
         Field("location", "string", "Locatie"),
         Field("online", "bool", "Online"),
-        Field("registration", "link", "Aanmelden (link of mailto:)"),
+        Field("registration", "registration", "Aanmelden (site, link of mailto:)",
+              hint="site: een aanmeldformulier op de eigen website (via de sitedienst); of een "
+              "webadres of mailto: om elders aan te melden."),
+        Field("capacity", "int", "Aantal plaatsen",
+              hint="Alleen bij registration: site. Is het vol, dan komen nieuwe aanmeldingen op de "
+              "wachtlijst. Leeg: geen grens."),
+        Field("registration_closes", "datetime", "Aanmelden sluit",
+              hint="Alleen bij registration: site. Een datum alleen: aanmelden kan tot en met die dag. "
+              "Leeg: tot het begin."),
         Field("partners", "refs", "Partners (organisatoren)", collection="partner"),
         Field("summary", "text", "Samenvatting",
               hint="Eén of twee zinnen; verschijnt in de agenda en de nieuwsbrief."),
+        Field("publish", "datetime", "Op de site vanaf",
+              hint="Leeg: meteen. Een datum in de toekomst: het evenement verschijnt pas vanaf "
+              "die dag op de site en in de agenda."),
         SLUG,
         _status(("published", "draft"), "draft (concept): niet op de site en niet in de agenda."),
     ),
@@ -187,8 +207,9 @@ NEWSLETTER = ContentType(
               allow_drafts=False),
         Field("events", "events", "Evenementen", collection="event",
               hint="'upcoming' (of 'komende') voor de komende evenementen, of een lijst evenementen.",
-              editor_hint="Een nieuwe nieuwsbrief toont de komende evenementen (upcoming). "
-              "Kies hier evenementen om alleen die te tonen."),
+              editor_hint="Een nieuwe nieuwsbrief toont de komende evenementen (bij elke bouw "
+              "opnieuw bepaald). Wil je alleen bepaalde evenementen, kies dan Zelf gekozen "
+              "evenementen."),
         SLUG,
         _status(("draft", "ready"), "ready (klaar): klaar om te versturen; draft (concept): nog niet."),
     ),

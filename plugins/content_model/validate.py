@@ -77,6 +77,15 @@ class Item:
     def is_draft(self) -> bool:
         return self.status == "draft"
 
+    @property
+    def publish_at(self) -> datetime | None:
+        """The moment the item may appear on the site (its type's ``publish_field``)."""
+        return self.meta.get(self.type.publish_field) if self.type.publish_field else None
+
+    def is_scheduled(self, now: datetime) -> bool:
+        """Published, but with a publication moment after ``now``: not on the site yet."""
+        return self.publish_at is not None and self.publish_at > now
+
 
 @dataclass
 class Collections:
@@ -105,6 +114,23 @@ def display_path(path: Path) -> str:
         return os.path.relpath(path)
     except ValueError:  # pragma: no cover - other drive on Windows
         return str(path)
+
+
+def preview_build() -> bool:
+    """``SWK_PREVIEW=1``: a preview of an editor's change (the site workflow builds one per
+    pull request): items scheduled for later are shown as they will look."""
+    return os.environ.get("SWK_PREVIEW", "") not in ("", "0")
+
+
+def build_now() -> datetime:
+    """The moment the build takes as "now": SWK_NOW (ISO date or date-time) or the clock."""
+    value = os.environ.get("SWK_NOW")
+    if not value:
+        return datetime.now(AMSTERDAM)
+    try:
+        return parse_datetime(value)[0]
+    except Invalid as exc:
+        raise ContentError([Problem("omgevingsvariabele SWK_NOW", None, str(exc))]) from None
 
 
 # --- converters: value from YAML -> Python value, or Invalid ---------------------------------
@@ -213,6 +239,18 @@ def _link(f: Field, value):
         ) from None
 
 
+def _registration(f: Field, value):
+    if value == "site":
+        return "site"
+    try:
+        return _link(f, value)
+    except Invalid:
+        raise Invalid(
+            f'"{value}" is geen geldige aanmelding; schrijf site (het formulier op deze website), '
+            "een webadres (https://www.voorbeeld.nl/aanmelden) of mailto:naam@voorbeeld.nl"
+        ) from None
+
+
 def _email(f: Field, value):
     text = _string(f, value)
     if not EMAIL_RE.match(text):
@@ -273,6 +311,7 @@ CONVERTERS = {
     "slug": _slug,
     "url": _url,
     "link": _link,
+    "registration": _registration,
     "email": _email,
     "phone": _phone,
     "bool": _bool,
@@ -388,9 +427,33 @@ def _check_item_rules(ctype: ContentType, shown: str, meta: dict, problems: list
                 problems.append(
                     problem(ctype, shown, "end", "ligt vóór het begin; het einde moet na het begin liggen")
                 )
+        _check_registration(ctype, shown, meta, problems)
 
 
-def _check_references(cols: Collections):
+def _check_registration(ctype: ContentType, shown: str, meta: dict, problems: list[Problem]):
+    """capacity and registration_closes belong to registration: site only."""
+    on_site = meta.get("registration") == "site"
+    for name in ("capacity", "registration_closes"):
+        if name in meta and not on_site:
+            problems.append(
+                problem(ctype, shown, name, "werkt alleen met 'registration: site' (aanmelden op deze "
+                        "website); zet registration: site, of haal dit veld weg")
+            )
+    capacity = meta.get("capacity")
+    if capacity is not None and capacity < 1:
+        problems.append(
+            problem(ctype, shown, "capacity", f'"{capacity}" is geen aantal plaatsen; schrijf een geheel '
+                    "getal vanaf 1, of laat het veld weg (geen grens)")
+        )
+    closes, start = meta.get("registration_closes"), meta.get("start")
+    if closes is not None and start is not None and closes > start:
+        problems.append(
+            problem(ctype, shown, "registration_closes", "ligt na het begin; aanmelden sluit uiterlijk "
+                    "bij het begin. Kies een eerdere datum, of laat het veld weg")
+        )
+
+
+def _check_references(cols: Collections, now: datetime | None):
     for items in cols.items.values():
         for item in items.values():
             shown = display_path(item.path)
@@ -421,10 +484,28 @@ def _check_references(cols: Collections):
                                 "of haal het uit de lijst",
                             )
                         )
+                    elif (
+                        now is not None and target.is_scheduled(now)
+                        and not (f.allow_drafts or item.is_draft)
+                    ):
+                        moment = target.publish_at.date().isoformat()
+                        cols.problems.append(
+                            problem(
+                                item.type,
+                                shown,
+                                f.name,
+                                f"verwijst naar {label} '{slug}', maar dat staat pas vanaf {moment} "
+                                f"op de site ({target.type.field(target.type.publish_field).label} in "
+                                f"{display_path(target.path)}); wacht tot dan of haal het uit de lijst",
+                            )
+                        )
 
 
-def load_all(sources: dict[str, list[Path]]) -> Collections:
-    """Read every file of each content type; ``sources`` maps a type name to its files."""
+def load_all(sources: dict[str, list[Path]], now: datetime | None = None) -> Collections:
+    """Read every file of each content type; ``sources`` maps a type name to its files.
+
+    With ``now`` (the build's moment), a reference that may not be to a draft may not be to
+    an item scheduled after ``now`` either (it would be missing from the site)."""
     cols = Collections()
     for type_name, paths in sources.items():
         ctype = CONTENT_TYPES[type_name]
@@ -447,7 +528,7 @@ def load_all(sources: dict[str, list[Path]]) -> Collections:
                 continue
             items[item.slug] = item
         cols.items[type_name] = items
-    _check_references(cols)
+    _check_references(cols, now)
     return cols
 
 

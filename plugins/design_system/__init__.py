@@ -96,9 +96,12 @@ def email_colors(settings) -> dict[str, str]:
 
 
 def template_context(settings) -> dict:
-    """``{"DESIGN_SYSTEM": ...}`` for a Jinja environment outside Pelican (the site service),
-    with URLs on the public site (``SITEURL``)."""
-    return {"DESIGN_SYSTEM": template_data(bundle(settings), settings.get("SITEURL", ""))}
+    """``{"DESIGN_SYSTEM": ..., "colors": ...}`` for a Jinja environment outside Pelican (the
+    site service): its pages, with URLs on the public site (``SITEURL``), and its e-mails'
+    colours (``email_colors``)."""
+    found = bundle(settings)
+    return {"DESIGN_SYSTEM": template_data(found, settings.get("SITEURL", "")),
+            "colors": email_colors({_BUNDLE_KEY: found})}
 
 
 def _initialized(pelican):

@@ -31,7 +31,7 @@ ASSETS_PACKAGE = "@amsterdam/design-system-assets"
 COMPONENTS = (
     "page", "visually-hidden", "skip-link", "logo", "page-header", "page-footer", "heading",
     "paragraph", "link", "standalone-link", "link-list", "icon", "button", "field", "label",
-    "text-input", "select", "breadcrumb", "card",
+    "text-input", "text-area", "select", "error-message", "field-set", "breadcrumb", "card",
 )
 
 # Regular and bold only: every other weight or style is left out (page weight).

@@ -19,9 +19,10 @@ from dutch_dates import nl_date, nl_month
 from feeds import site_url
 
 from .plaintext import absolute, first_sentence, markdown_to_text
+from .signup import UNSUBSCRIBE_PATH, service_url
 
-# The build writes this token in every unsubscribe link; the sender replaces it with a
-# signed token per recipient.
+# The build writes this token in every unsubscribe link; the site service replaces it with
+# each recipient's own opaque token.
 TOKEN_PLACEHOLDER = "AFMELDCODE"
 
 
@@ -52,7 +53,7 @@ class Footer:
     organisation: str
     email: str
     site: str  # absolute URL of the home page
-    unsubscribe_url: str
+    unsubscribe_url: str  # the service's page with the token placeholder, or the site's mail-link page
     unsubscribe_mailto: str
 
 
@@ -79,15 +80,23 @@ class Issue:
 
 
 def settings_defaults(settings) -> dict:
-    """The newsletter settings with their defaults (documented in the README)."""
+    """The newsletter settings with their defaults (documented in the README).
+
+    ``unsubscribe_url`` is the site service's unsubscribe page (one click), or None when no
+    service is configured: then the e-mail offers only the mailto and the site's page that
+    explains it (``static_unsubscribe_url``).
+    """
     base = site_url(settings)
     contact = settings.get("CONTACT_EMAIL") or "sociaalwerkkoepel@amsterdam.nl"
     name = settings.get("SITENAME", "")
+    service = service_url(settings)
     return {
         "contact": contact,
         "from": settings.get("NEWSLETTER_FROM") or f"{name} <{contact}>",
         "reply_to": settings.get("NEWSLETTER_REPLY_TO") or contact,
-        "unsubscribe_url": settings.get("NEWSLETTER_UNSUBSCRIBE_URL") or f"{base}/nieuwsbrief/afmelden/",
+        "unsubscribe_url": settings.get("NEWSLETTER_UNSUBSCRIBE_URL")
+        or (service + UNSUBSCRIBE_PATH if service else None),
+        "static_unsubscribe_url": f"{base}/nieuwsbrief/afmelden/",
         "unsubscribe_mailto": settings.get("NEWSLETTER_UNSUBSCRIBE_MAILTO") or contact,
         "max_events": settings.get("NEWSLETTER_MAX_EVENTS", 5),
         "max_bytes": settings.get("NEWSLETTER_MAX_BYTES", 90 * 1024),
@@ -180,7 +189,8 @@ def issue_data(newsletter, context, settings) -> Issue:
             organisation=settings.get("SITENAME", ""),
             email=conf["contact"],
             site=f"{base}/",
-            unsubscribe_url=unsubscribe_link(conf["unsubscribe_url"], TOKEN_PLACEHOLDER),
+            unsubscribe_url=unsubscribe_link(conf["unsubscribe_url"], TOKEN_PLACEHOLDER)
+            if conf["unsubscribe_url"] else conf["static_unsubscribe_url"],
             unsubscribe_mailto=unsubscribe_mailto(conf["unsubscribe_mailto"]),
         ),
         sender=conf["from"],

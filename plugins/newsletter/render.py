@@ -6,7 +6,8 @@ Next to each issue's web page (``nieuwsbrief/<slug>/index.html``, written by con
   so Outlook's conditional comments stay;
 - ``email.txt``: the plain-text template over the same data;
 - ``email.eml``: the complete MIME message (headers as the sender sends them);
-- ``email.json``: what the sender needs (subject, from, unsubscribe settings, content hash).
+- ``email.json``: what the site service's sender needs (subject, from, unsubscribe settings,
+  content hash); the hand-off to ``service/mailing``.
 """
 
 from __future__ import annotations
@@ -71,15 +72,16 @@ class NewsletterGenerator(Generator):
                 "subject": issue.title,
                 "from": issue.sender,
                 "reply_to": issue.reply_to,
-                "unsubscribe_url": conf["unsubscribe_url"],
+                "unsubscribe_url": conf["unsubscribe_url"],  # None: built without the site service
+                "one_click": bool(conf["unsubscribe_url"]),
                 "unsubscribe_mailto": issue.footer.unsubscribe_mailto,
                 "token_placeholder": TOKEN_PLACEHOLDER,
                 "web_url": issue.web_url,
                 "html_bytes": size,
             }
             meta["content_hash"] = content_hash(html, text, meta)
-            msg = compose(meta, html, text, date=self.context["now"],
-                          unsubscribe_url=unsubscribe_link(conf["unsubscribe_url"], TOKEN_PLACEHOLDER))
+            url = unsubscribe_link(conf["unsubscribe_url"], TOKEN_PLACEHOLDER) if conf["unsubscribe_url"] else None
+            msg = compose(meta, html, text, date=self.context["now"], unsubscribe_url=url)
             folder = Path(self.output_path) / os.path.dirname(newsletter.save_as)
             folder.mkdir(parents=True, exist_ok=True)
             (folder / "email.html").write_text(html, encoding="utf-8")

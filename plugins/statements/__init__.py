@@ -12,15 +12,24 @@ audit by WCAG-EM of at most three years old; without one, C when an audit is pla
 six months, D when none is planned.
 
 Other settings: ``STATEMENT_URLS`` (``{"toegankelijkheid": "toegankelijkheid/", "privacy":
-"privacy/"}``), ``NEWSLETTER_PENDING_DAYS`` (days an unconfirmed newsletter sign-up is kept;
-shared with the site service, which deletes it after that).
+"privacy/"}``), and what the site service keeps and for how long, which the privacy statement
+states: ``NEWSLETTER_PENDING_DAYS`` (days an unconfirmed sign-up is kept),
+``REGISTRATION_KEEP_DAYS`` (days after an event its registrations are kept) and
+``PARTNER_APPLICATION_KEEP_DAYS`` (days a partner application's contact details are kept).
+
+``privacy_version(settings)`` is the version of the privacy statement that the forms of the
+site service record with each consent: it changes whenever the statement's text can change
+(its template or any of its settings).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
@@ -28,6 +37,9 @@ from pelican.generators import Generator
 log = logging.getLogger(__name__)
 
 DEFAULT_URLS = {"toegankelijkheid": "toegankelijkheid/", "privacy": "privacy/"}
+# The settings the privacy statement shows besides PRIVACY_STATEMENT (its version covers them).
+PRIVACY_SETTINGS = ("SITENAME", "CONTACT_EMAIL", "PRIVACY_STATEMENT", "NEWSLETTER_PENDING_DAYS",
+                    "REGISTRATION_KEEP_DAYS", "PARTNER_APPLICATION_KEEP_DAYS")
 
 
 @dataclass(frozen=True)
@@ -63,7 +75,6 @@ PRIVACY_FACTS = (
                          "van algemeen belang')"),
     Fact("basis_email", "de grondslag voor het bewaren van e-mails aan ons"),
     Fact("retention_email", "hoe lang e-mails aan ons worden bewaard"),
-    Fact("retention_events", "hoe lang aanmeldingen voor een evenement worden bewaard"),
     Fact("mail_relay", "de naam en het land van de dienst die de e-mails van de site verstuurt"),
     Fact("transfer_safeguard", "op welke grond gegevens naar de Verenigde Staten gaan (bij "
                                "de webhost), bv. het EU-VS-gegevensprivacykader"),
@@ -123,6 +134,19 @@ def statement_data(settings) -> dict:
     }
 
 
+def privacy_version(settings) -> str:
+    """The privacy statement's version (40 hex digits, as the consent records keep it): the
+    SHA-1 of its template (``privacy.html`` of the theme) and the settings it shows. The same
+    template and settings give the same version; ``git log -p theme/templates/privacy.html
+    pelicanconf.py`` shows what changed between versions. "" without the template."""
+    template = Path(settings.get("THEME") or "theme") / "templates" / "privacy.html"
+    if not template.is_file():
+        return ""
+    facts = {key: settings.get(key) for key in PRIVACY_SETTINGS}
+    data = template.read_bytes() + b"\0" + json.dumps(facts, sort_keys=True, default=str).encode()
+    return hashlib.sha1(data).hexdigest()
+
+
 def warning_text(missing_by_setting: dict) -> str | None:
     """One warning that lists every missing fact, or ``None``."""
     lines = [
@@ -156,6 +180,8 @@ class StatementsGenerator(Generator):
                 relative_urls=self.settings["RELATIVE_URLS"], url=url,
                 statement=self.data["accessibility" if name == "toegankelijkheid" else "privacy"],
                 NEWSLETTER_PENDING_DAYS=self.settings.get("NEWSLETTER_PENDING_DAYS"),
+                REGISTRATION_KEEP_DAYS=self.settings.get("REGISTRATION_KEEP_DAYS"),
+                PARTNER_APPLICATION_KEEP_DAYS=self.settings.get("PARTNER_APPLICATION_KEEP_DAYS"),
             )
 
 

@@ -251,3 +251,25 @@ def test_messages_use_the_editors_words(tmp_path):
     for line in found:
         assert "slug" not in line.replace("(slug)", ""), line
     assert 'veld "Webadres" (slug): "Vegan Masters" kan geen webadres zijn' in found[1]
+
+
+def test_registration_on_the_site_with_capacity_and_closing(tmp_path):
+    extra = "registration: site\ncapacity: 40\nregistration_closes: 2023-02-14"
+    assert problems_for(tmp_path, {"events/e.md": EVENT.format(start="2023-02-16T15:00", extra=extra)}) == []
+
+
+@pytest.mark.parametrize(
+    "extra, expected",
+    [
+        ("registration: Site", 'veld "Aanmelden (site, link of mailto:)" (registration): ' "\"Site\" is geen geldige aanmelding; schrijf site"),
+        ("capacity: 20", 'veld "Aantal plaatsen" (capacity): ' "werkt alleen met 'registration: site'"),
+        ("registration: mailto:a@b.nl\nregistration_closes: 2023-02-10",
+         'veld "Aanmelden sluit" (registration_closes): ' "werkt alleen met 'registration: site'"),
+        ("registration: site\ncapacity: 0", 'veld "Aantal plaatsen" (capacity): ' "\"0\" is geen aantal plaatsen"),
+        ("registration: site\ncapacity: veel", 'veld "Aantal plaatsen" (capacity): ' "\"veel\" is geen geheel getal"),
+        ("registration: site\nregistration_closes: 2023-02-17", 'veld "Aanmelden sluit" (registration_closes): ' "ligt na het begin"),
+    ],
+)
+def test_bad_registration_fields(tmp_path, extra, expected):
+    found = problems_for(tmp_path, {"events/e.md": EVENT.format(start="2023-02-16T15:00", extra=extra)})
+    assert len(found) == 1 and found[0].split(": ")[0].endswith("events/e.md") and expected in found[0], found

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from statements import ACCESSIBILITY_FACTS, PRIVACY_FACTS, accessibility_status, statement_data
+from statements import ACCESSIBILITY_FACTS, PRIVACY_FACTS, accessibility_status, privacy_version, statement_data
 from swk.build import load_settings
 from swk.testing import ROOT, build_project, make_project
 
@@ -60,8 +60,12 @@ def test_the_privacy_statement_names_what_the_law_asks(default_site):
     text = text_of(default_site, "privacy")
     for words in ("De gemeente Amsterdam is verantwoordelijk", "directie Werk, Participatie en Inkomen",
                   "geen cookies", "toestemming", "zolang u de nieuwsbrief wilt krijgen",
-                  "verwijderen wij uw gegevens na 7 dagen",  # NEWSLETTER_PENDING_DAYS, shared with the service
-                  "alleen wat nodig is om u geen nieuwsbrief meer te sturen",
+                  # what the site service keeps, and how long (its settings are the service's defaults)
+                  "Bevestigt u niet binnen 7 dagen? Dan verwijderen wij uw gegevens.",  # NEWSLETTER_PENDING_DAYS
+                  "welke versie van deze privacyverklaring toen gold",  # the consent record
+                  "Uw e-mailadres bewaren wij met de datums van aanmelden en afmelden",  # unsubscribed
+                  "30 dagen na het evenement verwijderen wij alle aanmeldingen",  # REGISTRATION_KEEP_DAYS
+                  "Onze dienst verwijdert ze 90 dagen na de aanmelding",  # PARTNER_APPLICATION_KEEP_DAYS
                   "GitHub", "buiten de Europese Unie", "inzien", "laten verwijderen", "bezwaar",
                   "binnen een maand", "Autoriteit Persoonsgegevens", "Laatst gewijzigd: 27 november 2026"):
         assert words in text, words
@@ -78,9 +82,10 @@ def test_filled_in_facts_appear_and_the_warning_goes(tmp_path, caplog):
                      "ombudsman": "de ombudsman van de stad", "ombudsman_url": "https://ombudsman.example/"}
     privacy = {**SETTINGS["PRIVACY_STATEMENT"], "dpo_contact": "fg@voorbeeld.nl",
                "basis_visits": "een taak van algemeen belang", "basis_email": "een taak van algemeen belang",
-               "retention_email": "een jaar", "retention_events": "tot een maand na het evenement",
+               "retention_email": "een jaar",
                "mail_relay": "Voorbeeldmail (Nederland)", "transfer_safeguard": "GitHub meedoet aan het voorbeeldkader"}
-    out = build_project(make_project(tmp_path), ACCESSIBILITY_STATEMENT=accessibility, PRIVACY_STATEMENT=privacy)
+    out = build_project(make_project(tmp_path), ACCESSIBILITY_STATEMENT=accessibility, PRIVACY_STATEMENT=privacy,
+                        REGISTRATION_KEEP_DAYS=14)
     assert "verklaringen over toegankelijkheid" not in caplog.text
     acc = text_of(out, "toegankelijkheid")
     for words in ("Status C: eerste maatregelen genomen", "gepland voor 1 maart 2027",
@@ -90,8 +95,9 @@ def test_filled_in_facts_appear_and_the_warning_goes(tmp_path, caplog):
         assert words in acc, words
     priv = text_of(out, "privacy")
     for words in ("fg@voorbeeld.nl", "Voorbeeldmail (Nederland)", "Wij bewaren uw e-mail een jaar",
-                  "tot een maand na het evenement", "Dat mag, omdat GitHub meedoet aan het voorbeeldkader"):
+                  "Dat mag, omdat GitHub meedoet aan het voorbeeldkader"):
         assert words in priv, words
+    assert "14 dagen na het evenement" in priv
 
 
 @pytest.mark.parametrize("values, status", [
@@ -110,3 +116,22 @@ def test_an_audit_asks_for_its_report():
     data = statement_data({"ACCESSIBILITY_STATEMENT": {"audit_date": "2026-01-01"}, "PRIVACY_STATEMENT": {}})
     keys = [f.key for f in data["missing"]["ACCESSIBILITY_STATEMENT"]]
     assert "audit_report_url" in keys and "audit_requirements_met" in keys
+
+
+def test_the_privacy_version_follows_the_statement(tmp_path):
+    """The forms record this version with each consent: it changes with the statement's
+    template or any setting the statement shows, and only then."""
+    version = privacy_version(SETTINGS)
+    assert re.fullmatch(r"[0-9a-f]{40}", version)
+    assert privacy_version(dict(SETTINGS)) == version
+    assert privacy_version({**SETTINGS, "REGISTRATION_KEEP_DAYS": 14}) != version
+    changed = {**SETTINGS["PRIVACY_STATEMENT"], "updated": "2027-01-01"}
+    assert privacy_version({**SETTINGS, "PRIVACY_STATEMENT": changed}) != version
+    theme = tmp_path / "theme"
+    (theme / "templates").mkdir(parents=True)
+    template = (ROOT / "theme/templates/privacy.html").read_text(encoding="utf-8")
+    (theme / "templates/privacy.html").write_text(template, encoding="utf-8")
+    assert privacy_version({**SETTINGS, "THEME": str(theme)}) == version
+    (theme / "templates/privacy.html").write_text(template + "<p>Nieuw.</p>", encoding="utf-8")
+    assert privacy_version({**SETTINGS, "THEME": str(theme)}) != version
+    assert privacy_version({**SETTINGS, "THEME": str(tmp_path / "geen")}) == ""
