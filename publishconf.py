@@ -18,3 +18,6 @@ WEB_EDITOR_REQUIRED = True
 DECAP_LOCAL_BACKEND = False
 # The repository the web editor edits; in GitHub Actions, the repository being built.
 DECAP_REPO = os.environ.get("DECAP_REPO") or os.environ.get("GITHUB_REPOSITORY") or DECAP_REPO  # noqa: F405
+
+# The published site must look like the City's: fail when the design system is not installed.
+DESIGN_SYSTEM_REQUIRED = True

@@ -43,6 +43,10 @@ from .tokens import address_hash, new_uid
 
 log = logging.getLogger("swk.service.partners")
 
+# Days the contact person's details are kept (the privacy statement says so:
+# PARTNER_APPLICATION_KEEP_DAYS in pelicanconf.py).
+KEEP_DAYS = 90
+
 MIGRATIONS = [
     """
     CREATE TABLE partner_applications (
@@ -107,7 +111,7 @@ def routes(service) -> list[Route]:
         remember_consent_text(conn, form["consent_version"], form["consent_text"])
     proposer = proposer_of(config)
     folder = config.env.get("SWK_PARTNER_FOLDER", "content/partners").strip("/")
-    keep_days = _int(config.env, "SWK_PARTNER_KEEP_DAYS", 90)
+    keep_days = _int(config.env, "SWK_PARTNER_KEEP_DAYS", KEEP_DAYS)
     office = config.env.get("SWK_OFFICE_EMAIL", "").strip() or pages.settings.get("CONTACT_EMAIL")
     service.proposer = proposer
 
@@ -156,7 +160,7 @@ def routes(service) -> list[Route]:
             except Invalid as exc:
                 errors[name] = str(exc)
         try:
-            values["description"] = check_text(values["description"], "De omschrijving", 1000, False, multiline=True)
+            values["description"] = check_text(values["description"], "De beschrijving", 1000, False, multiline=True)
         except Invalid as exc:
             errors["description"] = str(exc)
         contract = (("kind", "kind", "Kies de soort organisatie.", True),

@@ -55,6 +55,10 @@ from .tokens import _sig, address_hash, new_uid
 
 log = logging.getLogger("swk.service.registrations")
 
+# Days after an event that its registrations are kept (the privacy statement says so:
+# REGISTRATION_KEEP_DAYS in pelicanconf.py).
+KEEP_DAYS = 30
+
 MIGRATIONS = [
     """
     CREATE TABLE registrations (
@@ -139,7 +143,7 @@ class EventInfo:
 
         closes = self.closes_at
         if closes.time() == clock():
-            return f"t/m {nl_day(closes - timedelta(minutes=1))}"
+            return f"tot en met {nl_day(closes - timedelta(minutes=1))}"
         return f"tot {nl_day(closes)}, {nl_time(closes)} uur"
 
 
@@ -296,7 +300,7 @@ def export(conn: sqlite3.Connection, event: str, statuses=("confirmed",)) -> lis
 
 def settings_of(config) -> dict:
     env = config.env
-    keep = _int(env, "SWK_REGISTRATION_KEEP_DAYS", 30, minimum=0)
+    keep = _int(env, "SWK_REGISTRATION_KEEP_DAYS", KEEP_DAYS, minimum=0)
     notify = env.get("SWK_REGISTRATION_NOTIFY", "").strip().lower()
     if notify not in ("", "ja", "nee", "1", "0", "true", "false"):
         raise ConfigError(f'SWK_REGISTRATION_NOTIFY is "{notify}"; kies ja of nee')

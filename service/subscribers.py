@@ -9,7 +9,7 @@ only a salted hash of the address, so an import cannot add them again.
 
 The consent record (AVG art. 7, Telecommunicatiewet 11.7): ``signed_up_at``,
 ``confirmed_at``, ``signup_page``, ``consent_version`` (the text itself is in
-``consent_texts``), ``privacy_version`` (Git blob id of the privacy statement) and ``source``
+``consent_texts``), ``privacy_version`` (``statements.privacy_version``: the privacy statement's version) and ``source``
 (``formulier``, or ``import: <where the consent came from>``).
 """
 

@@ -56,8 +56,8 @@ def test_bad_content_keeps_last_good_output(tmp_path):
         build_project(project)
     message = str(err.value)
     assert "2 fouten in de inhoud; de site is niet bijgewerkt" in message
-    assert "goed.md: veld 'date': \"16 februari\" is geen datum" in message
-    assert "ander.md:2: YAML klopt niet" in message
+    assert "goed.md: veld \"Publicatiedatum\" (date): \"16 februari\" is geen datum" in message
+    assert "ander.md:2: de velden bovenaan zijn niet te lezen" in message
 
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
@@ -89,7 +89,7 @@ def test_command_line_reports_errors_and_exits_non_zero(tmp_path):
         cwd=ROOT, capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 1
-    assert "p.md: veld 'kind': \"bedrijf\" is geen geldige waarde; kies uit: werkgever" in result.stderr
+    assert "p.md: veld \"Soort\" (kind): \"bedrijf\" is geen geldige waarde; kies uit: werkgever" in result.stderr
     assert not (project / "output").exists()
 
 

@@ -87,7 +87,7 @@ def when_text(event) -> str:
         if start == end:
             return _part(start, False)
         return f"{nl_day(start)}, {nl_time(start)}–{nl_time(end)} uur"
-    joiner = " t/m " if end_all_day else " tot "
+    joiner = " tot en met " if end_all_day else " tot "
     return _part(start, start_all_day) + joiner + _part(end, end_all_day)
 
 
@@ -184,7 +184,7 @@ def annotate(context, settings) -> None:
         if e.registration_site:
             closes = registration_closes_at(e)
             e.registration_closes_text = (
-                f"t/m {nl_day(closes - timedelta(minutes=1))}" if closes.time() == time()
+                f"tot en met {nl_day(closes - timedelta(minutes=1))}" if closes.time() == time()
                 else f"tot {nl_day(closes)}, {nl_time(closes)} uur")
             e.registration_open = now < closes
     upcoming = [e for e in events if not e.is_past]

@@ -2,7 +2,7 @@
 and the site service (its own copy of the form after bad input, and the consent record).
 
 The consent text is ``REGISTRATION_CONSENT_TEXT``, word for word; its version is a hash of
-it; the privacy statement's version is the newsletter's (the Git blob id of the privacy page).
+it; the privacy statement's version is the newsletter's (``statements.privacy_version``).
 """
 
 from __future__ import annotations

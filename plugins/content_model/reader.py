@@ -13,7 +13,7 @@ from pelican.utils import SafeDatetime
 from .generator import source_folders
 from .sanitize import clean
 from .schema import CONTENT_TYPES
-from .validate import ContentError, build_now, preview_build, read_item
+from .validate import SLUG_RE, ContentError, build_now, preview_build, read_item
 
 
 def _type_folders(settings) -> list[tuple[Path, str]]:
@@ -32,6 +32,13 @@ def content_type_of(path: Path, settings, folders=None) -> str:
         if base == path.parent or base in path.parents:
             return type_name
     return "article"
+
+
+def tag_words(tag: str) -> str:
+    """A tag written as a slug ("duurzaam-werk") as words ("duurzaam werk"); its address
+    stays the same (Pelican makes the slug from the words). Other spellings ("Nieuw-West")
+    are kept as the editor wrote them."""
+    return tag.replace("-", " ") if SLUG_RE.match(tag) else tag
 
 
 def _safe(dt):
@@ -87,7 +94,7 @@ class YamlMarkdownReader(BaseReader):
                 meta[key] = _safe(value)
         if ctype.name == "article":
             meta["category"] = Category(meta["category"], self.settings)
-            meta["tags"] = [Tag(t, self.settings) for t in meta.get("tags", [])]
+            meta["tags"] = [Tag(tag_words(t), self.settings) for t in meta.get("tags", [])]
         if ctype.name == "newsletter":
             meta["issue_status"] = meta.get("status", "draft")
             meta["status"] = "draft" if meta["issue_status"] == "draft" else "published"

@@ -18,12 +18,15 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 from . import frontmatter
-from .schema import CONTENT_TYPES, ContentType, Field
+from .schema import CHOICE_ALIASES, CONTENT_TYPES, EVENTS_ALIASES, ContentType, Field
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{5,}$")
+MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
+# ja/nee as editors write them (YAML itself already reads true/false and yes/no)
+BOOL_WORDS = {"ja": True, "nee": False}
 
 
 class Invalid(ValueError):
@@ -32,15 +35,30 @@ class Invalid(ValueError):
 
 @dataclass
 class Problem:
+    """One problem in one file. Shown with the field's label, as the web editor shows it, and
+    its name in the file: ``veld "Einde" (end): ...``."""
+
     path: str
     field: str | None
     message: str
     line: int | None = None
+    label: str | None = None
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        what = f"veld '{self.field}': " if self.field else ""
+        if self.field and self.label:
+            what = f'veld "{self.label}" ({self.field}): '
+        elif self.field:
+            what = f"veld '{self.field}': "
+        else:
+            what = ""
         return f"{where}: {what}{self.message}"
+
+
+def problem(ctype: ContentType, path: str, name: str | None, message: str) -> Problem:
+    """A problem with a field of ``ctype``, labelled as the web editor labels it."""
+    f = ctype.field(name) if name else None
+    return Problem(path, name, message, label=f.label if f else None)
 
 
 @dataclass
@@ -170,6 +188,9 @@ def _string(f: Field, value):
 
 def _choice(f: Field, value):
     text = _string(f, value)
+    alias = CHOICE_ALIASES.get(text.lower())
+    if alias in f.choices:
+        return alias
     if text not in f.choices:
         raise Invalid(
             f'"{text}" is geen geldige waarde; kies uit: {", ".join(f.choices)}.'
@@ -197,7 +218,8 @@ def _slug(f: Field, value):
     text = _string(f, value)
     if not SLUG_RE.match(text):
         raise Invalid(
-            f'"{text}" is geen geldige slug; gebruik kleine letters, cijfers en streepjes, bv. winter-event'
+            f'"{text}" kan geen webadres zijn; gebruik alleen kleine letters, cijfers en streepjes, '
+            "bv. winter-event"
         )
     return text
 
@@ -252,8 +274,10 @@ def _phone(f: Field, value):
 
 
 def _bool(f: Field, value):
+    if isinstance(value, str) and value.strip().lower() in BOOL_WORDS:
+        return BOOL_WORDS[value.strip().lower()]
     if not isinstance(value, bool):
-        raise Invalid(f'"{value}" is geen ja/nee-waarde; schrijf true of false')
+        raise Invalid(f'"{value}" is geen ja of nee; schrijf ja of nee')
     return value
 
 
@@ -264,7 +288,26 @@ def _int(f: Field, value):
 
 
 def _date(f: Field, value):
-    return parse_datetime(value)[0]
+    if f.month and MONTH_RE.match(str(value).strip()):
+        year, month = map(int, str(value).strip().split("-"))
+        if not 1 <= month <= 12:
+            raise Invalid(f'"{value}" is geen maand; schrijf bv. 2020-05 voor mei 2020')
+        return datetime(year, month, 1, tzinfo=AMSTERDAM)
+    try:
+        return parse_datetime(value)[0]
+    except Invalid:
+        if f.month:
+            raise Invalid(
+                f'"{str(value).strip()}" is geen datum; schrijf 2020-05-14, of 2020-05 als alleen '
+                "de maand bekend is"
+            ) from None
+        raise
+
+
+def _events(f: Field, value):
+    if isinstance(value, str) and EVENTS_ALIASES.get(value.strip().lower(), value.strip()) == "upcoming":
+        return "upcoming"
+    return _list(f, value)
 
 
 CONVERTERS = {
@@ -284,7 +327,7 @@ CONVERTERS = {
     "image": _string,
     "date": _date,
     "datetime": lambda f, v: parse_datetime(v),
-    "events": lambda f, v: "upcoming" if v == "upcoming" else _list(f, v),
+    "events": _events,
 }
 
 
@@ -347,27 +390,28 @@ def _parse_item(ctype: ContentType, path: Path, text: str, problems: list[Proble
         value = raw.get(f.name)
         if value is None or value == "" or value == []:
             if f.required:
-                problems.append(
-                    Problem(shown, f.name, f"ontbreekt; dit veld is verplicht ({f.label})")
-                )
+                problems.append(problem(ctype, shown, f.name, "ontbreekt; dit veld is verplicht"))
             continue
         try:
             converted = CONVERTERS[f.type](f, value)
         except Invalid as exc:
-            problems.append(Problem(shown, f.name, str(exc)))
+            problems.append(problem(ctype, shown, f.name, str(exc)))
             continue
         if f.type == "datetime":
             meta[f.name], meta[f"{f.name}_all_day"] = converted
         else:
             meta[f.name] = converted
+        if f.month:
+            meta[f"{f.name}_month_only"] = bool(MONTH_RE.match(str(value).strip()))
     slug = meta.get("slug") or path.stem
     if not SLUG_RE.match(slug):
         problems.append(
             Problem(
                 shown,
                 None,
-                f'de bestandsnaam "{path.name}" is geen geldige slug; hernoem het bestand naar '
-                "kleine letters, cijfers en streepjes (bv. winter-event.md) of geef een veld 'slug'",
+                f'de bestandsnaam "{path.name}" kan geen webadres worden; hernoem het bestand naar '
+                "kleine letters, cijfers en streepjes (bv. winter-event.md) of vul het veld "
+                "Webadres (slug) in",
             )
         )
     _check_item_rules(ctype, shown, meta, problems)
@@ -376,9 +420,9 @@ def _parse_item(ctype: ContentType, path: Path, text: str, problems: list[Proble
 
 def _check_item_rules(ctype: ContentType, shown: str, meta: dict, problems: list[Problem]):
     if "image" in meta and not meta.get("image_alt"):
-        problems.append(
-            Problem(shown, "image_alt", "ontbreekt; een afbeelding heeft een beschrijving nodig (alt-tekst)")
-        )
+        problems.append(problem(
+            ctype, shown, "image_alt", "ontbreekt; een afbeelding heeft een beschrijving nodig (alt-tekst)"
+        ))
     if ctype.name == "event":
         start, end = meta.get("start"), meta.get("end")
         if start and end:
@@ -389,30 +433,30 @@ def _check_item_rules(ctype: ContentType, shown: str, meta: dict, problems: list
             )
             if too_early:
                 problems.append(
-                    Problem(shown, "end", "ligt vóór 'start'; het einde moet na het begin liggen")
+                    problem(ctype, shown, "end", "ligt vóór het begin; het einde moet na het begin liggen")
                 )
-        _check_registration(shown, meta, problems)
+        _check_registration(ctype, shown, meta, problems)
 
 
-def _check_registration(shown: str, meta: dict, problems: list[Problem]):
+def _check_registration(ctype: ContentType, shown: str, meta: dict, problems: list[Problem]):
     """capacity and registration_closes belong to registration: site only."""
     on_site = meta.get("registration") == "site"
     for name in ("capacity", "registration_closes"):
         if name in meta and not on_site:
             problems.append(
-                Problem(shown, name, "werkt alleen met 'registration: site' (aanmelden op deze "
+                problem(ctype, shown, name, "werkt alleen met 'registration: site' (aanmelden op deze "
                         "website); zet registration: site, of haal dit veld weg")
             )
     capacity = meta.get("capacity")
     if capacity is not None and capacity < 1:
         problems.append(
-            Problem(shown, "capacity", f'"{capacity}" is geen aantal plaatsen; schrijf een geheel '
+            problem(ctype, shown, "capacity", f'"{capacity}" is geen aantal plaatsen; schrijf een geheel '
                     "getal vanaf 1, of laat het veld weg (geen grens)")
         )
     closes, start = meta.get("registration_closes"), meta.get("start")
     if closes is not None and start is not None and closes > start:
         problems.append(
-            Problem(shown, "registration_closes", "ligt na 'start'; aanmelden sluit uiterlijk "
+            problem(ctype, shown, "registration_closes", "ligt na het begin; aanmelden sluit uiterlijk "
                     "bij het begin. Kies een eerdere datum, of laat het veld weg")
         )
 
@@ -436,10 +480,11 @@ def _check_references(cols: Collections, now: datetime | None):
                         problems += _suggest(slug, targets) or (
                             f" Controleer de naam van het bestand in de map van {CONTENT_TYPES[f.collection].label.lower()}."
                         )
-                        cols.problems.append(Problem(shown, f.name, problems))
+                        cols.problems.append(problem(item.type, shown, f.name, problems))
                     elif target.is_draft and not (f.allow_drafts or item.is_draft):
                         cols.problems.append(
-                            Problem(
+                            problem(
+                                item.type,
                                 shown,
                                 f.name,
                                 f"verwijst naar {label} '{slug}', maar dat is een concept "
@@ -453,7 +498,8 @@ def _check_references(cols: Collections, now: datetime | None):
                     ):
                         moment = target.publish_at.date().isoformat()
                         cols.problems.append(
-                            Problem(
+                            problem(
+                                item.type,
                                 shown,
                                 f.name,
                                 f"verwijst naar {label} '{slug}', maar dat staat pas vanaf {moment} "
@@ -478,11 +524,13 @@ def load_all(sources: dict[str, list[Path]], now: datetime | None = None) -> Col
                 continue
             if item.slug in items:
                 cols.problems.append(
-                    Problem(
+                    problem(
+                        ctype,
                         display_path(path),
                         "slug",
-                        f"'{item.slug}' wordt al gebruikt door {display_path(items[item.slug].path)}; "
-                        "geef een van beide een andere bestandsnaam of slug",
+                        f"het webadres '{item.slug}' wordt al gebruikt door "
+                        f"{display_path(items[item.slug].path)}; geef een van beide een andere "
+                        "bestandsnaam of een ander webadres",
                     )
                 )
                 continue

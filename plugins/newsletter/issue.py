@@ -12,10 +12,10 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from agenda.model import is_past
+from agenda.model import is_past, place_text, when_text
 from content_model.frontmatter import split
 from content_model.validate import display_path
-from dutch_dates import nl_date, nl_day, nl_time
+from dutch_dates import nl_date, nl_month
 from feeds import site_url
 
 from .plaintext import absolute, first_sentence, markdown_to_text
@@ -42,7 +42,7 @@ class EventItem:
     title: str
     path: str
     url: str  # absolute
-    when: str  # "donderdag 25 juni 2020, 15.00–17.00"
+    when: str  # "donderdag 25 juni 2020, 15.00–17.00 uur" (the agenda's when_text)
     where: str | None
     summary: str | None
     start: datetime = None
@@ -64,7 +64,8 @@ class Issue:
     title: str
     number: int | None
     date: datetime
-    date_text: str
+    date_text: str  # "14 mei 2020", or "mei 2020" when the source gives only the month
+    month_only: bool
     preheader: str
     web_url: str  # absolute URL of the web version
     intro_html: str
@@ -116,21 +117,6 @@ def upcoming(events, now: datetime, limit: int) -> list:
     return sorted((e for e in events if not is_past(e, now)), key=lambda e: e.start)[:limit]
 
 
-def _when(event) -> str:
-    start, end = event.start, getattr(event, "end", None)
-    if getattr(event, "start_all_day", False):
-        text = nl_day(start)
-        if end and end.date() != start.date():
-            text += f" t/m {nl_day(end)}"
-        return text
-    text = f"{nl_day(start)}, {nl_time(start)}"
-    if end and end.date() == start.date():
-        text += f"–{nl_time(end)}"
-    elif end:
-        text += f" t/m {nl_day(end)}, {nl_time(end)}"
-    return text
-
-
 def absolutize_html(html: str, base: str) -> str:
     """Make href/src in Pelican's HTML absolute (content links are root-relative locally)."""
     return re.sub(
@@ -173,13 +159,14 @@ def issue_data(newsletter, context, settings) -> Issue:
             title=e.title,
             path=e.url,
             url=f"{base}/{e.url}",
-            when=_when(e),
-            where=getattr(e, "location", None) or ("online" if getattr(e, "online", False) else None),
+            when=when_text(e),
+            where=place_text(e),
             summary=getattr(e, "summary", None),
             start=e.start,
         )
         for e in linked
     ]
+    month_only = bool(getattr(newsletter, "date_month_only", False))
     preheader = getattr(newsletter, "preheader", None) or first_sentence(
         markdown_to_text(body, base, links=False) if body.strip() else newsletter.title)
     return Issue(
@@ -188,7 +175,9 @@ def issue_data(newsletter, context, settings) -> Issue:
         title=newsletter.title,
         number=getattr(newsletter, "number", None),
         date=newsletter.date,
-        date_text=nl_date(newsletter.date),
+        # a source that gives only the month: "mei 2020", never an invented day
+        date_text=nl_month(newsletter.date) if month_only else nl_date(newsletter.date),
+        month_only=month_only,
         preheader=preheader,
         web_url=f"{base}/{newsletter.url}",
         intro_html=absolutize_html(newsletter.content, base),

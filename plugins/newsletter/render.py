@@ -21,6 +21,7 @@ from mjml import mjml2html
 from pelican.generators import Generator
 
 from content_model.validate import ContentError, Problem
+from design_system import email_colors
 
 from .issue import TOKEN_PLACEHOLDER, settings_defaults, unsubscribe_link
 from .message import compose, content_hash
@@ -29,8 +30,10 @@ EMAIL_FILES = ("email.html", "email.txt", "email.eml", "email.json")
 
 
 def render_email(env, issue, context) -> tuple[str, str]:
-    """(HTML, text) of one issue from ``newsletter.mjml`` and ``newsletter.txt``."""
-    mjml_source = env.get_template("newsletter.mjml").render(context, issue=issue)
+    """(HTML, text) of one issue from ``newsletter.mjml`` and ``newsletter.txt``; the
+    colours of the e-mail are the City's design tokens (``design_system.email_colors``)."""
+    mjml_source = env.get_template("newsletter.mjml").render(
+        context, issue=issue, colors=email_colors(context))
     html = mjml2html(mjml_source)
     text = env.get_template("newsletter.txt").render(context, issue=issue)
     return html, text.strip() + "\n"

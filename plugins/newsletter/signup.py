@@ -2,15 +2,13 @@
 the site service (its own copy of the form, and the consent record it keeps).
 
 - the consent text is ``NEWSLETTER_CONSENT_TEXT``, word for word; its version is a hash of it;
-- the privacy statement's version is the Git blob id of ``NEWSLETTER_PRIVACY_PAGE`` (under
-  ``PATH``), so ``git log --all --find-object=<version>`` shows the exact text a subscriber
-  was shown.
+- the privacy statement's version is ``statements.privacy_version``: it changes with the
+  statement's template or settings (plugins/statements writes /privacy/ from them).
 """
 
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 SIGNUP_PATH = "/nieuwsbrief/aanmelden"
 UNSUBSCRIBE_PATH = "/nieuwsbrief/afmelden"
@@ -21,16 +19,11 @@ def text_version(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def git_blob_id(data: bytes) -> str:
-    """What ``git hash-object`` prints for a file with these bytes."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
-
-
 def privacy_version(settings) -> str:
-    """The privacy statement's version: its source file's Git blob id ("" if there is none)."""
-    page = settings.get("NEWSLETTER_PRIVACY_PAGE") or "pages/privacy.md"
-    path = Path(settings.get("PATH") or ".") / page
-    return git_blob_id(path.read_bytes()) if path.is_file() else ""
+    """The privacy statement's version (plugins/statements)."""
+    from statements import privacy_version as version
+
+    return version(settings)
 
 
 def service_url(settings) -> str:

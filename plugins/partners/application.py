@@ -10,7 +10,7 @@ from newsletter.signup import privacy_version, service_url, text_version
 APPLY_PATH = "/partners/aanmelden"
 DEFAULT_PAGE = "partner-worden"  # the slug of the page that shows the form
 DEFAULT_CONSENT_TEXT = (
-    "Ja, gebruik deze gegevens om onze aanmelding als netwerkpartner te behandelen. De gegevens van "
+    "Ja, gebruik deze gegevens om onze aanmelding als partner te behandelen. De gegevens van "
     "de organisatie komen, na controle door de redactie, in de partnerlijst op deze website; de "
     "gegevens van de contactpersoon niet."
 )

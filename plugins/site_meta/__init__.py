@@ -1,8 +1,9 @@
 """site_meta: what browsers, crawlers and link previews read about the site.
 
 - ``favicon.ico`` at the site root (``FAVICON_SAVE_AS``), copied from
-  ``theme/static/images/favicon.ico``; pages link ``theme/images/favicon.svg``. Both are the
-  site's own: the red bar of the header (``scripts/site_images.py`` makes the ICO);
+  ``theme/static/images/favicon.ico``, and ``theme/images/favicon.svg`` linked from the pages
+  (``partials/style.html``): the red bar of the header (``scripts/site_images.py`` makes the
+  ICO), for a build without the City's design system, which brings the City's own icons;
 - ``robots.txt`` (``ROBOTS_SAVE_AS``, template ``robots.txt``): the sitemap's absolute address,
   the web editor (``WEB_EDITOR_PATH``) not crawled;
 - Jinja globals ``canonical_url(output_file)`` (the page's absolute address: ``SITEURL``, or
@@ -185,7 +186,9 @@ class SiteMetaGenerator(Generator):
 
     def generate_output(self, writer):
         s = self.settings
-        if s.get("FAVICON_SAVE_AS"):
+        # The City's design system (plugins/design_system) brings its own favicon; ours is
+        # for a build without it.
+        if s.get("FAVICON_SAVE_AS") and not self.context.get("DESIGN_SYSTEM"):
             source = Path(s["THEME"]) / "static" / "images" / "favicon.ico"
             target = Path(self.output_path) / s["FAVICON_SAVE_AS"]
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -73,7 +73,7 @@
 
   function nlDate(p) { return p.d + " " + DATA.months[p.mo - 1] + " " + p.y; }
   function nlDay(p) { return DATA.days[new Date(Date.UTC(p.y, p.mo - 1, p.d)).getUTCDay()] + " " + nlDate(p); }
-  function nlTime(p) { return pad(p.h) + "." + pad(p.mi); }
+  function nlTime(p) { return p.h + "." + pad(p.mi); }  /* 9.00, as the City writes times */
 
   function part(p, allDay) {
     return allDay ? nlDay(p) : nlDay(p) + ", " + nlTime(p) + " uur";
@@ -90,7 +90,7 @@
       if (momentKey(start) === momentKey(end)) return part(start, false);
       return nlDay(start) + ", " + nlTime(start) + "\u2013" + nlTime(end) + " uur";
     }
-    return part(start, start.allDay) + (end.allDay ? " t/m " : " tot ") + part(end, end.allDay);
+    return part(start, start.allDay) + (end.allDay ? " tot en met " : " tot ") + part(end, end.allDay);
   }
 
   /* agenda.model.place_text */

@@ -29,7 +29,7 @@ def test_service_starts_answers_health_and_unknown_pages_in_dutch_in_the_sites_l
         status, headers, body = _get(svc.url + "/bestaat-niet")
         assert status == 404
         assert '<html lang="nl">' in body and "Pagina niet gevonden" in body
-        assert 'href="https://www.example.org/theme/css/site.css"' in body
+        assert 'href="https://www.example.org/theme/css/site.min.css"' in body  # the City's look
         assert "noindex" in body and headers["Cache-Control"] == "no-store"
     assert (tmp_path / "data" / "service.sqlite").exists()
 
@@ -102,3 +102,15 @@ def test_backup_copies_a_live_database(tmp_path):
     conn.execute("INSERT INTO t VALUES (42)")
     db.backup(tmp_path / "live.sqlite", tmp_path / "copy.sqlite")
     assert sqlite3.connect(tmp_path / "copy.sqlite").execute("SELECT x FROM t").fetchone() == (42,)
+
+
+def test_what_the_service_keeps_is_what_the_privacy_statement_says():
+    """The privacy statement (plugins/statements) states these periods from pelicanconf.py; the
+    service's defaults must be the same numbers."""
+    from service import partner_applications, registrations
+    from swk.build import load_settings
+
+    settings = load_settings(str(ROOT / "pelicanconf.py"))
+    assert Config().pending_days == settings["NEWSLETTER_PENDING_DAYS"]
+    assert registrations.settings_of(Config())["keep_days"] == settings["REGISTRATION_KEEP_DAYS"]
+    assert partner_applications.KEEP_DAYS == settings["PARTNER_APPLICATION_KEEP_DAYS"]

@@ -76,7 +76,7 @@ def link(msg, kind: str) -> str:
 
 
 def h1(response) -> str:
-    return re.search(r"<h1>(.*?)</h1>", response.text).group(1)
+    return re.search(r"<h1[^>]*>(.*?)</h1>", response.text).group(1)
 
 
 def test_sign_up_confirm_only_by_post_and_the_consent_record(svc, client, form, smtp):

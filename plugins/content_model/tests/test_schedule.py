@@ -81,7 +81,7 @@ def test_a_ready_newsletter_may_not_list_an_article_that_is_not_on_the_site_yet(
                "newsletter": list((project / "newsletters").glob("*.md"))}
     found = [str(p) for p in load_all(sources, now=parse_datetime("2024-02-01T12:00")[0]).problems]
     assert len(found) == 1
-    assert ("veld 'articles': verwijst naar artikel 'later', maar dat staat pas vanaf 2024-03-01 op de "
+    assert ("veld \"Artikelen (in volgorde)\" (articles): verwijst naar artikel 'later', maar dat staat pas vanaf 2024-03-01 op de "
             "site (Publicatiedatum in") in found[0]
     assert load_all(sources, now=parse_datetime("2024-03-02")[0]).problems == []
     with pytest.raises(ContentError, match="staat pas vanaf 2024-03-01"):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import email
 import json
 import re
-import subprocess
 from email import policy
 from html.parser import HTMLParser
 from pathlib import Path
@@ -185,7 +184,7 @@ def test_the_link_check_finds_vague_links():
 
 def test_archive_menu_and_unsubscribe_page(site):
     archive = (site / "nieuwsbrief/index.html").read_text(encoding="utf-8")
-    assert "<h1>Nieuwsbrief</h1>" in archive
+    assert '<h1 class="ams-heading ams-heading--1">Nieuwsbrief</h1>' in archive
     assert 'href="/nieuwsbrief/2020-05-nieuwsbrief-3/"' in archive
     assert 'id="signup-title"' in archive  # the sign-up form (or mail link)
     assert 'href="/nieuwsbrief/" aria-current="page"' in archive  # in the main menu
@@ -235,7 +234,7 @@ def test_upcoming_events_order_drafts_and_images(tmp_path):
         out = build_project(project, SITEURL="https://www.example.org", SERVICE_URL="https://dienst.example.org")
     text = (out / "nieuwsbrief/2024-01/email.txt").read_text()
     assert "KOMENDE EVENEMENTEN" in text and "Nieuw event" in text and "Oud event" not in text
-    assert "dinsdag 26 maart 2024, 10.00, Pakhuis de Zwijger" in text
+    assert "dinsdag 26 maart 2024, 10.00 uur, Pakhuis de Zwijger" in text  # the agenda's when_text
     assert "nieuwsbrief (https://www.example.org/artikelen/)" in text  # intro link, absolute
     html = (out / "nieuwsbrief/2024-01/email.html").read_text()
     assert 'href="https://www.example.org/artikelen/"' in html
@@ -322,26 +321,32 @@ def test_reference_to_draft_or_unknown_article_is_an_error(tmp_path, slug, expec
                                                       extra="status: draft")})
     with pytest.raises(ContentError) as err:
         build_project(project)
-    assert re.search(rf"2024-01\.md: veld 'articles': {re.escape(expected)}", str(err.value))
+    assert re.search(rf'2024-01\.md: veld "Artikelen \(in volgorde\)" \(articles\): {re.escape(expected)}',
+                     str(err.value))
     assert not (project / "output").exists()
 
 
 def test_signup_form_posts_to_the_service_with_consent_and_honeypot(tmp_path):
     from newsletter.signup import text_version
     from pelicanconf import NEWSLETTER_CONSENT_TEXT
+    from statements import privacy_version
+    from swk.build import load_settings
+    from swk.testing import ROOT
 
     project = _project(tmp_path, {})
     out = build_project(project, SERVICE_URL="https://dienst.example.org")
-    privacy = subprocess.run(["git", "hash-object", str(project / "content/pages/privacy.md")],
-                             capture_output=True, text=True, check=True).stdout.strip()
+    privacy = privacy_version(load_settings(str(ROOT / "pelicanconf.py")))  # the statement's (plugins/statements)
+    assert re.fullmatch(r"[0-9a-f]{40}", privacy)
     for page, path in (("nieuwsbrief/index.html", "/nieuwsbrief/"), ("index.html", "/")):
         html = (out / page).read_text()
         assert 'method="post" action="https://dienst.example.org/nieuwsbrief/aanmelden"' in html
         assert f'<input type="hidden" name="page" value="{path}">' in html
         assert f'<input type="hidden" name="consent_version" value="{text_version(NEWSLETTER_CONSENT_TEXT)}">' in html
         assert f'<input type="hidden" name="privacy_version" value="{privacy}">' in html
-        assert '<label for="signup-email">E-mailadres</label>' in html
-        assert 'id="signup-email" name="email" type="email" autocomplete="email" required' in html
+        # the City's form field: ams-field, ams-label, ams-text-input (partials/form_fields.html)
+        assert '<div class="ams-field">\n<label class="ams-label" for="signup-email">E-mailadres</label>' in html
+        assert '<input class="ams-text-input" id="signup-email" name="email" type="email" autocomplete="email" required' in html
+        assert '<button class="ams-button ams-button--primary" type="submit">Aanmelden</button>' in html
         assert f'<label for="signup-consent">{NEWSLETTER_CONSENT_TEXT}</label>' in html
         assert 'name="consent" type="checkbox" value="ja" required' in html
         assert 'name="website" type="text" tabindex="-1" autocomplete="off"' in html  # the honeypot

@@ -43,7 +43,7 @@ def test_admin_page_is_dutch_and_uses_the_site_stylesheet(site):
     assert '<script src="/admin/decap-cms.js"></script>' in html
     assert html.index("/admin/decap-cms.js") < html.index("SWK_EDITOR_DATA") < html.index("/admin/editor.js")
     assert (site / "admin" / "editor.js").read_bytes() == EDITOR_JS.read_bytes()
-    assert 'CMS.registerPreviewStyle("/theme/css/site.css")' in html
+    assert 'CMS.registerPreviewStyle("/theme/css/site.min.css")' in html  # the City's look (design_system)
     assert (site / "theme" / "css" / "site.css").exists()
     assert '<meta name="robots" content="noindex">' in html
     assert "<noscript>" in html

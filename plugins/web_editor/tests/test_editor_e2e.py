@@ -251,7 +251,7 @@ def test_all_day_and_three_day_events_made_in_the_editor(editor, page):
     open_editor(page, editor["url"])
     made = [("Doorstroomsessie december", "2026-12-10", None, "donderdag 10 december 2026"),
             ("Harrie-training", "2026-12-01", "2026-12-03",
-             "dinsdag 1 december 2026 t/m donderdag 3 december 2026")]
+             "dinsdag 1 december 2026 tot en met donderdag 3 december 2026")]
     for title, start, end, when in made:
         page.goto(f"{editor['url']}/admin/#/collections/events/new")
         field(page, "Titel").fill(title)
@@ -313,7 +313,7 @@ def test_events_written_in_git_open_and_save_without_changing_meaning(editor, pa
     for slug in GIT_WRITTEN:
         open_editor(page, editor["url"])  # a fresh load: Decap keeps the open entry on a hash change
         page.goto(f"{editor['url']}/admin/#/collections/events/entries/{slug}")
-        field(page, "Korte omschrijving").fill("Bewerkt in de webeditor.")
+        field(page, "Samenvatting").fill("Bewerkt in de webeditor.")
         save(page)
         settle(repo)
         merge(repo, f"cms/events/{slug}")
@@ -338,7 +338,7 @@ def test_article_preview_shows_what_the_site_shows(editor, page):
     shown = {sel: preview.locator(sel).inner_text() for sel in ("h1", ".meta time", ".lead", ".meta .label")}
     assert shown[".meta time"] == "10 januari 2024"
     styles = preview.locator("h1").evaluate(STYLE)
-    assert preview.locator('link[href$="/theme/css/site.css"]').count() == 1
+    assert preview.locator('link[href$="/theme/css/site.min.css"]').count() == 1  # the City's look
     save(page)
     settle(repo)
     merge(repo, "cms/articles/werk-dat-past")
