@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .validate import Collections, Problem, display_path
+from .validate import Collections, Problem, display_path, problem
 
 # Markdown images ![alt](src "title") and HTML <img src="...">
 MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
@@ -68,11 +68,11 @@ def check_images(cols: Collections, settings) -> list[Problem]:
             shown = display_path(item.path)
             for f in item.type.fields:
                 if f.type == "image" and item.meta.get(f.name):
-                    problem = image_problem(item.meta[f.name], folder, public)
-                    if problem:
-                        problems.append(Problem(shown, f.name, problem))
+                    wrong = image_problem(item.meta[f.name], folder, public)
+                    if wrong:
+                        problems.append(problem(item.type, shown, f.name, wrong))
             for src in body_images(item.body):
-                problem = image_problem(src, folder, public)
-                if problem:
-                    problems.append(Problem(shown, None, f"afbeelding in de tekst: {problem}"))
+                wrong = image_problem(src, folder, public)
+                if wrong:
+                    problems.append(Problem(shown, None, f"afbeelding in de tekst: {wrong}"))
     return problems

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from .schema import CONTENT_TYPES
-from .validate import Collections, Problem, display_path
+from .validate import Collections, Problem, display_path, problem
 
 # Settings ending in _PATH that are not places in the output: where Pelican reads and writes.
 NOT_OUTPUT = {"PATH", "OUTPUT_PATH", "CACHE_PATH", "NEWSLETTER_PATH"}
@@ -153,20 +153,20 @@ def check_outputs(cols: Collections, settings) -> list[Problem]:
             if not path:
                 continue
             shown = display_path(item.path)
-            hint = ("geef het bestand een andere naam of zet een veld 'slug' met een andere "
-                    f"waarde (bijvoorbeeld '{item.slug}-{item.type.label_singular.lower()}')")
+            hint = ("geef het bestand een andere naam of kies een ander webadres (veld 'slug'), "
+                    f"bijvoorbeeld '{item.slug}-{item.type.label_singular.lower()}'")
             clash = next((g for g, rx in matchers if rx.fullmatch(path)), None)
             if clash is None:
                 clash = owned.get(os.path.dirname(path))
             if clash is not None:
-                problems.append(Problem(
-                    shown, "slug",
+                problems.append(problem(
+                    item.type, shown, "slug",
                     f"'{item.slug}' geeft het webadres {_url(path)}, maar dat gebruikt de site zelf "
                     f"al ({clash.shown()}, instelling {clash.setting}); {hint}",
                 ))
             elif path in taken:
-                problems.append(Problem(
-                    shown, "slug",
+                problems.append(problem(
+                    item.type, shown, "slug",
                     f"'{item.slug}' geeft het webadres {_url(path)}, net als "
                     f"{display_path(taken[path].path)}; {hint}",
                 ))

@@ -20,7 +20,8 @@ from pathlib import Path
 from mjml import mjml2html
 from pelican.generators import Generator
 
-from content_model.validate import ContentError, Problem
+from content_model.schema import CONTENT_TYPES
+from content_model.validate import ContentError, Problem, problem
 from design_system import email_colors
 
 from .issue import TOKEN_PLACEHOLDER, settings_defaults, unsubscribe_link
@@ -64,7 +65,8 @@ def too_big(issue, size: int, limit: int, parts: dict[str, int] | None = None) -
     else:
         field = None
         remedy = "maak de inleiding (de tekst onder de velden) korter"
-    return Problem(issue.source, field, f"{message}. Daarvan nemen {shares}: {remedy}")
+    text = f"{message}. Daarvan nemen {shares}: {remedy}"
+    return problem(CONTENT_TYPES["newsletter"], issue.source, field, text)
 
 
 def part_sizes(env, issue, context, size: int) -> dict[str, int]:

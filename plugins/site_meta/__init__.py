@@ -162,7 +162,7 @@ def content_security_policy(settings) -> str:
         "default-src 'self'",
         "script-src 'self' 'wasm-unsafe-eval'",  # Pagefind compiles its WebAssembly
         "style-src 'self'",
-        "img-src 'self'",
+        "img-src 'self' data:",  # the design system's stylesheet draws a few icons as data: URLs
         "font-src 'self'",
         "connect-src 'self'" + other,
         "worker-src 'self'",

@@ -282,4 +282,4 @@ def test_a_time_that_does_not_exist_in_amsterdam_is_a_content_error(tmp_path):
     project = make_project(tmp_path, {"content/events/gat.md": "---\ntitle: Gat\nstart: 2024-03-31T02:30\n---\n"})
     with pytest.raises(ContentError) as err:
         build_project(project)
-    assert 'gat.md: veld \'start\': "2024-03-31T02:30" bestaat niet in Amsterdamse tijd' in str(err.value)
+    assert 'gat.md: veld "Begin" (start): "2024-03-31T02:30" bestaat niet in Amsterdamse tijd' in str(err.value)

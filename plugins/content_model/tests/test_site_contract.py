@@ -37,16 +37,16 @@ def test_an_image_that_exists_builds(tmp_path):
 
 @pytest.mark.parametrize("field, value, expected", [
     ("image", "/images/fto.jpg",
-     "content/articles/a.md: veld 'image': \"/images/fto.jpg\": content/images/fto.jpg bestaat niet; "
+     "content/articles/a.md: veld \"Afbeelding\" (image): \"/images/fto.jpg\": content/images/fto.jpg bestaat niet; "
      "upload de afbeelding (in de webeditor in het veld zelf of via Media) of zet hem in content/images/ "
      "en schrijf /images/naam.jpg. Bedoel je /images/foto.jpg?"),
     ("image", "javascript:alert(1)",
-     "content/articles/a.md: veld 'image': \"javascript:alert(1)\" is geen adres van een afbeelding; upload"),
-    ("image", "data:image/png;base64,AAAA", "veld 'image': \"data:image/png;base64,AAAA\" is geen adres van een afbeelding"),
+     "content/articles/a.md: veld \"Afbeelding\" (image): \"javascript:alert(1)\" is geen adres van een afbeelding; upload"),
+    ("image", "data:image/png;base64,AAAA", "(image): \"data:image/png;base64,AAAA\" is geen adres van een afbeelding"),
     ("image", "https://elders.example/foto.jpg",
-     "veld 'image': \"https://elders.example/foto.jpg\" staat op een andere website; de site laadt geen "
+     "(image): \"https://elders.example/foto.jpg\" staat op een andere website; de site laadt geen "
      "afbeeldingen van andere websites (privacy)"),
-    ("image", "/images/../pelicanconf.py", "veld 'image': \"/images/../pelicanconf.py\" staat niet in content/images/"),
+    ("image", "/images/../pelicanconf.py", "(image): \"/images/../pelicanconf.py\" staat niet in content/images/"),
 ])
 def test_an_image_field_must_be_a_file_of_the_site(tmp_path, monkeypatch, field, value, expected):
     monkeypatch.chdir(tmp_path)  # messages name files relative to where the build runs
@@ -63,7 +63,7 @@ def test_a_logo_and_a_body_image_that_do_not_exist_are_errors(tmp_path, monkeypa
             extra="", body='![Foto](/images/weg.jpg)\n\n<img src="https://elders.example/x.png" alt="x">'),
     })
     assert "3 fouten" in message
-    assert "content/partners/p.md: veld 'logo': \"/images/logo.png\": content/images/logo.png bestaat niet" in message
+    assert "content/partners/p.md: veld \"Logo\" (logo): \"/images/logo.png\": content/images/logo.png bestaat niet" in message
     assert "content/articles/a.md: afbeelding in de tekst: \"/images/weg.jpg\": content/images/weg.jpg bestaat niet" in message
     assert "content/articles/a.md: afbeelding in de tekst: \"https://elders.example/x.png\" staat op een andere website" in message
 
@@ -96,8 +96,8 @@ def test_an_address_the_site_generates_is_taken(tmp_path, monkeypatch, source, a
     }[source.rsplit("/", 1)[0]]
     message = errors(tmp_path, {source: text})
     slug = source.rsplit("/", 1)[1][:-3]
-    assert f"{source}: veld 'slug': '{slug}' geeft het webadres {address}, maar dat gebruikt de site zelf al {generated}" in message
-    assert "geef het bestand een andere naam of zet een veld 'slug'" in message
+    assert f"{source}: veld \"Webadres\" (slug): '{slug}' geeft het webadres {address}, maar dat gebruikt de site zelf al {generated}" in message
+    assert "geef het bestand een andere naam of kies een ander webadres (veld 'slug')" in message
 
 
 def test_the_slug_field_counts_and_drafts_are_not_written(tmp_path, monkeypatch):
@@ -106,7 +106,7 @@ def test_the_slug_field_counts_and_drafts_are_not_written(tmp_path, monkeypatch)
         "content/pages/zoekhulp.md": "---\ntitle: Zoekhulp\nslug: zoeken\n---\n",
         "content/pages/concept.md": "---\ntitle: Concept\nslug: agenda\nstatus: draft\n---\n",
     })
-    assert "1 fout " in message and "content/pages/zoekhulp.md: veld 'slug': 'zoeken'" in message
+    assert "1 fout " in message and "content/pages/zoekhulp.md: veld \"Webadres\" (slug): 'zoeken'" in message
 
 
 def test_reserved_addresses_follow_the_settings(tmp_path):
@@ -115,7 +115,7 @@ def test_reserved_addresses_follow_the_settings(tmp_path):
     settings = overrides(project, SEARCH_SAVE_AS="vinden/index.html", SEARCH_URL="vinden/")
     with pytest.raises(ContentError) as err:
         validate(str(ROOT / "pelicanconf.py"), settings)
-    assert "vinden.md: veld 'slug': 'vinden' geeft het webadres /vinden/" in str(err.value)
+    assert "vinden.md: veld \"Webadres\" (slug): 'vinden' geeft het webadres /vinden/" in str(err.value)
     assert "zoeken.md" not in str(err.value)
 
 
@@ -124,4 +124,4 @@ def test_swk_check_knows_the_addresses_of_every_plugin(tmp_path):
     project = make_project(tmp_path, {"content/pages/agenda.md": PAGE})
     with pytest.raises(ContentError) as err:
         validate(str(ROOT / "pelicanconf.py"), overrides(project))
-    assert "agenda.md: veld 'slug': 'agenda' geeft het webadres /agenda/" in str(err.value)
+    assert "agenda.md: veld \"Webadres\" (slug): 'agenda' geeft het webadres /agenda/" in str(err.value)

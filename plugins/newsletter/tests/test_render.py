@@ -285,7 +285,7 @@ def test_the_size_error_advises_fewer_events_when_events_made_it_too_big(tmp_pat
     with env(SWK_NOW="2024-01-15T12:00"), pytest.raises(ContentError) as err:
         build_project(project, NEWSLETTER_MAX_EVENTS=25, NEWSLETTER_MAX_BYTES=40 * 1024)
     message = str(err.value)
-    assert "2024-01.md: veld 'events': de e-mail van deze nieuwsbrief is" in message
+    assert '2024-01.md: veld "Evenementen" (events): de e-mail van deze nieuwsbrief is' in message
     assert re.search(r"Daarvan nemen de evenementen \d+ KB, de artikelen \d+ KB, de inleiding \d+ KB", message)
     assert "kies in het veld 'events' een lijst met minder evenementen (nu 25, de komende uit de agenda)" in message
     assert "minder artikelen" not in message
@@ -305,7 +305,7 @@ def test_the_size_error_advises_fewer_articles_when_articles_made_it_too_big(tmp
     with pytest.raises(ContentError) as err:
         build_project(project, NEWSLETTER_MAX_BYTES=40 * 1024)
     message = str(err.value)
-    assert "veld 'articles'" in message and "neem minder artikelen op in het veld 'articles' (nu 30)" in message
+    assert "(articles): de e-mail" in message and "neem minder artikelen op in het veld 'articles' (nu 30)" in message
     assert "minder evenementen" not in message
 
 

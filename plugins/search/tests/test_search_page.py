@@ -120,7 +120,7 @@ def test_the_partner_facet_leaves_only_partners(site_url, page):
     after = results(page)
     assert after and all(r["url"].startswith("/partners/") and r["meta"] == "Partner" for r in after)
     expect(page.locator(STATUS)).to_contain_text("met filters")
-    assert "Type=Partner" in page.url  # the filter is in the address, too
+    assert "Soort=Partner" in page.url  # the filter is in the address, too
     # "Filters wissen" brings the other types back
     status = page.locator(STATUS).text_content()
     page.get_by_role("button", name="Filters wissen").click()
@@ -129,17 +129,17 @@ def test_the_partner_facet_leaves_only_partners(site_url, page):
 
 
 def test_filters_and_sort_are_read_from_the_address(site_url, page):
-    page.goto(f"{site_url}/zoeken/?q=Doorstroomsessie&sorteren=oudste&Type=Agenda")
+    page.goto(f"{site_url}/zoeken/?q=Doorstroomsessie&sorteren=oudste&Soort=Evenement")
     shown = results(page)
     assert shown and all(r["url"].startswith("/agenda/") for r in shown)
-    expect(page.get_by_role("checkbox", name=re.compile(r"^Agenda\b"))).to_be_checked()
+    expect(page.get_by_role("checkbox", name=re.compile(r"^Evenement\b"))).to_be_checked()
     expect(page.get_by_label("Sorteren")).to_have_value("oudste")
     assert shown[0]["url"] == "/agenda/2020-04-07-doorstroomsessie/"
 
 
 def test_filters_show_counts_from_the_build_and_then_from_the_query(site, site_url, page):
     html = (site / "zoeken/index.html").read_text()
-    for facet in ("Type", "Soort partner", "Stadsdeel", "Soort evenement", "Jaar"):
+    for facet in ("Soort", "Soort partner", "Stadsdeel", "Soort evenement", "Jaar"):
         assert f"<summary>{facet}</summary>" in html, facet
     page.goto(f"{site_url}/zoeken/")
     partner = page.locator("label.search-option", has_text=re.compile(r"^\s*Partner\b"))
@@ -161,7 +161,7 @@ def test_filter_counts_and_reset_are_body_text_size(site_url, page):
             sort: getComputedStyle(document.getElementById('search-sort')).fontSize,
         })"""
     )
-    assert sizes["body"] == "18px" and set(sizes.values()) == {"18px"}, sizes
+    assert set(sizes.values()) == {sizes["body"]}, sizes  # all at the body text's size
 
 
 def test_a_nonsense_word_says_there_are_no_results_in_dutch(site_url, page):
@@ -218,7 +218,7 @@ def test_the_search_page_is_keyboard_usable(site_url, page):
 def test_on_a_phone_the_filters_open_with_a_button(site_url, browser):
     context = browser.new_context(locale="nl-NL", viewport={"width": 375, "height": 740})
     page = context.new_page()
-    page.goto(f"{site_url}/zoeken/?q=werkgevers&Type=Partner")
+    page.goto(f"{site_url}/zoeken/?q=werkgevers&Soort=Partner")
     results(page)
     panel = page.locator("#search-filters")
     toggle = page.get_by_role("button", name=re.compile(r"^Filteren"))
@@ -250,15 +250,23 @@ def test_the_page_does_not_move_while_results_load(site_url, browser):
                                   device_scale_factor=1.75, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.add_init_script(
-        """window.__cls = 0; new PerformanceObserver((list) => {
-            for (const e of list.getEntries()) window.__cls += e.value;
+        """window.__cls = 0; window.__moved = [];
+        new PerformanceObserver((list) => {
+            for (const e of list.getEntries()) {
+                window.__cls += e.value;
+                window.__moved.push(e.value.toFixed(3) + ' at ' + Math.round(e.startTime) + ' ms: ' + e.sources.map(
+                    s => s.node ? s.node.nodeName + '.' + (s.node.className || '') : '?').join(', '));
+            }
         }).observe({type: 'layout-shift', buffered: true});"""
     )
-    for query in ("werkgevers", "qwkzvb", "HalloWerk&Type=Artikel"):
+    # Fonts first (a late web font reflows any page; that is not what this test is about)
+    page.goto(f"{site_url}/zoeken/")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+    for query in ("werkgevers", "qwkzvb", "HalloWerk&Soort=Artikel"):
         page.goto(f"{site_url}/zoeken/?q={query}")
         results(page)
         page.wait_for_timeout(200)
-        assert page.evaluate("window.__cls") < 0.01, query
+        assert page.evaluate("window.__cls") < 0.01, (query, page.evaluate("window.__moved"))
     context.close()
 
 

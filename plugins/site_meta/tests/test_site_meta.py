@@ -9,7 +9,7 @@ import pytest
 
 from feeds import LOCAL_SITEURL
 from swk import sitecheck
-from swk.testing import build_project, env, make_project, write
+from swk.testing import ROOT, build_project, env, make_project, write
 
 SITE = "https://voorbeeld.github.io/swk"  # a project site: the site lives under a path
 ARTICLE = """
@@ -47,11 +47,17 @@ def published(tmp_path_factory):
         return build_project(project, "publishconf.py", WEB_EDITOR_REQUIRED=False)
 
 
-def test_favicon_at_the_root_and_linked_from_every_page(published):
+def test_a_favicon_at_the_root_and_linked_from_every_page(published, tmp_path):
     assert (published / "favicon.ico").read_bytes()[:4] == b"\x00\x00\x01\x00"  # an ICO file
     html = (published / "index.html").read_text()
-    assert f'<link rel="icon" href="{SITE}/theme/images/favicon.svg" type="image/svg+xml">' in html
-    assert (published / "theme/images/favicon.svg").read_text().startswith("<svg")
+    assert re.search(r'<link rel="icon" href="[^"]+"', html)
+    # without the City's design system (no npm packages): the site's own icon
+    project = make_project(tmp_path, {"content/articles/gesprek.md": INTERVIEW})
+    out = build_project(project, DESIGN_SYSTEM_NODE_MODULES=str(tmp_path / "leeg"))
+    assert (out / "favicon.ico").read_bytes() == (ROOT / "theme/static/images/favicon.ico").read_bytes()
+    html = (out / "index.html").read_text()
+    assert '<link rel="icon" href="/theme/images/favicon.svg" type="image/svg+xml">' in html
+    assert (out / "theme/images/favicon.svg").read_text().startswith("<svg")
 
 
 def test_robots_txt_points_at_the_sitemap(published):

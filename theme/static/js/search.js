@@ -21,7 +21,7 @@
   var reset = root.querySelector("[data-search-reset]");
   var toggle = root.querySelector("[data-search-filters-toggle]");
   var panel = document.getElementById(toggle.getAttribute("aria-controls"));
-  var boxes = Array.prototype.slice.call(panel.querySelectorAll("input[type=checkbox]"));
+  var boxes = Array.prototype.slice.call(panel.querySelectorAll(".search-option input"));
   var PAGE = 10;
   var SORTS = { nieuwste: "desc", oudste: "asc" };
 
