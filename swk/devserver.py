@@ -18,11 +18,13 @@ rebuilt within about a second of every save.
 from __future__ import annotations
 
 import functools
+import gc
 import http.server
 import os
 import shutil
 import socketserver
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -44,9 +46,18 @@ class DevSite:
         self.pelican = FastPelican(load_settings(settings_file, override))
         settings = self.pelican.settings
         self.output = Path(settings["OUTPUT_PATH"]).resolve()
-        self.scratch = self.output.with_name(self.output.name + ".direct")
+        # what generators write themselves goes here first: in memory (/dev/shm) where there
+        # is one, as creating and deleting hundreds of files on disk for every save is slow
+        shm = Path("/dev/shm")
+        base = shm if shm.is_dir() and os.access(shm, os.W_OK) else self.output.parent
+        self.scratch = Path(tempfile.mkdtemp(prefix="swk-direct-", dir=base))
         self.state = None
         self.last_report = None
+
+    def close(self) -> None:
+        """Wait for background work and remove the scratch folder."""
+        self.wait()
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
     @property
     def settings(self) -> dict:
@@ -92,6 +103,7 @@ class DevSite:
             raise
         finally:
             shutil.rmtree(self.scratch, ignore_errors=True)
+            gc.collect()
         if state is None:  # the engine fell back to Pelican's serial run: no dependencies
             self.state = None
         else:
@@ -211,10 +223,12 @@ def serve(settings_file: str, bind: str = "127.0.0.1", port: int = 8000) -> int:
             if kind == "restart":
                 _say("Instellingen of code gewijzigd: de server start opnieuw.")
                 server.server_close()
+                site.close()
                 os.execv(sys.executable, [sys.executable, "-m", "swk", *sys.argv[1:]])
             build_once(site, kind)
     except KeyboardInterrupt:
         pass
     finally:
         server.shutdown()
+        site.close()
     return 0

@@ -303,7 +303,7 @@ class Job:
     template: object
     context: dict  # the generators' shared context (Pelican sets its localsiteurl)
     localcontext: dict
-    own: tuple = ()  # the names this page sets itself; the others are the shared context's
+    own: frozenset = frozenset()  # names this page sets itself; the others are the shared context's
     write: bool = True  # False: Pelican would render it into /dev/null (not overwritten)
 
 
@@ -316,9 +316,8 @@ class RecordingWriter(Writer):
         self.jobs: list[Job] = []
         self._by_name: dict[str, Job] = {}
 
-    def _add(self, template, context, localcontext, name, override):
+    def _add(self, template, context, localcontext, name, override, own):
         path = sanitised_join(self.output_path, name)
-        own = tuple(k for k, v in localcontext.items() if k not in context or context[k] is not v)
         job = Job(len(self.jobs), name, template, context, localcontext, own)
         if path in self._overridden_files:
             if override:
@@ -354,6 +353,7 @@ class RecordingWriter(Writer):
             localcontext.update(kwargs)
             return localcontext
 
+        own = frozenset({"localsiteurl", "output_file", "SITEURL"})  # besides the keyword arguments
         if paginated is None:
             paginated = {key: val for key, val in kwargs.items() if key in {"articles", "dates"}}
         if paginated and template_name in self.settings["PAGINATED_TEMPLATES"]:
@@ -376,9 +376,10 @@ class RecordingWriter(Writer):
                         f"{key}_next_page": next_page,
                     })
                 self._add(template, context, localcontext_for(page.save_as, paginated_kwargs),
-                          page.save_as, override_output)
+                          page.save_as, override_output, own | frozenset(paginated_kwargs))
         else:
-            self._add(template, context, localcontext_for(name, kwargs), name, override_output)
+            self._add(template, context, localcontext_for(name, kwargs), name, override_output,
+                      own | frozenset(kwargs))
 
 
 # What a render read, while one is being tracked (one render at a time per process).
@@ -566,6 +567,17 @@ class FastPelican(Pelican):
 
     def run(self, track: bool = False, previous: BuildState | None = None,
             direct_path: str | None = None) -> BuildState | None:
+        # The cyclic garbage collector would walk the whole heap (the last build's state, the
+        # read cache, this build's objects) many times during a build; collect once after.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._run(track, previous, direct_path)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _run(self, track, previous, direct_path):
         """Build. ``track``: record dependencies and return a BuildState. ``previous``: the
         state of the last build into the same output folder; only pages whose inputs changed
         are written (``direct_path``: an empty scratch folder for what generators write
@@ -645,7 +657,7 @@ class FastPelican(Pelican):
             t = timing("dependencies checked", t)
         if snap is not None:
             for job in todo:
-                snap.names(job)  # before rendering
+                snap.freeze(job)  # before rendering
             t = timing("fingerprints", t)
         outputs = self._render(todo, track, write=previous is None)
         report.rendered = len(todo)
@@ -729,21 +741,22 @@ class Snapshot:
         self.fp = Fingerprinter(skip=(settings, context))
         self.objects = {tok: self.fp.content(obj) for tok, obj in _content_index(context).items()}
         self.shared = {key: self.fp.value(value) for key, value in context.items()}
-        self._own: dict[int, dict] = {}
+        self._own: dict[tuple[int, str], int] = {}
 
-    def names(self, job: Job) -> dict:
-        """Fingerprints of what the page's own names hold (the page's own part of its context);
-        taken on the first call, which must come before the page is rendered."""
-        own = self._own.get(job.index)
-        if own is None:
-            own = self._own[job.index] = {key: self.fp.value(job.localcontext[key]) for key in job.own}
-        return own
+    def freeze(self, job: Job) -> None:
+        """Take the fingerprints of all the page's own names (before it is rendered)."""
+        for key in job.own:
+            self.name(job, key)
 
-    def name(self, job: Job, own: dict, name: str):
+    def name(self, job: Job, name: str):
         """The fingerprint of what a template gets for ``name``: the page's own value, the
-        shared context's, a Jinja global, or nothing."""
-        if name in own:
-            return own[name]
+        shared context's, a Jinja global, or nothing. A page's own values are fingerprinted
+        on first use, which must come before the page is rendered (see ``freeze``)."""
+        if name in job.own:
+            fp = self._own.get((job.index, name))
+            if fp is None:
+                fp = self._own[(job.index, name)] = self.fp.value(job.localcontext[name])
+            return fp
         if name in job.localcontext:
             return self.shared[name]
         return self.fp.value(job.template.globals.get(name, MISSING))
@@ -767,10 +780,9 @@ def _changed(previous: BuildState, jobs: list[Job], context, snap: Snapshot) -> 
         if record is None or record.template != job.template.name or "*" in record.names:
             todo.append(job)
             continue
-        own = snap.names(job)
         why = [f"object {tok}" for tok, old in record.objects.items() if snap.objects.get(tok) != old]
         if not why or explain:
-            why += [f"name {n}" for n, old in record.names.items() if snap.name(job, own, n) != old]
+            why += [f"name {n}" for n, old in record.names.items() if snap.name(job, n) != old]
         if not why or explain:
             why += [f"lookup {label}:{key}" for (label, key), old in record.lookups.items()
                     if _lookup_token(context, label, key) != old]
@@ -789,8 +801,7 @@ def _state(previous, jobs, rendered, outputs, context, direct, snap: Snapshot) -
         del pages[name]
     for job in rendered:
         names, tokens, lookups = outputs[job.index][1]
-        own = snap.names(job)
-        record_names = {"*": None} if "*" in names else {n: snap.name(job, own, n) for n in names}
+        record_names = {"*": None} if "*" in names else {n: snap.name(job, n) for n in names}
         pages[job.name] = PageRecord(
             job.template.name, record_names, {tok: snap.object(tok) for tok in tokens},
             {(label, key): _lookup_token(context, label, key) for label, key in lookups},
@@ -836,8 +847,8 @@ def _remove(root: str, names: set[str]) -> int:
 
 
 def _sync(source: str, target: str) -> None:
-    """Move the files generators wrote into ``source`` over to ``target``, replacing only
-    those whose bytes differ; empty ``source`` afterwards."""
+    """Copy the files generators wrote into ``source`` over to ``target``, replacing only
+    those whose bytes differ (each atomically: the folder is being served)."""
     for name in sorted(_files_under(source)):
         src, dst = os.path.join(source, name), os.path.join(target, name)
         try:
@@ -847,6 +858,7 @@ def _sync(source: str, target: str) -> None:
             same = False
         if not same:
             os.makedirs(os.path.dirname(dst), exist_ok=True)
-            os.replace(src, dst)
-    shutil.rmtree(source, ignore_errors=True)
-    os.makedirs(source, exist_ok=True)
+            tmp = f"{dst}.swk-tmp"
+            shutil.copyfile(src, tmp)
+            shutil.copymode(src, tmp)
+            os.replace(tmp, dst)

@@ -30,6 +30,7 @@ from pelican.contents import Content
 
 _ATOMS = (str, bytes, int, float, complex, bool, type(None), datetime.date, datetime.time,
           datetime.timedelta, datetime.tzinfo, Decimal, PurePath, Enum, range)
+_EXACT = {int, float, bool, type(None), bytes, datetime.date, datetime.datetime}
 _volatile = itertools.count()
 
 
@@ -60,10 +61,12 @@ class Fingerprinter:
     def __init__(self, skip=()):
         self.skip = {id(o) for o in skip}
         self.memo: dict[int, int] = {}
+        self._tokens: dict[int, tuple] = {}
         self._keep = []  # objects whose id is a memo key stay alive while it is used
         self._stack: list[int] = []  # ids of composite values being followed
+        self._depth: dict[int, int] = {}  # id -> index in _stack
         self._low: list[int] = []  # per stack entry: lowest stack index reached (SCC)
-        self._pending: list[tuple[int, object]] = []  # members of open SCCs, with their partial value
+        self._pending: list[tuple[int, object]] = []  # members of open SCCs
 
     # -- public ---------------------------------------------------------------------------
 
@@ -73,40 +76,54 @@ class Fingerprinter:
     def content(self, obj) -> int:
         """The fingerprint of a Content object's own state (its attributes, with other Content
         objects as tokens; not the settings or the context it keeps a reference to)."""
-        state = {k: v for k, v in vars(obj).items() if k not in ("_context", "settings")}
-        return hash((type(obj).__qualname__, self._canon_dict(state)))
+        canon = self._canon
+        state = tuple((k, canon(v)) for k, v in vars(obj).items() if k not in ("_context", "settings"))
+        return hash((type(obj).__qualname__, state))
 
     # -- canonical forms ------------------------------------------------------------------
 
     def _canon(self, value):
+        kind = type(value)
+        if kind is str:
+            return value
+        if kind in _EXACT:
+            return (kind.__name__, value)  # type name too: 1, True and "1" must differ
         if isinstance(value, _ATOMS):
-            # type name too: 1 and True and "1" must differ
-            return (type(value).__name__, value) if not isinstance(value, str) else value
+            return (kind.__name__, value) if not isinstance(value, str) else ("str", str(value))
+        key = id(value)
         if isinstance(value, Content):
-            return ("content",) + token(value)
+            tok = self._tokens.get(key)
+            if tok is None:
+                tok = self._tokens[key] = ("content",) + token(value)
+                self._keep.append(value)
+            return tok
         if value is MISSING:
             return ("missing",)
-        key = id(value)
         if key in self.skip:
             return ("skipped",)
-        if key in self.memo:
-            return ("fp", self.memo[key])
-        if key in self._stack:  # a cycle back to an object being followed
-            depth = self._stack.index(key)
-            self._low[-1] = min(self._low[-1], depth)
+        memo = self.memo.get(key)
+        if memo is not None:
+            return ("fp", memo)
+        depth = self._depth.get(key)
+        if depth is not None:  # a cycle back to an object being followed
+            if depth < self._low[-1]:
+                self._low[-1] = depth
             return ("back", len(self._stack) - depth)
+        here = len(self._stack)
+        self._depth[key] = here
         self._stack.append(key)
-        self._low.append(len(self._stack) - 1)
+        self._low.append(here)
         try:
             canon = self._composite(value)
         finally:
             self._stack.pop()
+            del self._depth[key]
             low = self._low.pop()
-        here = len(self._stack)
         if low < here:
             # part of a cycle through an object further up: its fingerprint is only
             # complete once that object's is; give the lowest index to the parent
-            self._low[-1] = min(self._low[-1], low)
+            if low < self._low[-1]:
+                self._low[-1] = low
             self._pending.append((here, value))
             return canon
         fp = hash(canon)
@@ -123,14 +140,16 @@ class Fingerprinter:
         return ("fp", fp)  # the same form whether computed now or found in the memo
 
     def _canon_dict(self, d: dict):
-        return tuple((self._canon(k), self._canon(v)) for k, v in d.items())
+        canon = self._canon
+        return tuple([(canon(k), canon(v)) for k, v in d.items()])
 
     def _composite(self, value):
         kind = type(value).__qualname__
         if isinstance(value, dict):
             return ("dict", kind, self._canon_dict(value))
         if isinstance(value, (list, tuple)):
-            return ("seq", kind, tuple(self._canon(v) for v in value))
+            canon = self._canon
+            return ("seq", kind, tuple([canon(v) for v in value]))
         if isinstance(value, (set, frozenset)):
             return ("set", kind, frozenset(self._canon(v) for v in value))
         state = getattr(value, "__dict__", None)
