@@ -103,7 +103,6 @@ class DevSite:
             raise
         finally:
             shutil.rmtree(self.scratch, ignore_errors=True)
-            gc.collect()
         if state is None:  # the engine fell back to Pelican's serial run: no dependencies
             self.state = None
         else:
@@ -226,6 +225,7 @@ def serve(settings_file: str, bind: str = "127.0.0.1", port: int = 8000) -> int:
                 site.close()
                 os.execv(sys.executable, [sys.executable, "-m", "swk", *sys.argv[1:]])
             build_once(site, kind)
+            gc.collect()  # builds run without the cyclic collector; the last one's objects go now
     except KeyboardInterrupt:
         pass
     finally:

@@ -87,72 +87,118 @@ class WorkerError(RuntimeError):
     """A worker process failed; the message has its traceback."""
 
 
-def _run_shares(shares: list, work) -> list:
-    """Run ``work(share)`` for every share: the first in this process, the others each in a
-    forked child. Returns the results in share order. An exception in any share is raised
-    here (after every child has ended)."""
-    if len(shares) == 1:
-        return [work(shares[0])]
-    sys.stdout.flush()
-    sys.stderr.flush()
-    gc.freeze()  # children do not touch (and so copy) the objects for garbage collection
-    children = []
-    try:
-        for share in shares[1:]:
+class Shares:
+    """Work split into shares: the first runs in this process, each other one in a forked
+    child. ``start`` forks the children (they begin at once); ``finish`` runs the first share
+    here and collects every result, in share order. An exception in any share is raised by
+    ``finish`` after every child has ended; ``abort`` ends the children without results."""
+
+    def __init__(self, shares: list, work):
+        self.shares, self.work = shares, work
+        self.children: list[tuple[int, int]] = []
+        self.frozen = False
+
+    def start(self) -> "Shares":
+        if len(self.shares) == 1:
+            return self
+        sys.stdout.flush()
+        sys.stderr.flush()
+        gc.freeze()  # children do not touch (and so copy) the objects for garbage collection
+        self.frozen = True
+        for share in self.shares[1:]:
             read_end, write_end = os.pipe()
             pid = os.fork()
             if pid == 0:  # child
                 os.close(read_end)
-                status = 0
-                try:
-                    payload = pickle.dumps(("ok", work(share)), protocol=pickle.HIGHEST_PROTOCOL)
-                except BaseException as exc:  # noqa: BLE001 - reported to the parent
-                    status = 1
-                    text = "".join(traceback.format_exception(exc))
-                    try:
-                        payload = pickle.dumps(("error", exc, text))
-                    except Exception:  # noqa: BLE001 - an exception that does not pickle
-                        payload = pickle.dumps(("error", None, text))
-                try:
-                    with os.fdopen(write_end, "wb") as out:
-                        out.write(payload)
-                    sys.stdout.flush()
-                    sys.stderr.flush()
-                finally:
-                    os._exit(status)
+                self._child(share, write_end)
             os.close(write_end)
-            children.append((pid, read_end))
+            self.children.append((pid, read_end))
+        return self
+
+    def _child(self, share, write_end):
+        status = 0
+        try:
+            payload = pickle.dumps(("ok", self.work(share)), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent
+            status = 1
+            text = "".join(traceback.format_exception(exc))
+            try:
+                payload = pickle.dumps(("error", exc, text))
+            except Exception:  # noqa: BLE001 - an exception that does not pickle
+                payload = pickle.dumps(("error", None, text))
+        try:
+            with os.fdopen(write_end, "wb") as out:
+                out.write(payload)
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(status)
+
+    def finish(self) -> list:
         first_error = None
         try:
-            results = [work(shares[0])]
+            results = [self.work(self.shares[0])]
         except BaseException as exc:  # noqa: BLE001 - raised after the children are reaped
             results, first_error = [None], exc
-        for pid, read_end in children:
-            with os.fdopen(read_end, "rb") as pipe:
-                data = pipe.read()
-            _, status = os.waitpid(pid, 0)
-            if not data:
-                results.append(None)
-                first_error = first_error or WorkerError(
-                    f"worker process {pid} ended without a result (status {status})")
-                continue
-            outcome = pickle.loads(data)
-            if outcome[0] == "ok":
-                results.append(outcome[1])
-            else:
-                results.append(None)
-                _, exc, text = outcome
-                first_error = first_error or (exc if isinstance(exc, BaseException) else WorkerError(text))
+        try:
+            for pid, read_end in self.children:
+                with os.fdopen(read_end, "rb") as pipe:
+                    data = pipe.read()
+                _, status = os.waitpid(pid, 0)
+                if not data:
+                    results.append(None)
+                    first_error = first_error or WorkerError(
+                        f"worker process {pid} ended without a result (status {status})")
+                    continue
+                outcome = pickle.loads(data)
+                if outcome[0] == "ok":
+                    results.append(outcome[1])
+                else:
+                    results.append(None)
+                    _, exc, text = outcome
+                    first_error = first_error or (
+                        exc if isinstance(exc, BaseException) else WorkerError(text))
+        finally:
+            self.children = []
+            self._thaw()
         if first_error is not None:
             raise first_error
         return results
-    finally:
-        gc.unfreeze()
+
+    def abort(self) -> None:
+        import signal
+
+        for pid, read_end in self.children:
+            os.kill(pid, signal.SIGKILL)
+            os.close(read_end)
+            os.waitpid(pid, 0)
+        self.children = []
+        self._thaw()
+
+    def _thaw(self):
+        if self.frozen:
+            gc.unfreeze()
+            self.frozen = False
 
 
-def _split(items: list, workers: int) -> list[list]:
-    """Interleaved shares (page costs vary along the list: articles, then tag pages, ...)."""
-    return [items[i::workers] for i in range(workers) if items[i::workers]] or [[]]
+def _run_shares(shares: list, work) -> list:
+    return Shares(shares, work).start().finish()
+
+
+def _split(items: list, workers: int, first: float = 1.0) -> list[list]:
+    """Shares of about equal cost, interleaved (page costs vary along the list: articles,
+    then tag pages, ...). ``first``: the first share's size relative to the others (this
+    process has other work besides its share)."""
+    if workers <= 1 or not items:
+        return [list(items)]
+    weights = [first] + [1.0] * (workers - 1)
+    shares: list[list] = [[] for _ in weights]
+    done = [0.0] * workers
+    for item in items:  # each item to the share that is furthest behind its weight
+        k = min(range(workers), key=lambda i: done[i] / weights[i])
+        shares[k].append(item)
+        done[k] += 1
+    return [share for share in shares if share] or [[]]
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -239,10 +285,12 @@ class ReadCache:
                 read._swk_cached = True
                 reader.read = read
 
-    def prefetch(self, settings, workers: int, min_files: int) -> int:
-        """Read the source files under PATH that are not cached yet, in ``workers`` processes.
-        Returns how many were read. A file a generator never reads costs only its reading;
-        a file that is not prefetched is read by its generator as usual."""
+    def prefetch(self, settings, workers: int, min_files: int, first: float = 1.0) -> "Prefetch":
+        """Start reading the source files under PATH that are not cached yet, in ``workers``
+        processes (this one included, with a share of relative size ``first``); the returned
+        Prefetch's ``finish()`` reads this process's share and stores every result. A file a
+        generator never reads costs only its reading; a file that is not prefetched is read
+        by its generator as usual."""
         readers = Readers(settings)
         root = settings["PATH"]
         static = [os.path.join(root, p) for p in settings.get("STATIC_PATHS", [])]
@@ -283,12 +331,23 @@ class ReadCache:
                     continue
             return out
 
+        return Prefetch(self, Shares(_split(todo, workers, first), work).start())
+
+
+class Prefetch:
+    def __init__(self, cache: ReadCache, shares: Shares):
+        self.cache, self.shares = cache, shares
+
+    def finish(self) -> int:
         done = 0
-        for result in _run_shares(_split(todo, workers), work):
+        for result in self.shares.finish():
             for key, digest, blob in result:
-                self.entries[key] = (digest, blob)
+                self.cache.entries[key] = (digest, blob)
                 done += 1
         return done
+
+    def abort(self) -> None:
+        self.shares.abort()
 
 
 # --- recording and rendering pages ---------------------------------------------------------------
@@ -465,6 +524,31 @@ class _Tracking:
             setattr(Content, name, memo)
 
 
+class _MemoUrls:
+    """While pages render, a content object's ``url`` and ``save_as`` are computed once
+    (Pelican formats them from the settings on every access; nothing changes them while
+    templates render)."""
+
+    NAMES = ("url", "save_as")
+
+    def __enter__(self):
+        self.saved = {name: Content.__dict__[name] for name in self.NAMES}
+        cache: dict = {}
+        for name, prop in self.saved.items():
+            def get(obj, _get=prop.fget, _name=name):
+                hit = cache.get((id(obj), _name))
+                if hit is None:
+                    hit = cache[(id(obj), _name)] = (obj, _get(obj))  # obj: its id stays its own
+                return hit[1]
+
+            setattr(Content, name, property(get))
+        return self
+
+    def __exit__(self, *exc):
+        for name, prop in self.saved.items():
+            setattr(Content, name, prop)
+
+
 def render(job: Job, track: bool) -> tuple[str, Reads | None]:
     """Render one page as Pelican's Writer does; return (HTML, what it read)."""
     global _current
@@ -585,17 +669,29 @@ class FastPelican(Pelican):
         start = t = time.perf_counter()
         self.report = report = BuildReport()
         self.incremental = previous is not None  # plugins may defer slow work (search index)
+        for name in ("get_content", "get_summary"):  # Pelican's memo would keep every old object
+            Content.__dict__[name].cache.clear()
         context = self.settings.copy()
         context["generated_content"] = _lookup_dict("generated_content")
         context["static_links"] = set()
         context["static_content"] = _lookup_dict("static_content")
         context["localsiteurl"] = self.settings["SITEURL"]
 
-        generators = [
-            cls(context=context, settings=self.settings, path=self.path, theme=self.theme,
-                output_path=self.output_path)
-            for cls in self._get_generator_classes()
-        ]
+        # Reading starts in the worker processes while this one checks the content and sets
+        # up the generators (a rebuild reads the few changed files as they come).
+        prefetch = None
+        if previous is None:
+            prefetch = self.read_cache.prefetch(self.settings, self.workers, self.parallel_min, first=0.75)
+        try:
+            generators = [
+                cls(context=context, settings=self.settings, path=self.path, theme=self.theme,
+                    output_path=self.output_path)
+                for cls in self._get_generator_classes()
+            ]
+        except BaseException:
+            if prefetch is not None:
+                prefetch.abort()
+            raise
         t = timing("generators (+ validation)", t)
         if previous is None and self.delete_outputdir and os.path.commonpath(
             [os.path.realpath(self.output_path)]
@@ -606,8 +702,8 @@ class FastPelican(Pelican):
             for p in generators:
                 if getattr(p, "env", None) is not None:
                     p.env.context_class = TrackingContext
-        if previous is None:  # a rebuild reads the few changed files as they come
-            self.read_cache.prefetch(self.settings, self.workers, self.parallel_min)
+        if prefetch is not None:
+            prefetch.finish()
         self.read_cache.install(generators)
         hits_before = self.read_cache.hits
         t = timing("reading (parallel)", t)
@@ -700,7 +796,7 @@ class FastPelican(Pelican):
 
         def work(share):
             results = {}
-            with _Tracking() if track else _nothing():
+            with _Tracking() if track else _nothing(), _MemoUrls():
                 for job in share:
                     html, reads = render(job, track)
                     if write:
@@ -742,6 +838,7 @@ class Snapshot:
         self.objects = {tok: self.fp.content(obj) for tok, obj in _content_index(context).items()}
         self.shared = {key: self.fp.value(value) for key, value in context.items()}
         self._own: dict[tuple[int, str], int] = {}
+        self._globals: dict[tuple[int, str], int] = {}
 
     def freeze(self, job: Job) -> None:
         """Take the fingerprints of all the page's own names (before it is rendered)."""
@@ -759,7 +856,11 @@ class Snapshot:
             return fp
         if name in job.localcontext:
             return self.shared[name]
-        return self.fp.value(job.template.globals.get(name, MISSING))
+        key = (id(job.template), name)
+        fp = self._globals.get(key)
+        if fp is None:
+            fp = self._globals[key] = self.fp.value(job.template.globals.get(name, MISSING))
+        return fp
 
     def object(self, tok):
         fp = self.objects.get(tok)

@@ -144,22 +144,24 @@ class Fingerprinter:
         return tuple([(canon(k), canon(v)) for k, v in d.items()])
 
     def _composite(self, value):
-        kind = type(value).__qualname__
-        if isinstance(value, dict):
-            return ("dict", kind, self._canon_dict(value))
-        if isinstance(value, (list, tuple)):
+        cls = type(value)
+        kind = cls.__qualname__
+        if cls is list or cls is tuple or isinstance(value, (list, tuple)):
             canon = self._canon
             return ("seq", kind, tuple([canon(v) for v in value]))
+        if isinstance(value, dict):
+            return ("dict", kind, self._canon_dict(value))
         if isinstance(value, (set, frozenset)):
-            return ("set", kind, frozenset(self._canon(v) for v in value))
+            return ("set", kind, frozenset([self._canon(v) for v in value]))
+        slots = _SLOTS.get(cls)
+        if slots is None:
+            slots = _SLOTS[cls] = tuple(
+                s for c in cls.__mro__ for s in getattr(c, "__slots__", ()) if s not in ("__dict__", "__weakref__"))
         state = getattr(value, "__dict__", None)
-        slots = [s for cls in type(value).__mro__ for s in getattr(cls, "__slots__", ())]
         if state is not None or slots:
             parts = self._canon_dict(state) if state is not None else ()
-            slot_values = tuple(
-                (s, self._canon(getattr(value, s))) for s in slots if s != "__dict__" and hasattr(value, s)
-            )
-            return ("obj", type(value).__module__, kind, parts, slot_values)
+            slot_values = tuple([(s, self._canon(getattr(value, s))) for s in slots if hasattr(value, s)])
+            return ("obj", cls.__module__, kind, parts, slot_values)
         try:
             hash(value)
         except TypeError:
@@ -167,3 +169,6 @@ class Fingerprinter:
         if callable(value):  # functions, classes: the same object in both builds
             return ("callable", kind, id(value))
         return ("volatile", next(_volatile))
+
+
+_SLOTS: dict[type, tuple] = {}
