@@ -93,19 +93,19 @@ class Shares:
     here and collects every result, in share order. An exception in any share is raised by
     ``finish`` after every child has ended; ``abort`` ends the children without results."""
 
-    def __init__(self, shares: list, work):
-        self.shares, self.work = shares, work
+    def __init__(self, shares: list, work, local: bool = True):
+        self.shares, self.work, self.local = shares, work, local  # local: first share runs here
         self.children: list[tuple[int, int]] = []
         self.frozen = False
 
     def start(self) -> "Shares":
-        if len(self.shares) == 1:
+        if len(self.shares) == 1 and self.local:
             return self
         sys.stdout.flush()
         sys.stderr.flush()
         gc.freeze()  # children do not touch (and so copy) the objects for garbage collection
         self.frozen = True
-        for share in self.shares[1:]:
+        for share in self.shares[1 if self.local else 0:]:
             read_end, write_end = os.pipe()
             pid = os.fork()
             if pid == 0:  # child
@@ -136,10 +136,12 @@ class Shares:
 
     def finish(self) -> list:
         first_error = None
-        try:
-            results = [self.work(self.shares[0])]
-        except BaseException as exc:  # noqa: BLE001 - raised after the children are reaped
-            results, first_error = [None], exc
+        results = []
+        if self.local:
+            try:
+                results = [self.work(self.shares[0])]
+            except BaseException as exc:  # noqa: BLE001 - raised after the children are reaped
+                results, first_error = [None], exc
         try:
             for pid, read_end in self.children:
                 with os.fdopen(read_end, "rb") as pipe:
@@ -199,6 +201,27 @@ def _split(items: list, workers: int, first: float = 1.0) -> list[list]:
         shares[k].append(item)
         done[k] += 1
     return [share for share in shares if share] or [[]]
+
+
+class Counter:
+    """The next index into a list of work, shared by forked processes: each takes the next
+    chunk when it is ready, so none waits while another still has a long share."""
+
+    def __init__(self):
+        import mmap
+        import multiprocessing
+
+        self._mem = mmap.mmap(-1, 8)  # anonymous and shared: the same memory after fork
+        self._lock = multiprocessing.Lock()
+
+    def take(self, n: int, total: int) -> range:
+        import struct
+
+        with self._lock:
+            i = struct.unpack_from("q", self._mem)[0]
+            j = min(i + n, total)
+            struct.pack_into("q", self._mem, 0, j)
+        return range(i, j)
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -364,6 +387,7 @@ class Job:
     localcontext: dict
     own: frozenset = frozenset()  # names this page sets itself; the others are the shared context's
     write: bool = True  # False: Pelican would render it into /dev/null (not overwritten)
+    after: bool = False  # it overwrites a page already handed to a worker: render it last
 
 
 class RecordingWriter(Writer):
@@ -374,6 +398,10 @@ class RecordingWriter(Writer):
         super().__init__(output_path, settings=settings)
         self.jobs: list[Job] = []
         self._by_name: dict[str, Job] = {}
+        self.dispatched = 0  # jobs before this index are being rendered already
+
+    def dispatch(self) -> None:
+        self.dispatched = len(self.jobs)
 
     def _add(self, template, context, localcontext, name, override, own):
         path = sanitised_join(self.output_path, name)
@@ -388,7 +416,9 @@ class RecordingWriter(Writer):
                 raise FileOverwriteFailedError(
                     f'Failed to overwrite "{path}" as Pelican has already written to it '
                     "previously (set `override=True` if intended)")
-            self._by_name[path].write = False  # the overriding page wins
+            earlier = self._by_name[path]
+            earlier.write = False  # the overriding page wins
+            job.after = earlier.index < self.dispatched
         if override:
             self._overridden_files.add(path)
         self._written_files.add(path)
@@ -736,16 +766,27 @@ class FastPelican(Pelican):
         if direct_path is not None:
             for p in generators:
                 p.output_path = direct_path
+        # A plain build renders each generator's pages while the next generators run (as
+        # Pelican does, a page sees the state right after its own generator's turn).
+        pipelined = not track and previous is None and self.workers > 1
+        running: list[Shares] = []
         for p in generators:
             if hasattr(p, "generate_output"):
                 p.generate_output(writer)
+            if pipelined:
+                batch = [j for j in writer.jobs[writer.dispatched:] if j.write]
+                if len(batch) >= self.parallel_min:
+                    running.append(self._render(batch, False, True, local=False))
+                    writer.dispatch()
         jobs = writer.jobs
         report.pages = sum(1 for j in jobs if j.write)
-        direct_root = direct_path if direct_path is not None else self.output_path
-        direct = _files_under(direct_root) - ({j.name for j in jobs} if direct_path is None else set())
+        direct: set[str] = set()
+        if track:  # the files generators wrote themselves (no page is written yet)
+            direct_root = direct_path if direct_path is not None else self.output_path
+            direct = _files_under(direct_root) - ({j.name for j in jobs} if direct_path is None else set())
         t = timing("generate_output (recorded)", t)
 
-        todo = [j for j in jobs if j.write]
+        todo = [j for j in jobs[writer.dispatched:] if j.write and not j.after]
         stale: set[str] = set()
         snap = Snapshot(self.settings, context) if track else None
         if previous is not None:
@@ -756,7 +797,11 @@ class FastPelican(Pelican):
                 snap.freeze(job)  # before rendering
             t = timing("fingerprints", t)
         outputs = self._render(todo, track, write=previous is None)
-        report.rendered = len(todo)
+        for shares in running:
+            shares.finish()
+        later = [j for j in jobs if j.after and j.write]  # they overwrite pages written already
+        self._render(later, track, write=True) if later else None
+        report.rendered = len(todo) + sum(1 for j in jobs[:writer.dispatched] if j.write) + len(later)
         t = timing(f"render {len(todo)} pages", t)
 
         state = None
@@ -788,27 +833,44 @@ class FastPelican(Pelican):
                 return f"{obj.source_path} links with {{attach}}"
         return ""
 
-    def _render(self, jobs: list[Job], track: bool, write: bool) -> dict:
-        """Render jobs in worker processes; write them (``write``) or return their HTML.
-        Returns {job index: (HTML or None, Reads or None)}."""
+    def _render(self, jobs: list[Job], track: bool, write: bool, local: bool = True):
+        """Render jobs in worker processes that take the next few pages as they are ready;
+        write them (``write``) or return their HTML. ``local``: this process takes part and
+        the call returns {job index: (HTML or None, what it read or None)}; otherwise the
+        started workers are returned (``finish()`` waits for them)."""
         output_path = self.output_path
         workers = self.workers if len(jobs) >= self.parallel_min else 1
+        counter = Counter() if workers > 1 or not local else None
+        chunk = 8
 
-        def work(share):
+        def work(_share):
             results = {}
             with _Tracking() if track else _nothing(), _MemoUrls():
-                for job in share:
-                    html, reads = render(job, track)
-                    if write:
-                        write_page(output_path, job.name, html)
-                        html = None
-                    if reads is not None:  # objects by token: ids mean nothing elsewhere
-                        reads = (reads.names, [token(o) for o in reads.objects.values()], reads.lookups)
-                    results[job.index] = (html, reads)
+                first = True
+                while True:
+                    if counter is not None:
+                        picked = counter.take(chunk, len(jobs))
+                    else:
+                        picked = range(len(jobs)) if first else range(0)
+                    first = False
+                    if not picked:
+                        break
+                    for i in picked:
+                        job = jobs[i]
+                        html, reads = render(job, track)
+                        if write:
+                            write_page(output_path, job.name, html)
+                            html = None
+                        if reads is not None:  # objects by token: ids mean nothing elsewhere
+                            reads = (reads.names, [token(o) for o in reads.objects.values()], reads.lookups)
+                        results[job.index] = (html, reads)
             return results
 
+        shares = Shares(list(range(workers)), work, local=local).start()
+        if not local:
+            return shares
         merged = {}
-        for part in _run_shares(_split(jobs, workers), work):
+        for part in shares.finish():
             merged.update(part)
         return merged
 
