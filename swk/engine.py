@@ -183,26 +183,6 @@ class Shares:
             self.frozen = False
 
 
-def _run_shares(shares: list, work) -> list:
-    return Shares(shares, work).start().finish()
-
-
-def _split(items: list, workers: int, first: float = 1.0) -> list[list]:
-    """Shares of about equal cost, interleaved (page costs vary along the list: articles,
-    then tag pages, ...). ``first``: the first share's size relative to the others (this
-    process has other work besides its share)."""
-    if workers <= 1 or not items:
-        return [list(items)]
-    weights = [first] + [1.0] * (workers - 1)
-    shares: list[list] = [[] for _ in weights]
-    done = [0.0] * workers
-    for item in items:  # each item to the share that is furthest behind its weight
-        k = min(range(workers), key=lambda i: done[i] / weights[i])
-        shares[k].append(item)
-        done[k] += 1
-    return [share for share in shares if share] or [[]]
-
-
 class Counter:
     """The next index into a list of work, shared by forked processes: each takes the next
     chunk when it is ready, so none waits while another still has a long share."""
@@ -308,10 +288,10 @@ class ReadCache:
                 read._swk_cached = True
                 reader.read = read
 
-    def prefetch(self, settings, workers: int, min_files: int, first: float = 1.0) -> "Prefetch":
+    def prefetch(self, settings, workers: int, min_files: int) -> "Prefetch":
         """Start reading the source files under PATH that are not cached yet, in ``workers``
-        processes (this one included, with a share of relative size ``first``); the returned
-        Prefetch's ``finish()`` reads this process's share and stores every result. A file a
+        processes (this one included); the returned Prefetch's ``finish()`` has this process
+        read what is left and stores every result. A file a
         generator never reads costs only its reading; a file that is not prefetched is read
         by its generator as usual."""
         readers = Readers(settings)
@@ -336,25 +316,37 @@ class ReadCache:
         if len(todo) < min_files:
             workers = 1
 
-        def work(share):
+        counter = Counter() if workers > 1 else None
+
+        def work(_share):
             out = []
-            for ext, path, known in share:
-                reader = readers.readers[ext]
-                try:
-                    with open(path, "rb") as f:
-                        digest = _digest(f.read())
-                    if digest == known:
+            picked = range(len(todo)) if counter is None else None
+            while True:
+                if counter is not None:
+                    picked = counter.take(16, len(todo))
+                if not picked:
+                    break
+                for i in picked:
+                    ext, path, known = todo[i]
+                    reader = readers.readers[ext]
+                    try:
+                        with open(path, "rb") as f:
+                            digest = _digest(f.read())
+                        if digest == known:
+                            continue
+                        result = reader.read(path)
+                        with open(path, "rb") as f:
+                            if _digest(f.read()) != digest:
+                                continue  # changed while being read: leave it to the generator
+                        out.append((self.key(reader, path), digest, self.dump(result)))
+                    except Exception:  # noqa: BLE001, S112 - the generator reads it again and reports
                         continue
-                    result = reader.read(path)
-                    with open(path, "rb") as f:
-                        if _digest(f.read()) != digest:
-                            continue  # changed while being read: leave it to the generator
-                    out.append((self.key(reader, path), digest, self.dump(result)))
-                except Exception:  # noqa: BLE001, S112 - the generator reads it again and reports
-                    continue
+                if counter is None:
+                    break
             return out
 
-        return Prefetch(self, Shares(_split(todo, workers, first), work).start())
+        # this process joins when it is done checking the content and setting up
+        return Prefetch(self, Shares(list(range(workers)), work).start())
 
 
 class Prefetch:
@@ -711,7 +703,7 @@ class FastPelican(Pelican):
         # up the generators (a rebuild reads the few changed files as they come).
         prefetch = None
         if previous is None:
-            prefetch = self.read_cache.prefetch(self.settings, self.workers, self.parallel_min, first=0.75)
+            prefetch = self.read_cache.prefetch(self.settings, self.workers, self.parallel_min)
         try:
             generators = [
                 cls(context=context, settings=self.settings, path=self.path, theme=self.theme,
