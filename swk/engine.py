@@ -762,14 +762,19 @@ class FastPelican(Pelican):
         # Pelican does, a page sees the state right after its own generator's turn).
         pipelined = not track and previous is None and self.workers > 1
         running: list[Shares] = []
-        for p in generators:
-            if hasattr(p, "generate_output"):
-                p.generate_output(writer)
-            if pipelined:
-                batch = [j for j in writer.jobs[writer.dispatched:] if j.write]
-                if len(batch) >= self.parallel_min:
-                    running.append(self._render(batch, False, True, local=False))
-                    writer.dispatch()
+        try:
+            for p in generators:
+                if hasattr(p, "generate_output"):
+                    p.generate_output(writer)
+                if pipelined:
+                    batch = [j for j in writer.jobs[writer.dispatched:] if j.write]
+                    if len(batch) >= self.parallel_min:
+                        running.append(self._render(batch, False, True, local=False))
+                        writer.dispatch()
+        except BaseException:
+            for shares in running:
+                shares.abort()
+            raise
         jobs = writer.jobs
         report.pages = sum(1 for j in jobs if j.write)
         direct: set[str] = set()
@@ -788,9 +793,20 @@ class FastPelican(Pelican):
             for job in todo:
                 snap.freeze(job)  # before rendering
             t = timing("fingerprints", t)
-        outputs = self._render(todo, track, write=previous is None)
+        try:
+            outputs = self._render(todo, track, write=previous is None)
+        except BaseException:
+            for shares in running:
+                shares.abort()
+            raise
+        failed = []
         for shares in running:
-            shares.finish()
+            try:
+                shares.finish()
+            except BaseException as exc:  # noqa: BLE001 - every worker is waited for first
+                failed.append(exc)
+        if failed:
+            raise failed[0]
         later = [j for j in jobs if j.after and j.write]  # they overwrite pages written already
         self._render(later, track, write=True) if later else None
         report.rendered = len(todo) + sum(1 for j in jobs[:writer.dispatched] if j.write) + len(later)
