@@ -5,19 +5,21 @@ Pelican reads every source file and renders every page on one core. ``FastPelica
 same steps in the same order (readers, generators' context, ``all_generators_finalized``,
 ``generate_output``, ``finalized``) with three changes, all generic over plugins:
 
-1. **Reading in parallel.** Before the generators read, the source files under ``PATH`` are
-   read by the same reader classes in worker processes (forked, so they share the settings
-   and plugins); each result is kept with a hash of the file's bytes. When a generator then
-   reads a file, its reader returns the kept result if the file's bytes are still the same
-   (and reads it as usual if not). The dev server keeps these results between builds, so a
-   rebuild converts only the files that changed.
+1. **Reading in parallel.** While this process checks the content and sets up the
+   generators, worker processes (forked, so they share the settings and plugins) read the
+   source files under ``PATH`` with the same reader classes; each result is kept with a hash
+   of the file's bytes. When a generator then reads a file, its reader returns the kept
+   result if the file's bytes are still the same (and reads it as usual if not). The dev
+   server keeps these results between builds, so a rebuild converts only changed files.
 2. **Writing in parallel.** Generators run ``generate_output`` with a writer that does not
-   render: it records each page (template, name, context) as a job. Once every generator has
-   run (the context is complete), the jobs are rendered and written by worker processes,
-   forked from the finished state, each a share of the pages. ``content_written`` is then
-   sent for every page, in Pelican's order, from the main process (the sitemap listens).
-   What generators write themselves (iCalendar files, e-mails, feeds, static files) is
-   written in the main process, as before.
+   render: it records each page (template, name, context) as a job. After a generator's
+   turn, its pages are rendered and written by worker processes forked from the state at
+   that moment (as in Pelican, where a page is rendered during its generator's turn) while
+   the next generators run; the last few pages are shared with this process. Workers take
+   the next pages from a shared counter as they are ready. ``content_written`` is then sent
+   for every page, in Pelican's order, from the main process (the sitemap listens). What
+   generators write themselves (iCalendar files, e-mails, feeds, static files) is written
+   in the main process, as before.
 3. **Dependencies (dev server).** With ``track=True`` every render records what it read:
    the context names its templates looked up, the content objects (articles, partners, ...)
    whose attributes were read, and the intrasite-link lookups. A later build of the same
@@ -35,6 +37,7 @@ process: forking costs more than it saves; default 200).
 
 from __future__ import annotations
 
+import fnmatch
 import gc
 import hashlib
 import io
@@ -65,6 +68,7 @@ from .fingerprint import MISSING, Fingerprinter, token
 
 logger = logging.getLogger(__name__)
 
+
 def usable_cpus() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -72,11 +76,20 @@ def usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
+_cpu = [0.0, 0.0]  # CPU seconds of this process and of its ended workers at the last timing()
+
+
 def timing(label: str, start: float) -> float:
-    """Print a phase's duration to stderr when SWK_TIMING is set; return the clock."""
+    """With SWK_TIMING set, print a phase's wall seconds and the CPU seconds this process and
+    the workers that ended in it used (on a busy machine the CPU figures are the steady
+    ones); return the clock."""
     now = time.perf_counter()
     if os.environ.get("SWK_TIMING"):
-        print(f"  {label:<28} {now - start:6.3f} s", file=sys.stderr, flush=True)
+        t = os.times()
+        own, children = t.user + t.system, t.children_user + t.children_system
+        print(f"  {label:<28} {now - start:6.3f} s   cpu {own - _cpu[0]:6.3f} s"
+              f" + workers {children - _cpu[1]:6.3f} s", file=sys.stderr, flush=True)
+        _cpu[:] = [own, children]
     return now
 
 
@@ -236,7 +249,9 @@ def _digest(data: bytes) -> bytes:
 
 class ReadCache:
     """Reader results by (reader class, file), valid while the file's bytes hash the same.
-    The settings are fixed for the life of one cache (one build, or one dev-server process)."""
+    The settings are fixed for the life of one cache (one build, or one dev-server process).
+    A reader whose result depends on other files than the one it reads (an include) would
+    need those in the key; ours (Markdown with YAML, ``extra``) has none."""
 
     def __init__(self, settings):
         self.settings = settings
@@ -291,15 +306,12 @@ class ReadCache:
     def prefetch(self, settings, workers: int, min_files: int) -> "Prefetch":
         """Start reading the source files under PATH that are not cached yet, in ``workers``
         processes (this one included); the returned Prefetch's ``finish()`` has this process
-        read what is left and stores every result. A file a
-        generator never reads costs only its reading; a file that is not prefetched is read
-        by its generator as usual."""
+        read what is left and stores every result. A file no generator reads costs only its
+        reading; a file that is not prefetched is read by its generator as usual."""
         readers = Readers(settings)
         root = settings["PATH"]
         static = [os.path.join(root, p) for p in settings.get("STATIC_PATHS", [])]
         ignore = settings.get("IGNORE_FILES", [])
-        import fnmatch
-
         todo = []
         for folder, dirs, files in os.walk(root, followlinks=True):
             dirs[:] = sorted(d for d in dirs if not any(fnmatch.fnmatch(d, p) for p in ignore))
@@ -688,7 +700,8 @@ class FastPelican(Pelican):
         state of the last build into the same output folder; only pages whose inputs changed
         are written (``direct_path``: an empty scratch folder for what generators write
         themselves, synced into the output afterwards)."""
-        start = t = time.perf_counter()
+        start = time.perf_counter()
+        t = timing("start", start)
         self.report = report = BuildReport()
         self.incremental = previous is not None  # plugins may defer slow work (search index)
         for name in ("get_content", "get_summary"):  # Pelican's memo would keep every old object
@@ -906,26 +919,34 @@ class Snapshot:
     def __init__(self, settings, context):
         self.fp = Fingerprinter(skip=(settings, context))
         self.objects = {tok: self.fp.content(obj) for tok, obj in _content_index(context).items()}
+        self.context = context
         self.shared = {key: self.fp.value(value) for key, value in context.items()}
         self._own: dict[tuple[int, str], int] = {}
         self._globals: dict[tuple[int, str], int] = {}
 
+    def _is_shared(self, job: Job, name: str) -> bool:
+        """Whether the page got the shared context's current value for ``name`` (not its own,
+        and not one a later generator has since replaced in the context)."""
+        return (name not in job.own and name in self.shared
+                and job.localcontext[name] is self.context[name])
+
     def freeze(self, job: Job) -> None:
-        """Take the fingerprints of all the page's own names (before it is rendered)."""
-        for key in job.own:
-            self.name(job, key)
+        """Take the fingerprints of all the page's own values (before it is rendered)."""
+        for key in job.localcontext:
+            if not self._is_shared(job, key):
+                self.name(job, key)
 
     def name(self, job: Job, name: str):
         """The fingerprint of what a template gets for ``name``: the page's own value, the
         shared context's, a Jinja global, or nothing. A page's own values are fingerprinted
         on first use, which must come before the page is rendered (see ``freeze``)."""
-        if name in job.own:
+        if name in job.localcontext:
+            if self._is_shared(job, name):
+                return self.shared[name]
             fp = self._own.get((job.index, name))
             if fp is None:
                 fp = self._own[(job.index, name)] = self.fp.value(job.localcontext[name])
             return fp
-        if name in job.localcontext:
-            return self.shared[name]
         key = (id(job.template), name)
         fp = self._globals.get(key)
         if fp is None:
