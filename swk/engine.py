@@ -558,6 +558,34 @@ class _Tracking:
             setattr(Content, name, memo)
 
 
+class TemplateCode(jinja2.BytecodeCache):
+    """Compiled templates shared by every generator's Jinja environment (Pelican makes one
+    per generator, and each would compile base.html and the partials again), by worker
+    processes forked later, and by the dev server's rebuilds. Jinja checks each entry
+    against a hash of the template's source, so a changed template is compiled afresh."""
+
+    def __init__(self):
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        data = self.code.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket):
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+    def warm(self, env) -> None:
+        """Compile every template of the theme once (before workers are forked)."""
+        for name in env.list_templates(filter_func=lambda n: n.endswith((".html", ".mjml", ".txt"))):
+            if name.startswith("!"):
+                continue  # Pelican's "!simple/" fallbacks
+            try:
+                env.get_template(name)
+            except Exception:  # noqa: BLE001, S112 - a broken template fails where it is used
+                continue
+
+
 class _MemoUrls:
     """While pages render, a content object's ``url`` and ``save_as`` are computed once
     (Pelican formats them from the settings on every access; nothing changes them while
@@ -675,6 +703,7 @@ class FastPelican(Pelican):
         self.workers = max(1, int(settings.get("BUILD_WORKERS") or usable_cpus()))
         self.parallel_min = int(settings.get("BUILD_PARALLEL_MIN", 200))
         self.read_cache = ReadCache(self.settings)
+        self.template_code = TemplateCode()
         self.background_tasks: list = []  # threads plugins start (the dev server's search index)
         self.incremental = False
         self.report = BuildReport()
@@ -733,10 +762,11 @@ class FastPelican(Pelican):
         ) != os.path.commonpath([os.path.realpath(self.output_path), os.path.realpath(self.path)]):
             clean_output_dir(self.output_path, self.output_retention)
 
-        if track:
-            for p in generators:
-                if getattr(p, "env", None) is not None:
-                    p.env.context_class = TrackingContext
+        envs = [p.env for p in generators if getattr(p, "env", None) is not None]
+        for env in envs:
+            env.bytecode_cache = self.template_code
+            if track:
+                env.context_class = TrackingContext
         if prefetch is not None:
             prefetch.finish()
         self.read_cache.install(generators)
@@ -774,6 +804,8 @@ class FastPelican(Pelican):
         # A plain build renders each generator's pages while the next generators run (as
         # Pelican does, a page sees the state right after its own generator's turn).
         pipelined = not track and previous is None and self.workers > 1
+        if envs and self.workers > 1:
+            self.template_code.warm(envs[0])
         running: list[Shares] = []
         try:
             for p in generators:
