@@ -296,12 +296,15 @@ def rebuilds(project: Path, settings: Path, env: dict) -> list[tuple[str, float,
     out = project / "output"
     with open(log, "wb") as f:
         proc = subprocess.Popen([PYTHON, "-m", "swk", "serve", "-s", str(settings), "--port", str(port)],
-                                cwd=ROOT, env=env, stdout=f, stderr=subprocess.STDOUT)
+                                cwd=ROOT, env={**env, "SWK_TIMING": "1"}, stdout=f, stderr=subprocess.STDOUT)
     done = re.compile(r"Site bijgewerkt in [0-9,]+ s \((alles|(\d+) pagina's)")
     results = []
 
     def reports() -> list:
         return done.findall(log.read_text(errors="replace"))
+
+    def cpus() -> list[float]:  # CPU seconds of each build, in order (SWK_TIMING)
+        return [float(x) for x in re.findall(r"build cpu ([0-9.]+) s", log.read_text(errors="replace"))]
 
     try:
         if _wait(lambda: "De site staat op" in log.read_text(errors="replace"), 1200, 0.2) is None:
@@ -353,8 +356,10 @@ def rebuilds(project: Path, settings: Path, env: dict) -> list[tuple[str, float,
             if "disk" not in times or "reported" not in times:
                 sys.exit(f"{label}: the change did not reach the pages:\n{log.read_text()[-3000:]}")
             rendered = reports()[-1][1] or "all"
+            _wait(lambda: len(cpus()) > n, 10)
+            cpu = cpus()[n] if len(cpus()) > n else float("nan")
             results.append((label, times["disk"], times["reported"], times.get("index", float("nan")),
-                            rendered))
+                            rendered, cpu))
 
         title = "Gewijzigde titel zeppelinbloem"
         step("edit an article", lambda: (articles / "artikel-00007.md").write_text(
@@ -458,7 +463,7 @@ def main(argv=None) -> int:
 def report(rows: list[dict], args) -> None:
 
     head = (f"{'N':>6} {'pages':>6} | {'ours s':>7} {'cpu':>6} {'MB':>5} | {'serial s':>8} {'cpu':>6} {'MB':>5} | "
-            f"{'stock s':>7} {'cpu':>6} {'MB':>5} {'pages':>5} | {'pagefind s':>10} {'cpu':>6} | "
+            f"{'stock s':>7} {'cpu':>6} {'MB':>5} {'pages':>5} | {'pagefind s':>10} {'cpu':>6} {'MB':>5} | "
             f"{'ours/(stock+pf)':>15} {'cpu':>5} | {'ours/serial':>11}")
     print(head)
     print("-" * len(head))
@@ -466,7 +471,7 @@ def report(rows: list[dict], args) -> None:
         o, se, st, pf = r["ours"], r["serial"], r["stock"], r["pagefind"]
         print(f"{r['n']:>6} {r['pages']:>6} | {o.wall:>7.2f} {o.cpu:>6.2f} {o.pss:>5.0f} | "
               f"{se.wall:>8.2f} {se.cpu:>6.2f} {se.pss:>5.0f} | "
-              f"{st.wall:>7.2f} {st.cpu:>6.2f} {st.pss:>5.0f} {r['stock_pages']:>5} | {pf.wall:>10.2f} {pf.cpu:>6.2f} | "
+              f"{st.wall:>7.2f} {st.cpu:>6.2f} {st.pss:>5.0f} {r['stock_pages']:>5} | {pf.wall:>10.2f} {pf.cpu:>6.2f} {pf.pss:>5.0f} | "
               f"{o.wall / (st.wall + pf.wall):>15.2f} {o.cpu / (st.cpu + pf.cpu):>5.2f} | {o.wall / se.wall:>11.2f}")
         if args.keep:
             print(f"       kept in {r['project']}")
@@ -482,9 +487,11 @@ def report(rows: list[dict], args) -> None:
     if not args.no_serve:
         r = rows[-1]
         print(f"\nDev server, N = {r['n']}: seconds from saving a file until", flush=True)
-        print(f"  {'change':<20} {'pages on disk':>13} {'reported':>9} {'search index':>13} {'rendered':>9}")
-        for label, on_disk, reported, indexed, rendered in rebuilds(r["project"], r["settings"], r["env"]):
-            print(f"  {label:<20} {on_disk:>13.2f} {reported:>9.2f} {indexed:>13.2f} {rendered:>9}", flush=True)
+        print(f"  {'change':<20} {'pages on disk':>13} {'reported':>9} {'search index':>13} {'rendered':>9}"
+              f" {'build cpu':>9}")
+        for label, on_disk, reported, indexed, rendered, cpu in rebuilds(r["project"], r["settings"], r["env"]):
+            print(f"  {label:<20} {on_disk:>13.2f} {reported:>9.2f} {indexed:>13.2f} {rendered:>9}"
+                  f" {cpu:>9.2f}", flush=True)
     if not args.no_real:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "SWK_NOW": NOW}
         inner, outer = real_site(env, max(args.runs, 3))

@@ -870,6 +870,13 @@ class FastPelican(Pelican):
         for job in jobs:
             signals.content_written.send(sanitised_join(self.output_path, job.name),
                                          context=job.localcontext)
+        # The pages' contexts (and, in a one-off build, the reader results) are not needed
+        # any more: give their memory back before the search index runs next to this process.
+        del jobs, todo, outputs, running, later
+        writer.jobs.clear()
+        if not track:
+            self.read_cache.entries.clear()
+        _give_back_memory()
         signals.finalized.send(self)
         timing("finalized", t)
         self._done(generators, start)
@@ -1031,6 +1038,16 @@ def _state(previous, jobs, rendered, outputs, context, direct, snap: Snapshot) -
             {(label, key): _lookup_token(context, label, key) for label, key in lookups},
         )
     return BuildState(pages, direct, "")
+
+
+def _give_back_memory() -> None:
+    """Return freed heap memory to the system (glibc keeps it otherwise)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # pragma: no cover - not glibc
+        pass
 
 
 class _nothing:
