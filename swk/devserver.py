@@ -211,17 +211,25 @@ def build_once(site: DevSite, kind: str) -> bool:
     return True
 
 
+def _stop(signum, frame):
+    raise KeyboardInterrupt  # SIGTERM ends the server like Ctrl-C: with its cleanup
+
+
 def serve(settings_file: str, bind: str = "127.0.0.1", port: int = 8000) -> int:
+    import signal
+
     from watchfiles import watch
 
+    signal.signal(signal.SIGTERM, _stop)
     site = DevSite(settings_file)
-    build_once(site, "full")
-    site.output.mkdir(parents=True, exist_ok=True)
-    server = start_http(site.output, bind, port)
-    _say(f"De site staat op http://{'localhost' if bind == '127.0.0.1' else bind}:{port}/ "
-         "en wordt bijgewerkt bij elke wijziging. Stoppen: Ctrl-C.")
-    folders, files = watched(site.settings, settings_file)
+    server = None
     try:
+        build_once(site, "full")
+        site.output.mkdir(parents=True, exist_ok=True)
+        server = start_http(site.output, bind, port)
+        _say(f"De site staat op http://{'localhost' if bind == '127.0.0.1' else bind}:{port}/ "
+             "en wordt bijgewerkt bij elke wijziging. Stoppen: Ctrl-C.")
+        folders, files = watched(site.settings, settings_file)
         for changes in watch(*folders, *files, step=50, debounce=1600):
             kind = classify(changes, site.settings, settings_file)
             if kind == "restart":
@@ -234,6 +242,9 @@ def serve(settings_file: str, bind: str = "127.0.0.1", port: int = 8000) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        server.shutdown()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not skip the cleanup
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if server is not None:
+            server.shutdown()
         site.close()
     return 0
