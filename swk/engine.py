@@ -804,8 +804,7 @@ class FastPelican(Pelican):
         # A plain build renders each generator's pages while the next generators run (as
         # Pelican does, a page sees the state right after its own generator's turn).
         pipelined = not track and previous is None and self.workers > 1
-        if envs and self.workers > 1:
-            self.template_code.warm(envs[0])
+        warm = bool(envs) and self.workers > 1  # compile the theme once before the first fork
         running: list[Shares] = []
         try:
             for p in generators:
@@ -814,6 +813,9 @@ class FastPelican(Pelican):
                 if pipelined:
                     batch = [j for j in writer.jobs[writer.dispatched:] if j.write]
                     if len(batch) >= self.parallel_min:
+                        if warm:
+                            self.template_code.warm(envs[0])
+                            warm = False
                         running.append(self._render(batch, False, True, local=False))
                         writer.dispatch()
         except BaseException:

@@ -44,6 +44,7 @@ class _Missing:
 
 
 MISSING = _Missing()
+_SAME = ("same object as the attribute",)
 
 
 def token(obj) -> tuple:
@@ -77,8 +78,19 @@ class Fingerprinter:
         """The fingerprint of a Content object's own state (its attributes, with other Content
         objects as tokens; not the settings or the context it keeps a reference to)."""
         canon = self._canon
-        state = tuple((k, canon(v)) for k, v in vars(obj).items() if k not in ("_context", "settings"))
-        return hash((type(obj).__qualname__, state))
+        attrs = vars(obj)
+        state = []
+        for key, value in attrs.items():
+            if key in ("_context", "settings"):
+                continue
+            if key == "metadata" and type(value) is dict:
+                # Pelican copies each metadata value to an attribute: one fingerprint is enough
+                value = tuple([(k, _SAME if attrs.get(k.lower(), MISSING) is v else canon(v))
+                               for k, v in value.items()])
+                state.append((key, value))
+            else:
+                state.append((key, canon(value)))
+        return hash((type(obj).__qualname__, tuple(state)))
 
     # -- canonical forms ------------------------------------------------------------------
 
