@@ -31,12 +31,14 @@ edit: $(PYSTAMP) $(NPMSTAMP)  ## web editor on http://localhost:8000/admin/ (dec
 	$(MAKE) --no-print-directory serve
 
 # The site service (service/) in local mode on 127.0.0.1:8001 next to the dev server, which
-# builds the site with forms that post to it. Its data stays in ~/.local/state/swk/service.
+# builds the site with forms that post to it. Its data stays in ~/.local/state/swk/service;
+# without SMTP_HOST its mail is written to post/ there (an .eml and a .txt per message).
 SERVICE_URL ?= http://127.0.0.1:8001
 service: $(PYSTAMP) $(NPMSTAMP)  ## site service on 127.0.0.1:8001 + dev server on http://localhost:8000
 	@echo "Dienst: $(SERVICE_URL); site: http://localhost:8000. Stoppen: Ctrl-C."
-	SWK_SERVICE_MODE=local SWK_SITE_URL=http://localhost:8000 SWK_SERVICE_URL=$(SERVICE_URL) \
-	  $(PY) -m service --port 8001 & \
+	@echo "E-mail: via SMTP_HOST als die is gezet, anders als bestanden in $${SWK_SERVICE_DATA:-$${XDG_STATE_HOME:-$$HOME/.local/state}/swk/service}/post/"
+	SWK_SERVICE_MODE=local SWK_SITE_URL=http://localhost:8000 SWK_SITE_ORIGINS=http://127.0.0.1:8000 \
+	  SWK_SERVICE_URL=$(SERVICE_URL) $(PY) -m service --port 8001 & \
 	pid=$$!; trap 'kill $$pid 2>/dev/null' EXIT INT TERM; \
 	SWK_SERVICE_URL=$(SERVICE_URL) $(MAKE) --no-print-directory serve
 

@@ -13,9 +13,10 @@ sys.path.insert(0, str(ROOT))
 
 from swk import testing  # noqa: E402
 
-# "Now" for builds of the real content in tests: after the 2023 Winter Event, before the
-# 2024 Job Event and Lente Event, so both the agenda and its archive have entries.
-SITE_NOW = "2024-01-15T12:00"
+# "Now" for builds of the real content in tests: after the 2023 Winter Event, the 2024 Job
+# Event and the newest article (1 April 2024; an article is on the site from its date on),
+# before the Lente Event, so both the agenda and its archive have entries.
+SITE_NOW = "2024-04-15T12:00"
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
 """Pelican settings for local work. publishconf.py imports these for publishing."""
 
+import os
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -41,6 +42,9 @@ PLUGINS = [
     "web_editor",
     "search",
     "template_marker",
+    "redirects",
+    "design_system",
+    "statements",
 ]
 
 # URLs: Dutch, folder-style, no .html in addresses
@@ -101,13 +105,55 @@ MARKDOWN = {
 }
 JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
 
-# The newsletter sign-up form posts to the list service (e.g. Listmonk's public
-# subscription form). Without one, the form is replaced by a mail link.
-NEWSLETTER_SIGNUP_ACTION = ""
-NEWSLETTER_SIGNUP_LISTS = []  # list ids the form subscribes to (Listmonk: list UUIDs)
+# The site service (service/): the newsletter sign-up form posts to it and every newsletter's
+# unsubscribe link goes to it, and the web editor logs in through it. Empty: no service; the form becomes a mail link and e-mails
+# offer only the mailto unsubscribe (no one-click promise that nobody would keep).
+SERVICE_URL = os.environ.get("SWK_SERVICE_URL", "").rstrip("/")
+# The consent checkbox of the sign-up form, word for word. The service keeps every version it
+# has seen with each subscriber's consent record; change it here, and rebuild and restart both.
+NEWSLETTER_CONSENT_TEXT = (
+    "Ja, ik wil de nieuwsbrief van Sociaal Werkkoepel Amsterdam per e-mail ontvangen. "
+    "Afmelden kan altijd, met de link onderaan elke nieuwsbrief."
+)
 # Newsletter e-mail (plugins/newsletter; defaults in its README section):
 # NEWSLETTER_FROM, NEWSLETTER_REPLY_TO (CONTACT_EMAIL), NEWSLETTER_UNSUBSCRIBE_URL
-# (SITEURL + /nieuwsbrief/afmelden/), NEWSLETTER_MAX_BYTES (90 KB), NEWSLETTER_MAX_EVENTS (5).
+# (SERVICE_URL + /nieuwsbrief/afmelden), NEWSLETTER_MAX_BYTES (90 KB), NEWSLETTER_MAX_EVENTS (5).
+
+# Statements the law asks for (plugins/statements): /toegankelijkheid/ and /privacy/.
+# A fact only the organisation can give stays None until someone who knows fills it in; the
+# page leaves it out and every build lists what is missing. Never fill in a guess.
+ACCESSIBILITY_STATEMENT = {
+    "updated": "2026-11-27",  # the day this statement's text last changed
+    "audit_date": None,  # no WCAG-EM audit has been done; when one is: its date (YYYY-MM-DD)
+    "audit_report_url": None,  # with audit_date: the report
+    "audit_requirements_met": None,  # with audit_date: how many of the 50 requirements are met
+    "audit_planned": None,  # the date of a planned WCAG-EM audit, or False: none planned
+    "approved_by": None,  # the function of who approved this statement (e.g. the manager)
+    "approved_on": None,  # the date (YYYY-MM-DD) they approved it
+    "register_url": None,  # this statement in the register of accessibility statements
+    "response_days": None,  # within how many working days a question gets an answer
+    "complaints_url": None,  # the City's complaints procedure
+    "ombudsman": None,  # the ombudsman for complaints about the City (name)
+    "ombudsman_url": None,
+}
+PRIVACY_STATEMENT = {
+    "updated": "2026-11-27",  # the day this statement's text last changed ("laatst gewijzigd")
+    "department": "directie Werk, Participatie en Inkomen",  # from the seeds (over ons)
+    "hosting": "GitHub Pages, een dienst van GitHub",  # .github/workflows/site.yml deploys there
+    "hosting_company": "GitHub",
+    "dpo_contact": None,  # how to reach the City's data protection officer (e-mail or URL)
+    "basis_visits": None,  # legal basis of the web host's logs (e.g. "een taak van algemeen belang")
+    "basis_email": None,  # legal basis for keeping e-mails sent to us
+    "retention_email": None,  # how long e-mails to us are kept (e.g. "een jaar")
+    "mail_relay": None,  # the service that sends the site's e-mails: name and country
+    "transfer_safeguard": None,  # the ground for the transfer to the US (the web host)
+}
+# How long the site service keeps personal data; the privacy statement says so. The service's
+# defaults are these numbers (SWK_PENDING_DAYS, SWK_REGISTRATION_KEEP_DAYS,
+# SWK_PARTNER_KEEP_DAYS; service/tests/test_service.py checks they agree): change both together.
+NEWSLETTER_PENDING_DAYS = 7  # days an unconfirmed sign-up (newsletter or event) is kept
+REGISTRATION_KEEP_DAYS = 30  # days after an event that its registrations are deleted
+PARTNER_APPLICATION_KEEP_DAYS = 90  # days a partner application's contact details are kept
 
 # Navigation: (label, URL relative to the site root). Plugins' pages join here.
 MENU_ITEMS = [
@@ -117,19 +163,23 @@ MENU_ITEMS = [
     ("Agenda", "agenda/"),
     ("Nieuwsbrief", "nieuwsbrief/"),
 ]
+# The footer: the statements the law asks for (its white menu) and ways to follow the site
+# (its blue band).
 FOOTER_ITEMS = [
     ("Toegankelijkheid", "toegankelijkheid/"),
     ("Privacy", "privacy/"),
+]
+FOOTER_LINKS = [
+    ("Nieuwsbrief", "nieuwsbrief/"),
+    ("Agenda in uw agenda-app (iCalendar)", "agenda.ics"),
     ("Artikelen als feed (Atom)", FEED_ATOM_PATH),
     ("Artikelen als feed (RSS)", FEED_RSS_PATH),
-    ("Agenda (iCalendar)", "agenda.ics"),
 ]
 
 # Web editor (Decap CMS at /admin/, plugins/web_editor): the GitHub repository and branch it
 # edits through pull requests. In GitHub Actions GITHUB_REPOSITORY names this repository.
-import os as _os  # noqa: E402
-
-DECAP_REPO = _os.environ.get("DECAP_REPO") or _os.environ.get("GITHUB_REPOSITORY", "OWNER/REPO")
+# Editors log in with GitHub through the site service at SERVICE_URL (service/github_auth.py).
+DECAP_REPO = os.environ.get("DECAP_REPO") or os.environ.get("GITHUB_REPOSITORY", "OWNER/REPO")
 DECAP_BRANCH = "main"
 DECAP_LOCAL_BACKEND = True  # `make edit` runs decap-server on http://localhost:8081
 WEB_EDITOR_REQUIRED = False  # locally, a missing npm install only skips /admin/ (a warning)

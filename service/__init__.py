@@ -10,5 +10,20 @@ when the service is down. Nothing personal is logged; addresses are logged as a 
 - ``db``: SQLite connections (WAL, ``busy_timeout``) and per-feature schema migrations;
 - ``pages``: Dutch pages rendered with the site's own theme (``theme/templates/service/``);
 - ``app``: ``create_app(config)``, the Starlette application with every feature's routes;
-- ``python -m service``: run it under uvicorn.
+- ``subscriptions`` (web) and ``subscribers`` (store): sign-up with double opt-in, confirm,
+  unsubscribe, the consent record; ``tokens``: the opaque links in mail; ``forms``: strict
+  reading of posted forms;
+- ``mailing``: delivery of the newsletter (renderings, journal, transports, ``Sender``), the
+  confirmation mails (``outbox``) and the publish workflow's API;
+- ``python -m service``: run it under uvicorn; ``python -m service subscribers|newsletter|...``:
+  the office's command line (``cli``).
 """
+
+import sys as _sys
+from pathlib import Path as _Path
+
+# The service shares code with the build's plugins (the newsletter's message and hash, the
+# content model's checks, Dutch dates): they live in plugins/, as Pelican loads them.
+_PLUGINS = str(_Path(__file__).resolve().parent.parent / "plugins")
+if _PLUGINS not in _sys.path:
+    _sys.path.insert(0, _PLUGINS)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -17,14 +17,17 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from . import db
+from . import db, github_auth, mailing, partner_applications, previews, registrations, subscriptions
 from .config import Config
 from .pages import Pages
 
 log = logging.getLogger("swk.service")
 
-# Feature modules, in the order their routes are added. Each has MIGRATIONS and routes().
-FEATURES: list = []
+# Feature modules, in the order their routes are added. Each has MIGRATIONS and routes();
+# optional startup(service)/shutdown(service) run when the server starts and stops.
+# registrations and partner_applications come after mailing: they register their mails with
+# service.outbox.
+FEATURES: list = [subscriptions, mailing, github_auth, previews, registrations, partner_applications]
 
 
 class Service:
@@ -78,7 +81,18 @@ def create_app(config: Config | None = None) -> Starlette:
             "Er ging iets mis", "Er ging bij ons iets mis. Probeer het later opnieuw, of mail ons.",
             status_code=500)
 
-    app = Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found, 500: server_error})
+    @asynccontextmanager
+    async def lifespan(app):
+        for feature in FEATURES:
+            if hasattr(feature, "startup"):
+                feature.startup(service)
+        yield
+        for feature in reversed(FEATURES):
+            if hasattr(feature, "shutdown"):
+                feature.shutdown(service)
+
+    app = Starlette(routes=routes, lifespan=lifespan,
+                    exception_handlers={404: not_found, 405: not_found, 500: server_error})
     app.state.service = service
     return app
 

@@ -7,6 +7,7 @@ to start without them.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -24,6 +25,107 @@ SECRETS = {
 
 class ConfigError(Exception):
     """A setting is missing or wrong; the message says which and how to mend it."""
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass
+class Smtp:
+    """Where mail goes: SMTP_HOST, SMTP_PORT, SMTP_SECURITY, SMTP_USER, SMTP_PASSWORD."""
+
+    host: str
+    port: int
+    security: str = "starttls"  # starttls, ssl or none
+    user: str = ""
+    password: str = ""
+
+    PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+
+    @classmethod
+    def from_env(cls, env: dict) -> "Smtp | None":
+        host = env.get("SMTP_HOST", "").strip()
+        if not host:
+            return None
+        security = (env.get("SMTP_SECURITY") or "starttls").strip().lower()
+        if security not in cls.PORTS:
+            raise ConfigError(f'SMTP_SECURITY is "{security}"; kies starttls (standaard, poort 587), '
+                              "ssl (poort 465) of none (alleen naar een server op deze machine)")
+        try:
+            port = int(env.get("SMTP_PORT") or cls.PORTS[security])
+        except ValueError:
+            raise ConfigError(f'SMTP_PORT is "{env.get("SMTP_PORT")}"; geef een poortnummer, bv. 587') from None
+        user, password = env.get("SMTP_USER", ""), env.get("SMTP_PASSWORD", "")
+        if security == "none" and (user or password) and not is_loopback(host):
+            raise ConfigError(
+                f"SMTP_SECURITY=none met SMTP_USER/SMTP_PASSWORD stuurt het wachtwoord onversleuteld "
+                f"naar {host}; dat mag alleen naar een server op deze machine (127.0.0.1 of localhost). "
+                "Kies SMTP_SECURITY=starttls of ssl"
+            )
+        return cls(host, port, security, user, password)
+
+    def describe(self) -> str:
+        return f"SMTP {self.host}:{self.port} ({self.security})"
+
+
+@dataclass
+class Dkim:
+    """Optional DKIM signing (dkimpy): SWK_DKIM_SELECTOR, SWK_DKIM_DOMAIN and the private key
+    in SWK_DKIM_PRIVATE_KEY (PEM) or a file named by SWK_DKIM_KEY_FILE."""
+
+    selector: str
+    domain: str
+    key: bytes
+
+    @classmethod
+    def from_env(cls, env: dict) -> "Dkim | None":
+        selector = env.get("SWK_DKIM_SELECTOR", "").strip()
+        key_text, key_file = env.get("SWK_DKIM_PRIVATE_KEY", ""), env.get("SWK_DKIM_KEY_FILE", "")
+        if not (selector or key_text or key_file):
+            return None
+        if not selector or not (key_text or key_file):
+            raise ConfigError("DKIM half ingesteld: zet SWK_DKIM_SELECTOR en SWK_DKIM_PRIVATE_KEY "
+                              "(of SWK_DKIM_KEY_FILE) samen, of geen van beide")
+        if key_file:
+            try:
+                key = Path(key_file).read_bytes()
+            except OSError as exc:
+                raise ConfigError(f"SWK_DKIM_KEY_FILE {key_file} is niet te lezen: {exc.strerror}") from None
+        else:
+            key = key_text.replace("\\n", "\n").encode("ascii")
+        if b"PRIVATE KEY" not in key:
+            raise ConfigError("de DKIM-sleutel is geen PEM-privésleutel (-----BEGIN PRIVATE KEY-----)")
+        return cls(selector, env.get("SWK_DKIM_DOMAIN", "").strip().lower(), key)
+
+
+def _int(env: dict, name: str, default: int, minimum: int = 1) -> int:
+    value = env.get(name, "")
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = minimum - 1
+    if number < minimum:
+        raise ConfigError(f'{name} is "{value}"; geef een geheel getal vanaf {minimum}')
+    return number
+
+
+def _float(env: dict, name: str, default: float) -> float:
+    value = env.get(name, "")
+    try:
+        number = float(value) if value else default
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise ConfigError(f'{name} is "{value}"; geef een getal van 0 of meer (0: geen grens)')
+    return number
 
 
 def _state_home() -> Path:
@@ -49,6 +151,17 @@ class Config:
     secret_key: str = ""
     api_token: str = ""
     env: dict = field(default_factory=dict)  # the whole environment, for features' own settings
+    # mail (service/mailing): without SMTP_HOST, local mode writes mail into data_dir/post/
+    smtp: Smtp | None = None
+    dkim: Dkim | None = None
+    mail_from: str = ""  # confirmation mails; default NEWSLETTER_FROM / SITENAME <CONTACT_EMAIL>
+    test_to: tuple[str, ...] = ()  # SWK_NEWSLETTER_TEST_TO: where the API's test sends go
+    send_rate: float = 5.0  # newsletter messages per second (0: no limit)
+    retry_delays: tuple[float, ...] = (300.0, 1800.0, 7200.0)  # after a 4xx, per attempt
+    # subscriptions (service/subscriptions.py)
+    pending_days: int = 7  # a confirmation link is valid this long; then the sign-up is deleted
+    limit_client: int = 10  # sign-ups per client address per hour
+    limit_address: int = 3  # confirmation mails per e-mail address per day
 
     @property
     def local(self) -> bool:
@@ -57,6 +170,16 @@ class Config:
     @property
     def db_path(self) -> Path:
         return self.data_dir / "service.sqlite"
+
+    @property
+    def mail_folder(self) -> Path:
+        """Local mode without SMTP_HOST: mail is written here instead of sent."""
+        return self.data_dir / "post"
+
+    @property
+    def form_origins(self) -> tuple[str, ...]:
+        """Origins a form may be posted from: the site's, and the service's own pages."""
+        return tuple(dict.fromkeys([*self.site_origins, origin_of(self.service_url)]))
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> "Config":
@@ -90,6 +213,30 @@ class Config:
                     "print(secrets.token_urlsafe(32))'"
                 )
             setattr(conf, name.removeprefix("SWK_").lower(), value)
+        if not conf.local and not conf.service_url.startswith("https://"):
+            raise ConfigError(f"SWK_SERVICE_URL is {conf.service_url}; buiten de lokale modus moet het "
+                              "een https-adres zijn (de afmeldlinks in de nieuwsbrief gaan erheen)")
+        conf.smtp = Smtp.from_env(env)
+        if conf.smtp is None and not conf.local:
+            raise ConfigError("SMTP_HOST ontbreekt; zonder mailserver kan de dienst geen bevestigingen "
+                              "en nieuwsbrieven versturen. Zet SMTP_HOST (en SMTP_PORT, SMTP_SECURITY, "
+                              "SMTP_USER, SMTP_PASSWORD)")
+        conf.dkim = Dkim.from_env(env)
+        conf.mail_from = env.get("SWK_MAIL_FROM", "").strip()
+        conf.test_to = tuple(a.strip() for a in env.get("SWK_NEWSLETTER_TEST_TO", "").split(",") if a.strip())
+        for address in conf.test_to:
+            if "@" not in address or any(c in address for c in " <>,;\r\n"):
+                raise ConfigError(f'SWK_NEWSLETTER_TEST_TO: "{address}" is geen e-mailadres')
+        conf.send_rate = _float(env, "SWK_SEND_RATE", conf.send_rate)
+        delays = env.get("SWK_SEND_RETRY", "")
+        if delays:
+            try:
+                conf.retry_delays = tuple(float(d) for d in delays.split(","))
+            except ValueError:
+                raise ConfigError(f'SWK_SEND_RETRY is "{delays}"; geef seconden, met komma\'s, bv. 300,1800,7200') from None
+        conf.pending_days = _int(env, "SWK_PENDING_DAYS", conf.pending_days)
+        conf.limit_client = _int(env, "SWK_LIMIT_CLIENT", conf.limit_client)
+        conf.limit_address = _int(env, "SWK_LIMIT_ADDRESS", conf.limit_address)
         return conf
 
 

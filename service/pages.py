@@ -15,7 +15,7 @@ from starlette.responses import HTMLResponse
 from .config import REPO, Config
 
 SITE_KEYS = ("SITENAME", "SITE_DESCRIPTION", "CONTACT_EMAIL", "MENU_ITEMS", "FOOTER_ITEMS",
-             "FEED_ATOM_PATH", "FEED_RSS_PATH", "SEARCH_URL")
+             "FOOTER_LINKS", "FEED_ATOM_PATH", "FEED_RSS_PATH", "SEARCH_URL")
 
 
 def site_settings(config: Config) -> dict:
@@ -43,17 +43,23 @@ class Pages:
         self.env.filters.update(nl_date=nl_date, nl_day=nl_day, nl_month=nl_month, nl_time=nl_time)
         self.context = {key: self.settings.get(key) for key in SITE_KEYS}
         self.context["SITEURL"] = config.site_url
+        # the City's look: the public site's stylesheet, fonts and icons (plugins/design_system)
+        from design_system import template_context
+
+        self.context.update(template_context({**self.settings, "SITEURL": config.site_url}))
         self.context["SERVICE_URL"] = config.service_url
 
     def render(self, name: str, **values) -> str:
         return self.env.get_template(name).render({**self.context, **values})
 
     def response(self, name: str, status_code: int = 200, **values) -> HTMLResponse:
-        """A page from ``theme/templates/service/<name>``; never cached (it may be personal)."""
+        """A page from ``theme/templates/service/<name>``; never cached (it may be personal).
+        ``same-origin``: links to other sites get no referrer (URLs here carry tokens), and
+        our own forms still get an ``Origin`` (with ``no-referrer`` Chromium sends "null")."""
         return HTMLResponse(
             self.render(f"service/{name}", **values),
             status_code=status_code,
-            headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
+            headers={"Cache-Control": "no-store", "Referrer-Policy": "same-origin",
                      "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY"},
         )
 

@@ -29,8 +29,26 @@ def load_settings(settings_file: str, override: dict | None = None) -> dict:
 
 
 def validate(settings_file: str, override: dict | None = None):
-    """Check all content; return the collections or raise ContentError."""
-    return check(load_settings(settings_file, override))
+    """Check all content (and the redirect map); return the collections or raise ContentError."""
+    from redirects import check as check_redirects
+
+    settings = load_settings(settings_file, override)
+    cols = check(settings)
+    check_redirects(settings)
+    return cols
+
+
+def _forget_unfinished_sitemap() -> None:
+    """pelican-sitemap keeps, in one object per process, the Pelican run it started with and
+    the pages queued so far; it writes the sitemap only when that run finishes. A run that
+    failed halfway never finishes, so the next build in the same process (tests, a long-lived
+    process) would get no sitemap, or another site's pages in it. Start it afresh."""
+    try:
+        from pelican.plugins.sitemap.sitemap import generator
+    except ImportError:  # pragma: no cover - the plugin is in requirements.txt
+        return
+    generator._main_pelican = None
+    generator.page_queue = []
 
 
 def build(settings_file: str = "pelicanconf.py", override: dict | None = None, *,
@@ -59,6 +77,7 @@ def build_into(output: Path, run) -> Path:
     previous = output.with_name(output.name + ".old")
     for leftover in (staging, previous):
         shutil.rmtree(leftover, ignore_errors=True)
+    _forget_unfinished_sitemap()
     try:
         run()
     except ContentError:

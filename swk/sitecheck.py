@@ -27,6 +27,10 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 EXCLUDED_PREFIXES = ("admin/",)
 # compiled newsletter e-mails: e-mail HTML, checked by the newsletter plugin's own tests
 EXCLUDED_EMAIL = "nieuwsbrief/*/email.html"
+# Stylesheets the Nu checker does not check: the design system's compiled CSS with site.css
+# appended (plugins/design_system); site.css itself is checked. The checker does not know
+# container queries, which the design system's cards use.
+EXCLUDED_CSS = ("theme/css/site.min.css",)
 
 # A base for resolving URLs; only its path matters.
 _BASE = "http://site.invalid"
@@ -251,6 +255,29 @@ def external_assets(pages: dict[str, Page], siteurl: str = "") -> list[str]:
         if ref.loaded and local_path(ref.url, page.url, bases) is None
         and not ref.url.startswith("data:")
     ]
+
+
+_STYLE_BLOCK = re.compile(r"<style[^>]*>(.*?)</style>", re.S | re.I)
+
+
+def external_css_urls(output: Path, siteurl: str = "") -> list[str]:
+    """Stylesheets, fonts and images that CSS would fetch from another host (a CDN): in every
+    ``.css`` file and every ``<style>`` block of a page (``url()``, ``@import``). Links and
+    ``style`` attributes in pages are ``external_assets``'s."""
+    bases = site_bases(siteurl)
+    found = []
+    sources = [(p, p.read_text(encoding="utf-8")) for p in sorted(output.rglob("*.css"))]
+    for page in sorted(output.rglob("*.html")):
+        blocks = _STYLE_BLOCK.findall(page.read_text(encoding="utf-8", errors="ignore"))
+        if blocks:
+            sources.append((page, "\n".join(blocks)))
+    for path, text in sources:
+        rel = path.relative_to(output).as_posix()
+        for m in _CSS_URL.finditer(text):
+            url = (m.group(2) or m.group(4)).strip()
+            if not url.startswith("data:") and local_path(url, "/" + rel, bases) is None:
+                found.append(f"{rel}: {url}")
+    return found
 
 
 # --- W3C Nu HTML checker --------------------------------------------------------------------

@@ -56,8 +56,8 @@ def test_bad_content_keeps_last_good_output(tmp_path):
         build_project(project)
     message = str(err.value)
     assert "2 fouten in de inhoud; de site is niet bijgewerkt" in message
-    assert "goed.md: veld 'date': \"16 februari\" is geen datum" in message
-    assert "ander.md:2: YAML klopt niet" in message
+    assert "goed.md: veld \"Publicatiedatum\" (date): \"16 februari\" is geen datum" in message
+    assert "ander.md:2: de velden bovenaan zijn niet te lezen" in message
 
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
@@ -76,7 +76,7 @@ def test_command_line_reports_errors_and_exits_non_zero(tmp_path):
         cwd=ROOT, capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 1
-    assert "p.md: veld 'kind': \"bedrijf\" is geen geldige waarde; kies uit: werkgever" in result.stderr
+    assert "p.md: veld \"Soort\" (kind): \"bedrijf\" is geen geldige waarde; kies uit: werkgever" in result.stderr
     assert not (project / "output").exists()
 
 
@@ -108,3 +108,16 @@ def test_pagination_and_tags(site):
     assert (site / "artikelen/pagina/2/index.html").is_file()
     assert (site / "tag/index.html").is_file()
     assert any((site / "tag").iterdir())
+
+
+def test_a_build_after_one_that_failed_halfway_has_its_sitemap(tmp_path):
+    """pelican-sitemap waits, per process, for the run it started with; swk.build starts it
+    afresh, so a build that failed halfway (here a missing template page) does not take the
+    next build's sitemap with it."""
+    from swk.build import BuildError
+
+    project = make_project(tmp_path, {"content/articles/goed.md": GOOD_ARTICLE})
+    with pytest.raises(BuildError):
+        build_project(project, SEARCH_INDEX=False, TEMPLATE_PAGES={"bestaat-niet.html": "x.html"})
+    out = build_project(project, SEARCH_INDEX=False)
+    assert "/artikelen/goed/" in (out / "sitemap.xml").read_text(encoding="utf-8")

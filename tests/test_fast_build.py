@@ -151,7 +151,7 @@ def test_bad_content_in_the_dev_server_changes_nothing(project):
             before = tree(site.output)
             good = (project / "content/articles/artikel-3.md").read_text()
             write(project / "content/articles/artikel-3.md", good.replace("date: ", "date: gisteren #"))
-            with pytest.raises(ContentError, match=r"artikel-3.md: veld 'date'"):
+            with pytest.raises(ContentError, match=r'artikel-3.md: veld "Publicatiedatum" \(date\)'):
                 site.update()
             assert tree(site.output) == before
             write(project / "content/articles/artikel-3.md", good.replace("Artikel 3", "Artikel drie"))

@@ -93,6 +93,7 @@ def test_site_workflow_tests_builds_and_deploys_from_main_only():
     assert uses(build, "actions/setup-node")[0]["with"]["cache"] == "npm"
     publish = next(s for s in steps(build) if s.get("run") == "make publish")
     assert "steps.pages.outputs.base_url" in publish["env"]["SWK_SITEURL"]
+    assert publish["env"]["SWK_SERVICE_URL"] == "${{ vars.SWK_SERVICE_URL }}"  # the form and unsubscribe links
     upload = uses(build, "actions/upload-artifact")[0]
     for part in ("email.html", "email.txt", "email.eml"):
         assert f"output/nieuwsbrief/*/{part}" in upload["with"]["path"]
@@ -106,32 +107,100 @@ def test_site_workflow_tests_builds_and_deploys_from_main_only():
     assert uses(deploy, "actions/deploy-pages")
 
 
-def test_newsletter_workflow_test_sends_first_and_keeps_the_journal():
+def test_newsletter_workflow_tests_first_and_a_person_approves_the_send():
     wf = load("newsletter-send.yml")
     assert set(wf["on"]) == {"workflow_dispatch"}
     assert wf["on"]["workflow_dispatch"]["inputs"]["slug"]["required"] == "true"
     assert wf["concurrency"]["group"] == "newsletter-send-${{ inputs.slug }}"
-    job = wf["jobs"]["send"]
-    runs = [" ".join(s.get("run", "").split()) for s in steps(job)]
-    build = runs.index("make publish")
-    test_send = next(i for i, r in enumerate(runs) if "--test-to" in r)
-    real_send = next(i for i, r in enumerate(runs) if "newsletter send" in r and "--test-to" not in r)
-    assert build < test_send < real_send
-    assert all('"$RUNNER_TEMP/subscribers.csv"' in runs[i] for i in (test_send, real_send))
-    send_source = (ROOT / "plugins/newsletter/send.py").read_text()
-    for i in (test_send, real_send):  # secrets only in the steps that send
-        env = steps(job)[i]["env"]
-        assert env["SMTP_PASSWORD"] == "${{ secrets.SMTP_PASSWORD }}"
-        assert env["NEWSLETTER_SECRET"] == "${{ secrets.NEWSLETTER_SECRET }}"
-        for name in env:  # every variable handed over is one the send command reads
-            assert name == "TEST_TO" or f'"{name}"' in send_source, name
-        assert '--journal "$JOURNAL"' in runs[i]
-    assert "secrets" not in str(job.get("env", {}))
-    restore = uses(job, "actions/cache/restore")[0]
-    save = uses(job, "actions/cache/save")[0]
-    assert steps(job).index(restore) < test_send < real_send < steps(job).index(save)
-    assert save["if"] == "always()"
-    assert restore["with"]["restore-keys"] == "newsletter-journal-${{ inputs.slug }}-"
-    assert save["with"]["key"].startswith("newsletter-journal-${{ inputs.slug }}-")
-    assert save["with"]["path"] == restore["with"]["path"] == "newsletter-journal"
-    assert job["env"]["JOURNAL"].startswith("${{ github.workspace }}/newsletter-journal/")
+    test, send = wf["jobs"]["test"], wf["jobs"]["send"]
+    assert send["needs"] == "test" and send["environment"] == "nieuwsbrief"  # required reviewers
+    assert test["outputs"]["content_hash"] == "${{ steps.test.outputs.content_hash }}"
+    assert send["env"]["CONTENT_HASH"] == "${{ needs.test.outputs.content_hash }}"  # exactly what was tested
+    for job in (test, send):
+        assert job["permissions"] == {}  # no checkout, no build: the service sends
+        assert "secrets" not in str(job.get("env", {}))
+        for step in steps(job):
+            for name, value in step.get("env", {}).items():
+                if "secrets." in value:  # the API token only; no SMTP secret, no subscriber list
+                    assert (name, value) == ("SWK_API_TOKEN", "${{ secrets.SWK_API_TOKEN }}")
+    text = (WORKFLOWS / "newsletter-send.yml").read_text()
+    assert "SMTP_" not in text and "subscribers.csv" not in text
+
+
+def _step_scripts(job: str) -> list[str]:
+    return [s["run"] for s in steps(load("newsletter-send.yml")["jobs"][job]) if "run" in s]
+
+
+def _run_job(job: str, env: dict, cwd: Path) -> subprocess.CompletedProcess:
+    result = None
+    for script in _step_scripts(job):  # as GitHub runs a step: bash -eo pipefail
+        result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+                                env=env, cwd=cwd, capture_output=True, text=True, timeout=120)
+        if result.returncode:
+            break
+    return result
+
+
+def test_newsletter_workflow_scripts_against_the_real_service(tmp_path):
+    """The workflow's shell steps, run as GitHub runs them, against the running service."""
+    import os
+
+    from service.tests.conftest import newsletter_files
+    from swk.testing import RunningService, build_project, make_project, serve, smtp_server
+
+    token = "workflow-token-" + "w" * 30
+    with smtp_server() as inbox:
+        (tmp_path / "data").mkdir()
+        running = RunningService({"SWK_SERVICE_MODE": "local", "SWK_API_TOKEN": token, "SWK_SEND_RATE": "0",
+                                  "SWK_NEWSLETTER_TEST_TO": "redactie@example.org", **inbox.env}, tmp_path / "data")
+        out = build_project(make_project(tmp_path / "p", newsletter_files()), SERVICE_URL=running.url)
+        with serve(out) as site:
+            running.env["SWK_SITE_URL"] = site
+            running.start()
+            try:
+                env = {"PATH": os.environ["PATH"], "SWK_SERVICE_URL": running.url, "SWK_API_TOKEN": token,
+                       "GITHUB_OUTPUT": str(tmp_path / "output"), "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
+                       "POLL_SECONDS": "0.2"}
+                bad = _run_job("test", {**env, "SLUG": "Geen Slug"}, tmp_path)
+                assert bad.returncode == 1 and "geen bestandsnaam van een nieuwsbrief" in bad.stdout
+                draft = _run_job("test", {**env, "SLUG": "concept"}, tmp_path)
+                assert draft.returncode == 1 and "::error::Testversie niet verstuurd (HTTP 409)" in draft.stdout
+                unapproved = _run_job("send", {**env, "SLUG": "januari", "CONTENT_HASH": "0" * 64}, tmp_path)
+                assert unapproved.returncode == 1 and "nog geen testversie verstuurd" in unapproved.stdout
+
+                assert _run_job("test", {**env, "SLUG": "januari"}, tmp_path).returncode == 0
+                digest = (tmp_path / "output").read_text().strip().removeprefix("content_hash=")
+                assert len(digest) == 64 and len(inbox.messages) == 1
+                assert "Controlecode: `" + digest in (tmp_path / "summary").read_text()
+                sent = _run_job("send", {**env, "SLUG": "januari", "CONTENT_HASH": digest}, tmp_path)
+                assert sent.returncode == 0, sent.stdout + sent.stderr
+                assert "Verstuurd: 0. Nog te gaan: 0." in sent.stdout  # no subscribers in this store
+                wrong = _run_job("test", {**env, "SLUG": "januari", "SWK_API_TOKEN": "fout"}, tmp_path)
+                assert wrong.returncode == 1 and "HTTP 401" in wrong.stdout
+            finally:
+                running.stop()
+
+
+def test_site_workflow_previews_web_editor_changes_only_and_links_them():
+    wf = load("site.yml")
+    preview, status = wf["jobs"]["preview"], wf["jobs"]["preview-status"]
+    assert preview["needs"] == "build"  # only a change that passed the tests
+    for part in ("github.event_name == 'pull_request'", "startsWith(github.head_ref, 'cms/')",
+                 "github.event.pull_request.head.repo.full_name == github.repository"):
+        assert part in preview["if"]
+    assert preview["environment"]["name"] == "voorbeeld"  # the token is an environment secret
+    assert preview["permissions"] == {"contents": "read"}
+    upload = next(s for s in steps(preview) if s.get("id") == "upload")
+    assert upload["env"]["SWK_API_TOKEN"] == "${{ secrets.SWK_API_TOKEN }}"
+    assert "secrets" not in str([s for s in steps(preview) if s is not upload])
+    run_text = " ".join(upload["run"].split())
+    assert 'SWK_SITEURL="${url%/}" SWK_PREVIEW=1 make publish' in run_text
+    assert "--exclude=./admin" in run_text and '"$SWK_SERVICE_URL/voorbeelden"' in run_text
+    # the status Decap reads (backend.preview_context), set by a job that can do only that
+    from web_editor.decap_config import PREVIEW_CONTEXT
+
+    assert status["permissions"] == {"statuses": "write"}
+    assert f"context={PREVIEW_CONTEXT}" in steps(status)[0]["run"]
+    assert not [s for s in steps(status) if "uses" in s]  # no third-party code next to the token
+    publish = next(s for s in steps(wf["jobs"]["build"]) if s.get("run") == "make publish")
+    assert publish["env"]["SWK_SERVICE_URL"] == "${{ vars.SWK_SERVICE_URL }}"

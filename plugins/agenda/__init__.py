@@ -6,6 +6,11 @@
 - the context gets ``upcoming_events`` (soonest first), ``past_events`` (newest first),
   ``upcoming_by_month`` and ``past_by_month`` (lists of ``(label, events)``, label like
   "februari 2023") and ``EVENT_KIND_LABELS``,
+- an event with ``registration: site`` gets ``registration_site``, ``registration_open`` (before
+  its closing moment: ``registration_closes`` or the start) and ``registration_closes_text``;
+  the context gets ``registration_form`` (``registration.registration_form``, None without a
+  site service), and the generator writes ``EVENT_REGISTRATION_SAVE_AS``
+  (``agenda/{slug}/registration.json``) for the service,
 - ``AgendaGenerator`` writes ``/agenda/``, ``/agenda/archief/``, one ``.ics`` per event and
   ``/agenda.ics`` with all published events.
 
@@ -24,11 +29,13 @@ from pelican import signals
 
 from .generator import AgendaGenerator
 from .model import annotate
+from .registration import registration_form
 
 
 def _finalized(generators):
     generator = generators[0]
     annotate(generator.context, generator.settings)
+    generator.context["registration_form"] = registration_form(generator.settings)
 
 
 def _get_generators(pelican):

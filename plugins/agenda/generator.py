@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 from pelican.generators import Generator
 
 from .ical import IcsWriter
+from .model import registration_data
 from .settings import setting
 
 
@@ -30,6 +32,11 @@ class AgendaGenerator(Generator):
         events = ctx.get("events", [])
         ics = IcsWriter(s)
         for event in events:
-            self._write_ics(event.ics_url, ics.ics([event], event.title))
+            data = ics.ics([event], event.title)
+            self._write_ics(event.ics_url, data)
+            if getattr(event, "registration_site", False):  # for the site service
+                info = registration_data(event, s, data)
+                self._write_ics(setting(s, "EVENT_REGISTRATION_SAVE_AS").format(slug=event.slug),
+                                json.dumps(info, ensure_ascii=False, indent=1).encode("utf-8"))
         if setting(s, "AGENDA_ICS_PATH"):
             self._write_ics(setting(s, "AGENDA_ICS_PATH"), ics.ics(events, f"{s['SITENAME']}: agenda"))

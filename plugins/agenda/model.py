@@ -31,6 +31,40 @@ def is_past(event, now: datetime) -> bool:
     return ends_at(event) <= now
 
 
+def starts_at(event) -> datetime:
+    """The moment an event begins (midnight for a date alone)."""
+    return datetime.combine(event.start.date(), time(), tzinfo=AMSTERDAM) if event.start_all_day else event.start
+
+
+def registration_closes_at(event) -> datetime:
+    """When registration on the site closes: ``registration_closes`` (a date alone: the
+    midnight after that day), never later than the start."""
+    closes = getattr(event, "registration_closes", None)
+    start = starts_at(event)
+    if closes is None:
+        return start
+    moment = _midnight_after(closes.date()) if event.registration_closes_all_day else closes
+    return min(moment, start)
+
+
+def registration_data(event, settings, ics: bytes) -> dict:
+    """What the site service needs to take registrations for an event (the build writes it as
+    ``EVENT_REGISTRATION_SAVE_AS``): when it starts, ends and closes, its capacity and its
+    iCalendar file (attached to the confirmation mail)."""
+    return {
+        "slug": event.slug,
+        "title": event.title,
+        "url": f"{site_url(settings)}/{event.url}",
+        "when": event.when_text,
+        "place": event.place_text,
+        "starts_at": starts_at(event).isoformat(),
+        "ends_at": ends_at(event).isoformat(),
+        "closes_at": registration_closes_at(event).isoformat(),
+        "capacity": getattr(event, "capacity", None),
+        "ics": ics.decode("utf-8"),
+    }
+
+
 def _part(moment: datetime, all_day: bool) -> str:
     return nl_day(moment) if all_day else f"{nl_day(moment)}, {nl_time(moment)} uur"
 
@@ -48,7 +82,7 @@ def when_text(event) -> str:
         if start == end:
             return _part(start, False)
         return f"{nl_day(start)}, {nl_time(start)}–{nl_time(end)} uur"
-    joiner = " t/m " if end_all_day else " tot "
+    joiner = " tot en met " if end_all_day else " tot "
     return _part(start, start_all_day) + joiner + _part(end, end_all_day)
 
 
@@ -100,7 +134,9 @@ def event_jsonld(event, settings, partners_by_slug: dict) -> dict:
     ]
     data["organizer"] = organizers if len(organizers) > 1 else organizers[0]
     registration = getattr(event, "registration", None)
-    if registration and registration.startswith("http"):
+    if registration == "site" and settings.get("SERVICE_URL"):
+        data["offers"] = {"@type": "Offer", "url": page}
+    elif registration and registration.startswith("http"):
         data["offers"] = {"@type": "Offer", "url": registration}
     return data
 
@@ -130,6 +166,13 @@ def annotate(context, settings) -> None:
         e.kind_badge = None if same else e.kind_label
         e.ics_url = setting(settings, "EVENT_ICS_SAVE_AS").format(slug=e.slug)
         e.jsonld = event_jsonld(e, settings, partners_by_slug)
+        e.registration_site = getattr(e, "registration", None) == "site"
+        if e.registration_site:
+            closes = registration_closes_at(e)
+            e.registration_closes_text = (
+                f"tot en met {nl_day(closes - timedelta(minutes=1))}" if closes.time() == time()
+                else f"tot {nl_day(closes)}, {nl_time(closes)} uur")
+            e.registration_open = now < closes
     upcoming = [e for e in events if not e.is_past]
     past = [e for e in reversed(events) if e.is_past]
     context["EVENT_KIND_LABELS"] = KIND_LABELS

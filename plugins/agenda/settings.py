@@ -7,6 +7,7 @@ DEFAULTS = {
     "AGENDA_ARCHIVE_SAVE_AS": "agenda/archief/index.html",
     "AGENDA_ICS_PATH": "agenda.ics",
     "EVENT_ICS_SAVE_AS": "agenda/{slug}/{slug}.ics",
+    "EVENT_REGISTRATION_SAVE_AS": "agenda/{slug}/registration.json",
     "AGENDA_UID_DOMAIN": "sociaalwerkkoepel-amsterdam",
     "AGENDA_HOME_COUNT": 3,
 }

@@ -6,13 +6,14 @@
 - reads partners, events and newsletter issues into the context and writes their pages
   (``generator.CollectionsGenerator``),
 - resolves cross-references and backlinks (``links``),
-- puts the build's "now" in the context as ``now`` (``SWK_NOW`` overrides it).
+- puts the build's "now" in the context as ``now`` (``SWK_NOW`` overrides it),
+- leaves out an item whose publication moment (an article's ``date``, an event's
+  ``publish``) is after "now", as it does a draft: the first build after it publishes it
+  (a preview build, ``SWK_PREVIEW=1``, shows it).
 """
 
 from __future__ import annotations
 
-import os
-from datetime import datetime
 from pathlib import Path
 
 from pelican import signals
@@ -20,26 +21,7 @@ from pelican import signals
 from .generator import CollectionsGenerator, source_folders
 from .links import link
 from .reader import YamlMarkdownReader
-from .validate import (
-    AMSTERDAM,
-    ContentError,
-    Invalid,
-    Problem,
-    load_all,
-    markdown_files,
-    parse_datetime,
-)
-
-
-def build_now() -> datetime:
-    """The moment the build takes as "now": SWK_NOW (ISO date or date-time) or the clock."""
-    value = os.environ.get("SWK_NOW")
-    if not value:
-        return datetime.now(AMSTERDAM)
-    try:
-        return parse_datetime(value)[0]
-    except Invalid as exc:
-        raise ContentError([Problem("omgevingsvariabele SWK_NOW", None, str(exc))]) from None
+from .validate import ContentError, build_now, load_all, markdown_files, preview_build
 
 
 def sources(settings) -> dict[str, list[Path]]:
@@ -51,7 +33,7 @@ def sources(settings) -> dict[str, list[Path]]:
 
 def check(settings):
     """Validate all content; raise ContentError listing every problem."""
-    cols = load_all(sources(settings))
+    cols = load_all(sources(settings), now=None if preview_build() else build_now())
     if cols.problems:
         raise ContentError(cols.problems)
     return cols

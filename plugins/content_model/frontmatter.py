@@ -24,6 +24,36 @@ Loader.yaml_implicit_resolvers = {
 }
 
 
+# What the YAML parser's English says, in plain Dutch for editors: (words in the parser's
+# problem or context, explanation). The first match wins; the last entry is the general case.
+_EXPLANATIONS = (
+    (("mapping values are not allowed",),
+     "er staat een dubbele punt op een plek waar die niet kan: in een waarde (zet dan de hele "
+     "waarde tussen aanhalingstekens), in een regel die inspringt, of na een regel zonder "
+     "dubbele punt"),
+    (("quoted scalar",), "een aanhalingsteken wordt niet gesloten; zet aan het eind van de waarde "
+                         "hetzelfde aanhalingsteken als aan het begin"),
+    (("flow sequence", "',' or ']'"), "een lijst tussen [ en ] is niet goed gesloten of mist een komma"),
+    (("flow mapping", "',' or '}'"), "er staat een { of } in een waarde; zet de waarde tussen "
+                                     "aanhalingstekens"),
+    (("could not find expected ':'",), "er ontbreekt een dubbele punt na de naam van een veld"),
+    (("block end", "expected key", "block mapping"), "een regel springt in of staat verkeerd; "
+                                                     "begin elk veld aan het begin van de regel"),
+    (("alias", "anchor"), "een waarde begint met * of &; zet de waarde tussen aanhalingstekens"),
+    (("cannot start any token",), "een waarde begint met een teken als @ of `; zet de waarde "
+                                  "tussen aanhalingstekens"),
+)
+
+
+def explain(exc) -> str:
+    """The parser's problem in plain Dutch (never its English text)."""
+    said = " ".join(str(part) for part in (getattr(exc, "problem", ""), getattr(exc, "context", "")) if part)
+    for words, text in _EXPLANATIONS:
+        if any(w in said for w in words):
+            return text
+    return "controleer dubbele punten en aanhalingstekens op deze regel"
+
+
 class FrontMatterError(ValueError):
     def __init__(self, message: str, line: int | None = None):
         super().__init__(message)
@@ -57,13 +87,15 @@ def split(text: str) -> tuple[dict, str]:
         mark = exc.context_mark or exc.problem_mark
         last = end  # the line number of the closing '---'; the block ends the line before
         line = min(mark.line + 2, last) if mark is not None else None  # +1 '---', +1 1-based
-        problem = exc.problem or str(exc)
+        said = explain(exc)
+        for m in (exc.problem_mark, exc.context_mark):  # libyaml does not name the character
+            if m is not None and m.line + 1 < end and "\t" in lines[m.line + 1]:
+                said, line = "er staat een tab; gebruik spaties", m.line + 2
+        raise FrontMatterError(f"de velden bovenaan zijn niet te lezen: {said}", line) from None
+    except yaml.YAMLError:
         raise FrontMatterError(
-            f"YAML klopt niet ({problem}); controleer dubbele punten en aanhalingstekens op die regel",
-            line,
+            "de velden bovenaan zijn niet te lezen; controleer dubbele punten en aanhalingstekens"
         ) from None
-    except yaml.YAMLError as exc:
-        raise FrontMatterError(f"YAML klopt niet ({exc})") from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):

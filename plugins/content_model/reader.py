@@ -12,7 +12,7 @@ from pelican.utils import SafeDatetime
 
 from .generator import source_folders
 from .schema import CONTENT_TYPES
-from .validate import ContentError, read_item
+from .validate import SLUG_RE, ContentError, build_now, preview_build, read_item
 
 
 def _type_folders(settings) -> list[tuple[Path, str]]:
@@ -33,6 +33,13 @@ def content_type_of(path: Path, settings, folders=None) -> str:
     return "article"
 
 
+def tag_words(tag: str) -> str:
+    """A tag written as a slug ("duurzaam-werk") as words ("duurzaam werk"); its address
+    stays the same (Pelican makes the slug from the words). Other spellings ("Nieuw-West")
+    are kept as the editor wrote them."""
+    return tag.replace("-", " ") if SLUG_RE.match(tag) else tag
+
+
 def _safe(dt):
     return SafeDatetime.fromtimestamp(dt.timestamp(), tz=dt.tzinfo)
 
@@ -46,6 +53,7 @@ class YamlMarkdownReader(BaseReader):
         self._folders = None
         self._types: dict[str, str] = {}  # folder -> content type of the files in it
         self._md = None
+        self._now = None
 
     def _markdown(self) -> Markdown:
         """One Markdown converter per reader, reset between files (building one is costly)."""
@@ -85,10 +93,17 @@ class YamlMarkdownReader(BaseReader):
                 meta[key] = _safe(value)
         if ctype.name == "article":
             meta["category"] = Category(meta["category"], self.settings)
-            meta["tags"] = [Tag(t, self.settings) for t in meta.get("tags", [])]
+            meta["tags"] = [Tag(tag_words(t), self.settings) for t in meta.get("tags", [])]
         if ctype.name == "newsletter":
             meta["issue_status"] = meta.get("status", "draft")
             meta["status"] = "draft" if meta["issue_status"] == "draft" else "published"
         else:
             meta.setdefault("status", "published")
+        if meta["status"] == "published" and not preview_build() and item.is_scheduled(self.now()):
+            meta["status"] = "draft"  # not yet: the first build after its moment publishes it
         return html, meta
+
+    def now(self):
+        if self._now is None:
+            self._now = build_now()
+        return self._now

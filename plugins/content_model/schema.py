@@ -40,8 +40,9 @@ class Field:
     """One front-matter field.
 
     type is one of: string, text, date, datetime (a date or a date-time), choice, list,
-    refs (slugs of another collection), url, link (a URL or a mailto:), email, phone,
-    bool, int, image, slug, events (``upcoming`` or a list of event slugs).
+    refs (slugs of another collection), url, link (a URL or a mailto:), registration (a link,
+    or ``site``: the site service's form), email, phone, bool, int, image, slug, events
+    (``upcoming`` or a list of event slugs).
     """
 
     name: str
@@ -55,6 +56,9 @@ class Field:
     # for the web editor (plugins/web_editor): a hint shown there instead of ``hint`` when the
     # editor's widget makes the Markdown advice wrong (e.g. a date picker instead of typing)
     editor_hint: str = ""
+    # for dates: a month alone ("2020-05") is allowed, for a source that gives no day; the
+    # site then shows only the month ("mei 2020") and never an invented day
+    month: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,9 @@ class ContentType:
     statuses: tuple[str, ...] = ("published", "draft")
     body_label: str = "Tekst"
     extra: dict = field(default_factory=dict)
+    # the field holding the moment an item may appear on the site: before it, the build
+    # leaves the item out as if it were a draft (the nightly build then publishes it)
+    publish_field: str | None = None
 
     def field(self, name: str) -> Field | None:
         for f in self.fields:
@@ -78,6 +85,12 @@ class ContentType:
         return tuple(f.name for f in self.fields if f.required)
 
 
+# What editors naturally type for a value of a choice: accepted as that value (the web editor
+# writes the value itself). Only where it is unambiguous.
+CHOICE_ALIASES = {"concept": "draft", "gepubliceerd": "published", "klaar": "ready"}
+EVENTS_ALIASES = {"komende": "upcoming"}
+
+
 def _status(statuses: tuple[str, ...], hint: str) -> Field:
     return Field("status", "choice", "Status", choices=statuses, hint=hint)
 
@@ -85,18 +98,21 @@ def _status(statuses: tuple[str, ...], hint: str) -> Field:
 SLUG = Field(
     "slug",
     "slug",
-    "Slug (webadres)",
-    hint="Alleen kleine letters, cijfers en streepjes. Leeg: de bestandsnaam.",
+    "Webadres",
+    hint="Het laatste deel van het webadres: alleen kleine letters, cijfers en streepjes. "
+    "Leeg: de bestandsnaam.",
 )
 
 ARTICLE = ContentType(
     name="article",
     label="Artikelen",
     label_singular="Artikel",
+    publish_field="date",
     fields=(
         Field("title", "string", "Titel", required=True),
-        Field("date", "date", "Publicatiedatum", required=True, hint="Bijvoorbeeld 2023-02-16.",
-              editor_hint="De datum waarop het artikel verschijnt."),
+        Field("date", "date", "Publicatiedatum", required=True,
+              hint="Bijvoorbeeld 2023-02-16. Een datum in de toekomst: het artikel verschijnt "
+              "pas vanaf die dag op de site."),
         Field("category", "choice", "Rubriek", required=True, choices=CATEGORIES),
         Field("summary", "text", "Samenvatting", required=True,
               hint="Eén of twee zinnen; verschijnt in overzichten, feeds en de nieuwsbrief."),
@@ -108,7 +124,7 @@ ARTICLE = ContentType(
         Field("image_alt", "string", "Beschrijving van de afbeelding (alt-tekst)",
               hint="Verplicht als er een afbeelding is: wat staat erop?"),
         SLUG,
-        _status(("published", "draft"), "draft: niet op de site, niet in feeds, zoeken en nieuwsbrieven."),
+        _status(("published", "draft"), "draft (concept): niet op de site, niet in feeds, zoeken en nieuwsbrieven."),
     ),
 )
 
@@ -127,9 +143,10 @@ PARTNER = ContentType(
         Field("phone", "phone", "Telefoonnummer"),
         Field("logo", "image", "Logo"),
         Field("since", "int", "Partner sinds (jaar)"),
-        Field("summary", "text", "Korte omschrijving"),
+        Field("summary", "text", "Samenvatting",
+              hint="Eén of twee zinnen over de organisatie; verschijnt in de lijst van partners."),
         SLUG,
-        _status(("published", "draft"), "draft: niet op de site."),
+        _status(("published", "draft"), "draft (concept): niet op de site."),
     ),
 )
 
@@ -138,22 +155,37 @@ EVENT = ContentType(
     label="Agenda",
     label_singular="Evenement",
     body_label="Beschrijving",
+    publish_field="publish",
     fields=(
         Field("title", "string", "Titel", required=True),
         Field("start", "datetime", "Begin", required=True,
               hint="2023-02-16 voor een hele dag, 2023-02-16T15:00 met tijd (Amsterdamse tijd).",
-              editor_hint="Datum en tijd, Amsterdamse tijd. Een evenement zonder tijd (de hele "
-              "dag) zet je in Git met alleen de datum."),
-        Field("end", "datetime", "Einde", hint="Niet vóór het begin.",
-              editor_hint="Niet vóór het begin. Leeg laten als er geen eindtijd is."),
+              editor_hint="Alleen een datum: de hele dag. Met een tijd: vanaf die tijd "
+              "(Amsterdamse tijd)."),
+        Field("end", "datetime", "Einde",
+              hint="Niet vóór het begin. Meerdere dagen: de laatste dag, bv. 2023-02-18.",
+              editor_hint="Niet vóór het begin. Meerdere dagen: de datum van de laatste dag, "
+              "zonder tijd. Leeg: geen einde."),
         Field("kind", "choice", "Soort", choices=KINDS_EVENT),
         Field("location", "string", "Locatie"),
         Field("online", "bool", "Online"),
-        Field("registration", "link", "Aanmelden (link of mailto:)"),
+        Field("registration", "registration", "Aanmelden (site, link of mailto:)",
+              hint="site: een aanmeldformulier op de eigen website (via de sitedienst); of een "
+              "webadres of mailto: om elders aan te melden."),
+        Field("capacity", "int", "Aantal plaatsen",
+              hint="Alleen bij registration: site. Is het vol, dan komen nieuwe aanmeldingen op de "
+              "wachtlijst. Leeg: geen grens."),
+        Field("registration_closes", "datetime", "Aanmelden sluit",
+              hint="Alleen bij registration: site. Een datum alleen: aanmelden kan tot en met die dag. "
+              "Leeg: tot het begin."),
         Field("partners", "refs", "Partners (organisatoren)", collection="partner"),
-        Field("summary", "text", "Korte omschrijving"),
+        Field("summary", "text", "Samenvatting",
+              hint="Eén of twee zinnen; verschijnt in de agenda en de nieuwsbrief."),
+        Field("publish", "datetime", "Op de site vanaf",
+              hint="Leeg: meteen. Een datum in de toekomst: het evenement verschijnt pas vanaf "
+              "die dag op de site en in de agenda."),
         SLUG,
-        _status(("published", "draft"), "draft: niet op de site en niet in de agenda."),
+        _status(("published", "draft"), "draft (concept): niet op de site en niet in de agenda."),
     ),
 )
 
@@ -165,18 +197,21 @@ NEWSLETTER = ContentType(
     statuses=("draft", "ready"),
     fields=(
         Field("title", "string", "Titel (onderwerpregel)", required=True),
-        Field("date", "date", "Datum", required=True),
+        Field("date", "date", "Datum", required=True, month=True,
+              hint="Bijvoorbeeld 2020-05-14, of 2020-05 als alleen de maand bekend is.",
+              editor_hint="De datum van de nieuwsbrief."),
         Field("number", "int", "Nummer"),
         Field("preheader", "string", "Voorregel",
               hint="Korte tekst die in de inbox naast het onderwerp staat."),
         Field("articles", "refs", "Artikelen (in volgorde)", collection="article",
               allow_drafts=False),
         Field("events", "events", "Evenementen", collection="event",
-              hint="'upcoming' voor de komende evenementen, of een lijst evenementen.",
-              editor_hint="Een nieuwe nieuwsbrief toont de komende evenementen (upcoming). "
-              "Kies hier evenementen om alleen die te tonen."),
+              hint="'upcoming' (of 'komende') voor de komende evenementen, of een lijst evenementen.",
+              editor_hint="Een nieuwe nieuwsbrief toont de komende evenementen (bij elke bouw "
+              "opnieuw bepaald). Wil je alleen bepaalde evenementen, kies dan Zelf gekozen "
+              "evenementen."),
         SLUG,
-        _status(("draft", "ready"), "ready: klaar om te versturen."),
+        _status(("draft", "ready"), "ready (klaar): klaar om te versturen; draft (concept): nog niet."),
     ),
 )
 
@@ -186,9 +221,9 @@ PAGE = ContentType(
     label_singular="Pagina",
     fields=(
         Field("title", "string", "Titel", required=True),
-        Field("summary", "text", "Korte omschrijving"),
+        Field("summary", "text", "Samenvatting"),
         SLUG,
-        _status(("published", "draft"), "draft: niet op de site."),
+        _status(("published", "draft"), "draft (concept): niet op de site."),
     ),
 )
 

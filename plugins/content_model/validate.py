@@ -18,12 +18,15 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 from . import frontmatter
-from .schema import CONTENT_TYPES, ContentType, Field
+from .schema import CHOICE_ALIASES, CONTENT_TYPES, EVENTS_ALIASES, ContentType, Field
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{5,}$")
+MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
+# ja/nee as editors write them (YAML itself already reads true/false and yes/no)
+BOOL_WORDS = {"ja": True, "nee": False}
 
 
 class Invalid(ValueError):
@@ -32,15 +35,30 @@ class Invalid(ValueError):
 
 @dataclass
 class Problem:
+    """One problem in one file. Shown with the field's label, as the web editor shows it, and
+    its name in the file: ``veld "Einde" (end): ...``."""
+
     path: str
     field: str | None
     message: str
     line: int | None = None
+    label: str | None = None
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        what = f"veld '{self.field}': " if self.field else ""
+        if self.field and self.label:
+            what = f'veld "{self.label}" ({self.field}): '
+        elif self.field:
+            what = f"veld '{self.field}': "
+        else:
+            what = ""
         return f"{where}: {what}{self.message}"
+
+
+def problem(ctype: ContentType, path: str, name: str | None, message: str) -> Problem:
+    """A problem with a field of ``ctype``, labelled as the web editor labels it."""
+    f = ctype.field(name) if name else None
+    return Problem(path, name, message, label=f.label if f else None)
 
 
 @dataclass
@@ -58,6 +76,15 @@ class Item:
     @property
     def is_draft(self) -> bool:
         return self.status == "draft"
+
+    @property
+    def publish_at(self) -> datetime | None:
+        """The moment the item may appear on the site (its type's ``publish_field``)."""
+        return self.meta.get(self.type.publish_field) if self.type.publish_field else None
+
+    def is_scheduled(self, now: datetime) -> bool:
+        """Published, but with a publication moment after ``now``: not on the site yet."""
+        return self.publish_at is not None and self.publish_at > now
 
 
 @dataclass
@@ -87,6 +114,23 @@ def display_path(path: Path) -> str:
         return os.path.relpath(path)
     except ValueError:  # pragma: no cover - other drive on Windows
         return str(path)
+
+
+def preview_build() -> bool:
+    """``SWK_PREVIEW=1``: a preview of an editor's change (the site workflow builds one per
+    pull request): items scheduled for later are shown as they will look."""
+    return os.environ.get("SWK_PREVIEW", "") not in ("", "0")
+
+
+def build_now() -> datetime:
+    """The moment the build takes as "now": SWK_NOW (ISO date or date-time) or the clock."""
+    value = os.environ.get("SWK_NOW")
+    if not value:
+        return datetime.now(AMSTERDAM)
+    try:
+        return parse_datetime(value)[0]
+    except Invalid as exc:
+        raise ContentError([Problem("omgevingsvariabele SWK_NOW", None, str(exc))]) from None
 
 
 # --- converters: value from YAML -> Python value, or Invalid ---------------------------------
@@ -136,6 +180,9 @@ def _string(f: Field, value):
 
 def _choice(f: Field, value):
     text = _string(f, value)
+    alias = CHOICE_ALIASES.get(text.lower())
+    if alias in f.choices:
+        return alias
     if text not in f.choices:
         raise Invalid(
             f'"{text}" is geen geldige waarde; kies uit: {", ".join(f.choices)}.'
@@ -163,7 +210,8 @@ def _slug(f: Field, value):
     text = _string(f, value)
     if not SLUG_RE.match(text):
         raise Invalid(
-            f'"{text}" is geen geldige slug; gebruik kleine letters, cijfers en streepjes, bv. winter-event'
+            f'"{text}" kan geen webadres zijn; gebruik alleen kleine letters, cijfers en streepjes, '
+            "bv. winter-event"
         )
     return text
 
@@ -191,6 +239,18 @@ def _link(f: Field, value):
         ) from None
 
 
+def _registration(f: Field, value):
+    if value == "site":
+        return "site"
+    try:
+        return _link(f, value)
+    except Invalid:
+        raise Invalid(
+            f'"{value}" is geen geldige aanmelding; schrijf site (het formulier op deze website), '
+            "een webadres (https://www.voorbeeld.nl/aanmelden) of mailto:naam@voorbeeld.nl"
+        ) from None
+
+
 def _email(f: Field, value):
     text = _string(f, value)
     if not EMAIL_RE.match(text):
@@ -206,8 +266,10 @@ def _phone(f: Field, value):
 
 
 def _bool(f: Field, value):
+    if isinstance(value, str) and value.strip().lower() in BOOL_WORDS:
+        return BOOL_WORDS[value.strip().lower()]
     if not isinstance(value, bool):
-        raise Invalid(f'"{value}" is geen ja/nee-waarde; schrijf true of false')
+        raise Invalid(f'"{value}" is geen ja of nee; schrijf ja of nee')
     return value
 
 
@@ -218,7 +280,26 @@ def _int(f: Field, value):
 
 
 def _date(f: Field, value):
-    return parse_datetime(value)[0]
+    if f.month and MONTH_RE.match(str(value).strip()):
+        year, month = map(int, str(value).strip().split("-"))
+        if not 1 <= month <= 12:
+            raise Invalid(f'"{value}" is geen maand; schrijf bv. 2020-05 voor mei 2020')
+        return datetime(year, month, 1, tzinfo=AMSTERDAM)
+    try:
+        return parse_datetime(value)[0]
+    except Invalid:
+        if f.month:
+            raise Invalid(
+                f'"{str(value).strip()}" is geen datum; schrijf 2020-05-14, of 2020-05 als alleen '
+                "de maand bekend is"
+            ) from None
+        raise
+
+
+def _events(f: Field, value):
+    if isinstance(value, str) and EVENTS_ALIASES.get(value.strip().lower(), value.strip()) == "upcoming":
+        return "upcoming"
+    return _list(f, value)
 
 
 CONVERTERS = {
@@ -230,6 +311,7 @@ CONVERTERS = {
     "slug": _slug,
     "url": _url,
     "link": _link,
+    "registration": _registration,
     "email": _email,
     "phone": _phone,
     "bool": _bool,
@@ -237,7 +319,7 @@ CONVERTERS = {
     "image": _string,
     "date": _date,
     "datetime": lambda f, v: parse_datetime(v),
-    "events": lambda f, v: "upcoming" if v == "upcoming" else _list(f, v),
+    "events": _events,
 }
 
 
@@ -300,27 +382,28 @@ def _parse_item(ctype: ContentType, path: Path, text: str, problems: list[Proble
         value = raw.get(f.name)
         if value is None or value == "" or value == []:
             if f.required:
-                problems.append(
-                    Problem(shown, f.name, f"ontbreekt; dit veld is verplicht ({f.label})")
-                )
+                problems.append(problem(ctype, shown, f.name, "ontbreekt; dit veld is verplicht"))
             continue
         try:
             converted = CONVERTERS[f.type](f, value)
         except Invalid as exc:
-            problems.append(Problem(shown, f.name, str(exc)))
+            problems.append(problem(ctype, shown, f.name, str(exc)))
             continue
         if f.type == "datetime":
             meta[f.name], meta[f"{f.name}_all_day"] = converted
         else:
             meta[f.name] = converted
+        if f.month:
+            meta[f"{f.name}_month_only"] = bool(MONTH_RE.match(str(value).strip()))
     slug = meta.get("slug") or path.stem
     if not SLUG_RE.match(slug):
         problems.append(
             Problem(
                 shown,
                 None,
-                f'de bestandsnaam "{path.name}" is geen geldige slug; hernoem het bestand naar '
-                "kleine letters, cijfers en streepjes (bv. winter-event.md) of geef een veld 'slug'",
+                f'de bestandsnaam "{path.name}" kan geen webadres worden; hernoem het bestand naar '
+                "kleine letters, cijfers en streepjes (bv. winter-event.md) of vul het veld "
+                "Webadres (slug) in",
             )
         )
     _check_item_rules(ctype, shown, meta, problems)
@@ -329,9 +412,9 @@ def _parse_item(ctype: ContentType, path: Path, text: str, problems: list[Proble
 
 def _check_item_rules(ctype: ContentType, shown: str, meta: dict, problems: list[Problem]):
     if "image" in meta and not meta.get("image_alt"):
-        problems.append(
-            Problem(shown, "image_alt", "ontbreekt; een afbeelding heeft een beschrijving nodig (alt-tekst)")
-        )
+        problems.append(problem(
+            ctype, shown, "image_alt", "ontbreekt; een afbeelding heeft een beschrijving nodig (alt-tekst)"
+        ))
     if ctype.name == "event":
         start, end = meta.get("start"), meta.get("end")
         if start and end:
@@ -342,11 +425,35 @@ def _check_item_rules(ctype: ContentType, shown: str, meta: dict, problems: list
             )
             if too_early:
                 problems.append(
-                    Problem(shown, "end", "ligt vóór 'start'; het einde moet na het begin liggen")
+                    problem(ctype, shown, "end", "ligt vóór het begin; het einde moet na het begin liggen")
                 )
+        _check_registration(ctype, shown, meta, problems)
 
 
-def _check_references(cols: Collections):
+def _check_registration(ctype: ContentType, shown: str, meta: dict, problems: list[Problem]):
+    """capacity and registration_closes belong to registration: site only."""
+    on_site = meta.get("registration") == "site"
+    for name in ("capacity", "registration_closes"):
+        if name in meta and not on_site:
+            problems.append(
+                problem(ctype, shown, name, "werkt alleen met 'registration: site' (aanmelden op deze "
+                        "website); zet registration: site, of haal dit veld weg")
+            )
+    capacity = meta.get("capacity")
+    if capacity is not None and capacity < 1:
+        problems.append(
+            problem(ctype, shown, "capacity", f'"{capacity}" is geen aantal plaatsen; schrijf een geheel '
+                    "getal vanaf 1, of laat het veld weg (geen grens)")
+        )
+    closes, start = meta.get("registration_closes"), meta.get("start")
+    if closes is not None and start is not None and closes > start:
+        problems.append(
+            problem(ctype, shown, "registration_closes", "ligt na het begin; aanmelden sluit uiterlijk "
+                    "bij het begin. Kies een eerdere datum, of laat het veld weg")
+        )
+
+
+def _check_references(cols: Collections, now: datetime | None):
     for items in cols.items.values():
         for item in items.values():
             shown = display_path(item.path)
@@ -365,10 +472,11 @@ def _check_references(cols: Collections):
                         problems += _suggest(slug, targets) or (
                             f" Controleer de naam van het bestand in de map van {CONTENT_TYPES[f.collection].label.lower()}."
                         )
-                        cols.problems.append(Problem(shown, f.name, problems))
+                        cols.problems.append(problem(item.type, shown, f.name, problems))
                     elif target.is_draft and not (f.allow_drafts or item.is_draft):
                         cols.problems.append(
-                            Problem(
+                            problem(
+                                item.type,
                                 shown,
                                 f.name,
                                 f"verwijst naar {label} '{slug}', maar dat is een concept "
@@ -376,10 +484,28 @@ def _check_references(cols: Collections):
                                 "of haal het uit de lijst",
                             )
                         )
+                    elif (
+                        now is not None and target.is_scheduled(now)
+                        and not (f.allow_drafts or item.is_draft)
+                    ):
+                        moment = target.publish_at.date().isoformat()
+                        cols.problems.append(
+                            problem(
+                                item.type,
+                                shown,
+                                f.name,
+                                f"verwijst naar {label} '{slug}', maar dat staat pas vanaf {moment} "
+                                f"op de site ({target.type.field(target.type.publish_field).label} in "
+                                f"{display_path(target.path)}); wacht tot dan of haal het uit de lijst",
+                            )
+                        )
 
 
-def load_all(sources: dict[str, list[Path]]) -> Collections:
-    """Read every file of each content type; ``sources`` maps a type name to its files."""
+def load_all(sources: dict[str, list[Path]], now: datetime | None = None) -> Collections:
+    """Read every file of each content type; ``sources`` maps a type name to its files.
+
+    With ``now`` (the build's moment), a reference that may not be to a draft may not be to
+    an item scheduled after ``now`` either (it would be missing from the site)."""
     cols = Collections()
     for type_name, paths in sources.items():
         ctype = CONTENT_TYPES[type_name]
@@ -390,17 +516,19 @@ def load_all(sources: dict[str, list[Path]]) -> Collections:
                 continue
             if item.slug in items:
                 cols.problems.append(
-                    Problem(
+                    problem(
+                        ctype,
                         display_path(path),
                         "slug",
-                        f"'{item.slug}' wordt al gebruikt door {display_path(items[item.slug].path)}; "
-                        "geef een van beide een andere bestandsnaam of slug",
+                        f"het webadres '{item.slug}' wordt al gebruikt door "
+                        f"{display_path(items[item.slug].path)}; geef een van beide een andere "
+                        "bestandsnaam of een ander webadres",
                     )
                 )
                 continue
             items[item.slug] = item
         cols.items[type_name] = items
-    _check_references(cols)
+    _check_references(cols, now)
     return cols
 
 

@@ -3,7 +3,8 @@
 Never the machine's locale: ``16 februari 2023`` on every machine.
 
 Filters: ``nl_date`` (16 februari 2023), ``nl_day`` (donderdag 16 februari 2023),
-``nl_month`` (februari 2023), ``nl_time`` (15.00), ``iso`` (2023-02-16T15:00:00+01:00).
+``nl_month`` (februari 2023), ``nl_time`` (15.00, 9.00: no leading zero, as the City writes
+times), ``iso`` (2023-02-16T15:00:00+01:00).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def nl_month(value) -> str:
 
 
 def nl_time(value) -> str:
-    return format_time(value, "HH.mm", locale=LOCALE)
+    return format_time(value, "H.mm", locale=LOCALE)
 
 
 def iso(value) -> str:

@@ -7,7 +7,10 @@
   ``nieuwsbrief/afmelden/`` and, per issue, ``email.html``, ``email.txt``, ``email.eml``
   and ``email.json`` next to the web page; an e-mail above ``NEWSLETTER_MAX_BYTES`` stops
   the build;
-- ``send`` (``python -m swk newsletter send``) sends what the build wrote.
+- the context gets ``newsletter_signup`` (``signup.signup_form``): the sign-up form's action
+  on the site service, the consent text and versions; None without ``SERVICE_URL``.
+
+Delivery is the site service's (``service/mailing``): it sends what the build wrote.
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ from __future__ import annotations
 from pelican import signals
 
 from .issue import issue_data
+from .signup import signup_form
 
 
 def _attach(generators):
     context = generators[0].context
     settings = generators[0].settings
+    context["newsletter_signup"] = signup_form(settings)
     for newsletter in context.get("newsletters", []):
         newsletter.issue = issue_data(newsletter, context, settings)
 

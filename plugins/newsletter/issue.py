@@ -12,16 +12,17 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from agenda.model import is_past
+from agenda.model import is_past, place_text, when_text
 from content_model.frontmatter import split
 from content_model.validate import display_path
-from dutch_dates import nl_date, nl_day, nl_time
+from dutch_dates import nl_date, nl_month
 from feeds import site_url
 
 from .plaintext import absolute, first_sentence, markdown_to_text
+from .signup import UNSUBSCRIBE_PATH, service_url
 
-# The build writes this token in every unsubscribe link; the sender replaces it with a
-# signed token per recipient.
+# The build writes this token in every unsubscribe link; the site service replaces it with
+# each recipient's own opaque token.
 TOKEN_PLACEHOLDER = "AFMELDCODE"
 
 
@@ -41,7 +42,7 @@ class EventItem:
     title: str
     path: str
     url: str  # absolute
-    when: str  # "donderdag 25 juni 2020, 15.00–17.00"
+    when: str  # "donderdag 25 juni 2020, 15.00–17.00 uur" (the agenda's when_text)
     where: str | None
     summary: str | None
     start: datetime = None
@@ -52,7 +53,7 @@ class Footer:
     organisation: str
     email: str
     site: str  # absolute URL of the home page
-    unsubscribe_url: str
+    unsubscribe_url: str  # the service's page with the token placeholder, or the site's mail-link page
     unsubscribe_mailto: str
 
 
@@ -63,7 +64,8 @@ class Issue:
     title: str
     number: int | None
     date: datetime
-    date_text: str
+    date_text: str  # "14 mei 2020", or "mei 2020" when the source gives only the month
+    month_only: bool
     preheader: str
     web_url: str  # absolute URL of the web version
     intro_html: str
@@ -78,15 +80,23 @@ class Issue:
 
 
 def settings_defaults(settings) -> dict:
-    """The newsletter settings with their defaults (documented in the README)."""
+    """The newsletter settings with their defaults (documented in the README).
+
+    ``unsubscribe_url`` is the site service's unsubscribe page (one click), or None when no
+    service is configured: then the e-mail offers only the mailto and the site's page that
+    explains it (``static_unsubscribe_url``).
+    """
     base = site_url(settings)
     contact = settings.get("CONTACT_EMAIL") or "sociaalwerkkoepel@amsterdam.nl"
     name = settings.get("SITENAME", "")
+    service = service_url(settings)
     return {
         "contact": contact,
         "from": settings.get("NEWSLETTER_FROM") or f"{name} <{contact}>",
         "reply_to": settings.get("NEWSLETTER_REPLY_TO") or contact,
-        "unsubscribe_url": settings.get("NEWSLETTER_UNSUBSCRIBE_URL") or f"{base}/nieuwsbrief/afmelden/",
+        "unsubscribe_url": settings.get("NEWSLETTER_UNSUBSCRIBE_URL")
+        or (service + UNSUBSCRIBE_PATH if service else None),
+        "static_unsubscribe_url": f"{base}/nieuwsbrief/afmelden/",
         "unsubscribe_mailto": settings.get("NEWSLETTER_UNSUBSCRIBE_MAILTO") or contact,
         "max_events": settings.get("NEWSLETTER_MAX_EVENTS", 5),
         "max_bytes": settings.get("NEWSLETTER_MAX_BYTES", 90 * 1024),
@@ -105,21 +115,6 @@ def unsubscribe_mailto(address: str) -> str:
 def upcoming(events, now: datetime, limit: int) -> list:
     """Events that have not ended at ``now`` (the agenda's rule), soonest first."""
     return sorted((e for e in events if not is_past(e, now)), key=lambda e: e.start)[:limit]
-
-
-def _when(event) -> str:
-    start, end = event.start, getattr(event, "end", None)
-    if getattr(event, "start_all_day", False):
-        text = nl_day(start)
-        if end and end.date() != start.date():
-            text += f" t/m {nl_day(end)}"
-        return text
-    text = f"{nl_day(start)}, {nl_time(start)}"
-    if end and end.date() == start.date():
-        text += f"–{nl_time(end)}"
-    elif end:
-        text += f" t/m {nl_day(end)}, {nl_time(end)}"
-    return text
 
 
 def absolutize_html(html: str, base: str) -> str:
@@ -164,13 +159,14 @@ def issue_data(newsletter, context, settings) -> Issue:
             title=e.title,
             path=e.url,
             url=f"{base}/{e.url}",
-            when=_when(e),
-            where=getattr(e, "location", None) or ("online" if getattr(e, "online", False) else None),
+            when=when_text(e),
+            where=place_text(e),
             summary=getattr(e, "summary", None),
             start=e.start,
         )
         for e in linked
     ]
+    month_only = bool(getattr(newsletter, "date_month_only", False))
     preheader = getattr(newsletter, "preheader", None) or first_sentence(
         markdown_to_text(body, base, links=False) if body.strip() else newsletter.title)
     return Issue(
@@ -179,7 +175,9 @@ def issue_data(newsletter, context, settings) -> Issue:
         title=newsletter.title,
         number=getattr(newsletter, "number", None),
         date=newsletter.date,
-        date_text=nl_date(newsletter.date),
+        # a source that gives only the month: "mei 2020", never an invented day
+        date_text=nl_month(newsletter.date) if month_only else nl_date(newsletter.date),
+        month_only=month_only,
         preheader=preheader,
         web_url=f"{base}/{newsletter.url}",
         intro_html=absolutize_html(newsletter.content, base),
@@ -191,7 +189,8 @@ def issue_data(newsletter, context, settings) -> Issue:
             organisation=settings.get("SITENAME", ""),
             email=conf["contact"],
             site=f"{base}/",
-            unsubscribe_url=unsubscribe_link(conf["unsubscribe_url"], TOKEN_PLACEHOLDER),
+            unsubscribe_url=unsubscribe_link(conf["unsubscribe_url"], TOKEN_PLACEHOLDER)
+            if conf["unsubscribe_url"] else conf["static_unsubscribe_url"],
             unsubscribe_mailto=unsubscribe_mailto(conf["unsubscribe_mailto"]),
         ),
         sender=conf["from"],

@@ -1,14 +1,13 @@
-"""The MIME message of an issue, unsubscribe tokens and the rendering's content hash.
+"""The MIME message of an issue and the rendering's content hash.
 
-Shared by the build (``email.eml`` next to each issue) and the sender (one message per
-recipient), so both produce the same headers.
+Shared by the build (``email.eml`` next to each issue) and the site service's sender (one
+message per recipient, ``service/mailing``), so both produce the same headers. Unsubscribe
+tokens are the service's (``service/tokens.py``): opaque, no address in them.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import hmac
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -31,40 +30,19 @@ def content_hash(html: str, text: str, meta: dict) -> str:
     return h.hexdigest()
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def make_token(address: str, secret: str) -> str:
-    """A signed unsubscribe token for one address: ``<address>.<HMAC-SHA256>``, base64url."""
-    address = address.strip().lower()
-    sig = hmac.new(secret.encode("utf-8"), b"unsubscribe:" + address.encode("utf-8"), hashlib.sha256)
-    return f"{_b64(address.encode('utf-8'))}.{_b64(sig.digest())}"
-
-
-def verify_token(token: str, secret: str) -> str | None:
-    """The address in a token whose signature is right, else None (for the unsubscribe endpoint)."""
-    try:
-        payload, _ = token.split(".", 1)
-        address = _unb64(payload).decode("utf-8")
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return address if hmac.compare_digest(make_token(address, secret), token) else None
-
-
-def personalise(html: str, text: str, meta: dict, token: str) -> tuple[str, str, str]:
-    """The HTML, text and unsubscribe URL for one recipient: only the token changes."""
-    url = unsubscribe_link(meta["unsubscribe_url"], token)
+def personalise(html: str, text: str, meta: dict, token: str) -> tuple[str, str, str | None]:
+    """The HTML, text and one-click unsubscribe URL for one recipient: only the token changes.
+    The URL is None for a rendering built without the site service."""
+    url = unsubscribe_link(meta["unsubscribe_url"], token) if meta.get("unsubscribe_url") else None
     return html.replace(TOKEN_PLACEHOLDER, token), text.replace(TOKEN_PLACEHOLDER, token), url
 
 
-def compose(meta: dict, html: str, text: str, *, unsubscribe_url: str, to: str | None = None,
+def compose(meta: dict, html: str, text: str, *, unsubscribe_url: str | None, to: str | None = None,
             date=None, message_id: str | None = None) -> EmailMessage:
-    """A complete multipart/alternative message (text first, then HTML), UTF-8."""
+    """A complete multipart/alternative message (text first, then HTML), UTF-8.
+
+    ``List-Unsubscribe`` has the https URL (one click, RFC 8058, with ``List-Unsubscribe-Post``)
+    only when there is one; the mailto is always there."""
     msg = EmailMessage(policy=SMTP)
     sender = getaddresses([meta["from"]])[0][1]
     domain = sender.rsplit("@", 1)[-1] or "localhost"
@@ -75,8 +53,11 @@ def compose(meta: dict, html: str, text: str, *, unsubscribe_url: str, to: str |
     msg["Reply-To"] = meta["reply_to"]
     msg["Date"] = format_datetime(date or datetime.now(AMSTERDAM))
     msg["Message-ID"] = message_id or make_msgid(idstring=meta.get("slug"), domain=domain)
-    msg["List-Unsubscribe"] = f"<{unsubscribe_url}>, <{meta['unsubscribe_mailto']}>"
-    msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    if unsubscribe_url:
+        msg["List-Unsubscribe"] = f"<{unsubscribe_url}>, <{meta['unsubscribe_mailto']}>"
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    else:
+        msg["List-Unsubscribe"] = f"<{meta['unsubscribe_mailto']}>"
     msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
     # Headers fold at 998, not 78: folding would turn a long unsubscribe URL into an RFC 2047

@@ -6,7 +6,8 @@ Next to each issue's web page (``nieuwsbrief/<slug>/index.html``, written by con
   so Outlook's conditional comments stay;
 - ``email.txt``: the plain-text template over the same data;
 - ``email.eml``: the complete MIME message (headers as the sender sends them);
-- ``email.json``: what the sender needs (subject, from, unsubscribe settings, content hash).
+- ``email.json``: what the site service's sender needs (subject, from, unsubscribe settings,
+  content hash); the hand-off to ``service/mailing``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from mjml import mjml2html
 from pelican.generators import Generator
 
 from content_model.validate import ContentError, Problem
+from design_system import email_colors
 
 from .issue import TOKEN_PLACEHOLDER, settings_defaults, unsubscribe_link
 from .message import compose, content_hash
@@ -28,8 +30,10 @@ EMAIL_FILES = ("email.html", "email.txt", "email.eml", "email.json")
 
 
 def render_email(env, issue, context) -> tuple[str, str]:
-    """(HTML, text) of one issue from ``newsletter.mjml`` and ``newsletter.txt``."""
-    mjml_source = env.get_template("newsletter.mjml").render(context, issue=issue)
+    """(HTML, text) of one issue from ``newsletter.mjml`` and ``newsletter.txt``; the
+    colours of the e-mail are the City's design tokens (``design_system.email_colors``)."""
+    mjml_source = env.get_template("newsletter.mjml").render(
+        context, issue=issue, colors=email_colors(context))
     html = mjml2html(mjml_source)
     text = env.get_template("newsletter.txt").render(context, issue=issue)
     return html, text.strip() + "\n"
@@ -76,15 +80,17 @@ class NewsletterGenerator(Generator):
                 "subject": issue.title,
                 "from": issue.sender,
                 "reply_to": issue.reply_to,
-                "unsubscribe_url": conf["unsubscribe_url"],
+                "unsubscribe_url": conf["unsubscribe_url"],  # None: built without the site service
+                "one_click": bool(conf["unsubscribe_url"]),
                 "unsubscribe_mailto": issue.footer.unsubscribe_mailto,
                 "token_placeholder": TOKEN_PLACEHOLDER,
                 "web_url": issue.web_url,
                 "html_bytes": size,
             }
             meta["content_hash"] = content_hash(html, text, meta)
+            url = unsubscribe_link(conf["unsubscribe_url"], TOKEN_PLACEHOLDER) if conf["unsubscribe_url"] else None
             msg = compose(meta, html, text, date=self.context["now"], message_id=build_message_id(meta),
-                          unsubscribe_url=unsubscribe_link(conf["unsubscribe_url"], TOKEN_PLACEHOLDER))
+                          unsubscribe_url=url)
             # The same rendering gives the same bytes (a random boundary would not). "=_" never
             # occurs in a quoted-printable body.
             msg.set_boundary("=_" + meta["content_hash"][:32])

@@ -8,6 +8,10 @@
   district and sector (``/partners/soort/werkgever/``, ``/partners/stadsdeel/nieuw-west/``,
   ``/partners/sector/voeding/``), so filtering works without JavaScript.
 
+The context also gets ``partner_application_form`` (``application.application_form``: the
+form on the page ``PARTNER_APPLICATION_PAGE``, ``partner-worden``, posting to the site
+service; None without a service).
+
 Settings: ``PARTNERS_INDEX_SAVE_AS`` (``partners/index.html``), ``PARTNERS_FILTER_URL``
 (``partners/{facet}/{value}/``), ``PARTNERS_FILTER_SAVE_AS``
 (``partners/{facet}/{value}/index.html``).
@@ -17,12 +21,15 @@ from __future__ import annotations
 
 from pelican import signals
 
+from .application import DEFAULT_PAGE, application_form
 from .directory import PartnersGenerator, annotate
 
 
 def _finalized(generators):
     generator = generators[0]
     annotate(generator.context, generator.settings)
+    generator.context["partner_application_form"] = application_form(generator.settings)
+    generator.context.setdefault("PARTNER_APPLICATION_PAGE", DEFAULT_PAGE)
 
 
 def _get_generators(pelican):

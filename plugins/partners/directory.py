@@ -64,7 +64,8 @@ class Facet:
     options: list[Option] = field(default_factory=list)
 
 
-def _facets() -> list[Facet]:
+def new_facets() -> list[Facet]:
+    """The facets of the directory, empty (``build_facets`` fills them)."""
     return [
         Facet("kind", "soort", "Soort", "Partners: {label}", "Alle soorten"),
         Facet("district", "stadsdeel", "Stadsdeel", "Partners in stadsdeel {label}", "Alle stadsdelen"),
@@ -91,7 +92,7 @@ def _sort_key(facet: Facet, option: Option):
 
 def build_facets(partners, settings) -> list[Facet]:
     """Facets with only the values that occur, each with its partners (in name order)."""
-    facets = _facets()
+    facets = new_facets()
     for facet in facets:
         by_value: dict[str, Option] = {}
         for p in partners:
@@ -110,6 +111,10 @@ def build_facets(partners, settings) -> list[Facet]:
     return facets
 
 
+# The Dutch labels of a partner's contact details (the page and the web editor's preview).
+CONTACT_LABELS = {"website": "Website", "email": "E-mail", "phone": "Telefoon"}
+
+
 def tel_href(phone: str) -> str:
     digits = "".join(c for c in phone if c.isdigit() or c == "+")
     return f"tel:{digits}"
@@ -120,11 +125,11 @@ def contact(p) -> list[dict]:
     out = []
     if getattr(p, "website", None):
         text = p.website.split("://", 1)[-1].rstrip("/")
-        out.append({"label": "Website", "text": text, "href": p.website})
+        out.append({"label": CONTACT_LABELS["website"], "text": text, "href": p.website})
     if getattr(p, "email", None):
-        out.append({"label": "E-mail", "text": p.email, "href": f"mailto:{p.email}"})
+        out.append({"label": CONTACT_LABELS["email"], "text": p.email, "href": f"mailto:{p.email}"})
     if getattr(p, "phone", None):
-        out.append({"label": "Telefoon", "text": p.phone, "href": tel_href(p.phone)})
+        out.append({"label": CONTACT_LABELS["phone"], "text": p.phone, "href": tel_href(p.phone)})
     return out
 
 

@@ -10,15 +10,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from content_model.schema import DISTRICT_LABELS, EVENT_KIND_LABELS, PARTNER_KIND_LABELS
+from dutch_dates import nl_month
 
-# The filter names are what visitors see as facet headings: Dutch.
-TYPE = "Type"
+# The filter names are what visitors see as facet headings: Dutch, from the word list in
+# docs/redactie.md ("Soort", not "Type"; "Evenement", not "Agenda").
+TYPE = "Soort"
 PARTNER_KIND = "Soort partner"
 DISTRICT = "Stadsdeel"
 EVENT_KIND = "Soort evenement"
 YEAR = "Jaar"
 
-TYPE_LABELS = {"article": "Artikel", "partner": "Partner", "event": "Agenda", "newsletter": "Nieuwsbrief"}
+TYPE_LABELS = {"article": "Artikel", "partner": "Partner", "event": "Evenement", "newsletter": "Nieuwsbrief"}
 
 # Pagefind drops pages without the sort key when a sort is applied, so every record has
 # one. Partners have no date: the year they became a partner, else the start of the era.
@@ -63,7 +65,8 @@ def make_record(type_name: str, item, nl_date) -> SearchRecord:
     meta = [("type", label)]
     if when is not None:
         filters.append((YEAR, str(when.year)))
-        meta.append(("datum", nl_date(when)))
+        month_only = getattr(item, "date_month_only", False)  # a newsletter dated by month
+        meta.append(("datum", nl_month(when) if month_only else nl_date(when)))
         sort_date = when.isoformat()
     elif getattr(item, "since", None):
         sort_date = f"{int(item.since):04d}-01-01"

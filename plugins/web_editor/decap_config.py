@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
 from content_model.generator import source_folders
 from content_model.schema import CONTENT_TYPES, ContentType, Field
 from content_model.validate import EMAIL_RE, PHONE_RE, SLUG_RE
+from feeds import site_url
 
 # content type -> Decap collection name (also the name relation widgets refer to)
 COLLECTION_NAMES = {
@@ -27,9 +29,29 @@ COLLECTION_NAMES = {
     "page": "pages",
 }
 
-# How Decap stores dates: exactly what content_model.validate.parse_datetime reads.
-DATE_FORMAT = "YYYY-MM-DD"
-DATETIME_FORMAT = "YYYY-MM-DDTHH:mm"
+# Dates and date-times are edited with our own widget (editor.js): a date and, for a date-time
+# field, an optional time. It stores "YYYY-MM-DD" (a day; all day for an event) or
+# "YYYY-MM-DDTHH:MM" (Amsterdam time), exactly what content_model.validate.parse_datetime
+# reads, and leaves a value written in Git (seconds, an offset) as it is until it is changed.
+DATE_WIDGET = "swk-date"
+EVENTS_WIDGET = "swk-events"
+# Extra options per (content type, field): the widget refuses an end before the start, as the
+# build does.
+FIELD_OPTIONS = {("event", "end"): {"not_before": "start"}}
+
+# The page of an item on the site: Pelican's *_URL setting, as Decap's preview_path.
+URL_SETTINGS = {
+    "article": "ARTICLE_URL",
+    "partner": "PARTNER_URL",
+    "event": "EVENT_URL",
+    "newsletter": "NEWSLETTER_URL",
+    "page": "PAGE_URL",
+}
+# Where the site service answers Decap's GitHub login (service/github_auth.py).
+AUTH_ENDPOINT = "auth/github"
+# The commit status the site workflow sets on an entry's pull request, linking to the built
+# preview (service/previews.py); Decap shows it as "Bekijk voorvertoning".
+PREVIEW_CONTEXT = "deploy/voorbeeld"
 
 # File names (slugs). {{slug}} is the title, lower-cased and made ASCII by Decap.
 SLUG_TEMPLATES = {
@@ -45,6 +67,10 @@ PATTERNS = {
     "link": (
         r"^(https?://[^\s/]+\S*|mailto:[^@\s]+@[^@\s]+\.[^@\s]+)$",
         "Een webadres (https://...) of een e-mailadres als mailto:naam@voorbeeld.nl",
+    ),
+    "registration": (
+        r"^(site|https?://[^\s/]+\S*|mailto:[^@\s]+@[^@\s]+\.[^@\s]+)$",
+        "site (het formulier op deze website), een webadres (https://...) of mailto:naam@voorbeeld.nl",
     ),
     "email": (EMAIL_RE.pattern, "Een e-mailadres, bv. naam@voorbeeld.nl"),
     "phone": (PHONE_RE.pattern, "Een telefoonnummer, bv. 020 123 4567"),
@@ -90,7 +116,7 @@ def content_folder(settings, type_name: str) -> str:
 def field_widget(ctype: ContentType, f: Field) -> dict:
     """The Decap field for one schema field."""
     out: dict = {"name": f.name, "label": f.label}
-    if f.type in ("string", "url", "link", "email", "phone", "slug"):
+    if f.type in ("string", "url", "link", "registration", "email", "phone", "slug"):
         out["widget"] = "string"
         if f.type in PATTERNS:
             out["pattern"] = list(PATTERNS[f.type])
@@ -103,17 +129,16 @@ def field_widget(ctype: ContentType, f: Field) -> dict:
         out["widget"] = "list"
     elif f.type in ("refs", "events"):
         out.update(
-            widget="relation",
+            # a newsletter's events: "upcoming", chosen ones (a relation) or none (editor.js)
+            widget="relation" if f.type == "refs" else EVENTS_WIDGET,
             collection=COLLECTION_NAMES[f.collection],
             search_fields=["title"],
             value_field="{{slug}}",
             display_fields=["title"],
             multiple=True,
         )
-    elif f.type == "date":
-        out.update(widget="datetime", format=DATE_FORMAT, time_format=False, picker_utc=False)
-    elif f.type == "datetime":
-        out.update(widget="datetime", format=DATETIME_FORMAT, picker_utc=False)
+    elif f.type in ("date", "datetime"):
+        out.update(widget=DATE_WIDGET, time=f.type == "datetime")
     elif f.type == "bool":
         out["widget"] = "boolean"
     elif f.type == "int":
@@ -123,6 +148,7 @@ def field_widget(ctype: ContentType, f: Field) -> dict:
     else:  # pragma: no cover - a new type in the schema must be mapped here
         raise ValueError(f"web_editor: no Decap widget for field type {f.type!r} ({ctype.name}.{f.name})")
     out["required"] = f.required
+    out.update(FIELD_OPTIONS.get((ctype.name, f.name), {}))
     if (ctype.name, f.name) in DEFAULTS:
         out["default"] = DEFAULTS[(ctype.name, f.name)]
     hint = f.editor_hint or f.hint
@@ -134,6 +160,28 @@ def field_widget(ctype: ContentType, f: Field) -> dict:
 def body_widget(ctype: ContentType) -> dict:
     # The contract never requires a body; Decap would otherwise refuse an empty one.
     return {"name": "body", "label": ctype.body_label, "widget": "markdown", "required": False}
+
+
+def preview_path(settings, ctype: ContentType) -> str:
+    """Where an item's page is, relative to ``site_url``: "agenda/{{slug}}/" for events."""
+    return settings[URL_SETTINGS[ctype.name]].replace("{slug}", "{{slug}}")
+
+
+def login_backend(settings) -> dict:
+    """Decap's GitHub login through the site service at ``SERVICE_URL``.
+
+    Decap opens ``{base_url}/{auth_endpoint}`` and accepts the login window's messages only
+    when their origin equals ``base_url``: so ``base_url`` is the service's origin and a path
+    in ``SERVICE_URL`` goes into ``auth_endpoint``."""
+    url = settings.get("SERVICE_URL") or ""
+    if not url:
+        return {}
+    parts = urlsplit(url)
+    path = parts.path.strip("/")
+    return {
+        "base_url": f"{parts.scheme}://{parts.netloc}",
+        "auth_endpoint": f"{path}/{AUTH_ENDPOINT}" if path else AUTH_ENDPOINT,
+    }
 
 
 def collection(settings, ctype: ContentType) -> dict:
@@ -152,6 +200,7 @@ def collection(settings, ctype: ContentType) -> dict:
         "identifier_field": "title",
         "slug": SLUG_TEMPLATES.get(ctype.name, DEFAULT_SLUG_TEMPLATE),
         "sortable_fields": SORTABLE[ctype.name],
+        "preview_path": preview_path(settings, ctype),
         "fields": fields,
     }
     if ctype.name in SUMMARIES:
@@ -160,7 +209,10 @@ def collection(settings, ctype: ContentType) -> dict:
 
 
 def decap_config(settings) -> dict:
-    """The whole Decap configuration as a dict (what ``config.yml`` holds)."""
+    """The whole Decap configuration as a dict (what ``config.yml`` holds).
+
+    ``local_backend`` only when ``DECAP_LOCAL_BACKEND`` is set (``make edit``; never in a
+    publishing build), ``backend.base_url`` when ``SERVICE_URL`` is."""
     local = settings.get("DECAP_LOCAL_BACKEND", True)
     if isinstance(local, str):
         local = {"url": local}
@@ -173,19 +225,19 @@ def decap_config(settings) -> dict:
             "repo": settings.get("DECAP_REPO") or "OWNER/REPO",
             "branch": settings.get("DECAP_BRANCH") or "main",
             "squash_merges": True,
+            "preview_context": PREVIEW_CONTEXT,
         },
         "publish_mode": "editorial_workflow",
-        "local_backend": local,
         "media_folder": _rel(settings, Path(settings["PATH"]) / media),
         "public_folder": f"/{media}",
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
         "collections": [collection(settings, t) for t in CONTENT_TYPES.values()],
     }
-    if settings.get("DECAP_AUTH_URL"):  # the OAuth client GitHub login goes through
-        config["backend"]["base_url"] = settings["DECAP_AUTH_URL"]
-    if settings.get("SITEURL"):
-        config["site_url"] = settings["SITEURL"]
-        config["display_url"] = settings["SITEURL"]
+    config["backend"].update(login_backend(settings))
+    if local:
+        config["local_backend"] = local
+    # "Bekijk Live" and the link after saving go to the item's page (preview_path) here.
+    config["site_url"] = config["display_url"] = site_url(settings)
     return config
 
 

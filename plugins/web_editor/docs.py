@@ -30,6 +30,7 @@ KIND = {
     "events": "'upcoming' of een lijst van evenementen",
     "url": "webadres (https://...)",
     "link": "webadres of mailto:",
+    "registration": "`site`, webadres of mailto:",
     "email": "e-mailadres",
     "phone": "telefoonnummer",
     "bool": "ja/nee",

@@ -36,7 +36,7 @@ EVENTS = {
     "content/events/concept.md": event("Geheim concept", "2024-05-01", status="draft"),
     "content/partners/wsp.md": "---\ntitle: WSP\nkind: gemeente\n---\n",
     "content/articles/verslag.md": (
-        "---\ntitle: Verslag van de winter\ndate: 2024-02-20\ncategory: Nieuws\n"
+        "---\ntitle: Vooruitblik op de winter\ndate: 2024-01-10\ncategory: Nieuws\n"
         "summary: Kort.\nevents: [februari]\n---\nTekst.\n"
     ),
 }
@@ -84,8 +84,8 @@ def test_dutch_date_and_time_lines(out):
         "oud": "donderdag 16 februari 2023, 15.00–18.00 uur",
         "zonder-einde": "maandag 15 januari 2024, 11.59 uur",
         "vandaag": "maandag 15 januari 2024<",  # all day: no time
-        "meerdaags": "maandag 4 maart 2024 t/m woensdag 6 maart 2024<",
-        "nacht": "vrijdag 8 maart 2024, 20.00 uur tot zaterdag 9 maart 2024, 02.00 uur",
+        "meerdaags": "maandag 4 maart 2024 tot en met woensdag 6 maart 2024<",
+        "nacht": "vrijdag 8 maart 2024, 20.00 uur tot zaterdag 9 maart 2024, 2.00 uur",  # 2.00, not 02.00
     }
     for slug, line in lines.items():
         assert line in main(out, f"agenda/{slug}"), slug
@@ -97,9 +97,9 @@ def test_event_page_place_registration_partners_and_backlinks(out):
     page = main(out, "agenda/februari")
     assert "<dd>Tolhuistuin en online</dd>" in page
     assert '<a href="https://swk.example/partners/wsp/">WSP</a>' in page
-    assert 'href="https://swk.example/artikelen/verslag/">Verslag van de winter</a>' in page
-    assert '<a class="button secondary" href="https://swk.example/agenda/februari/februari.ics" download>' \
-           "Zet in je agenda" in page
+    assert 'href="https://swk.example/artikelen/verslag/">Vooruitblik op de winter</a>' in page
+    assert re.search(r'<a class="button secondary" href="https://swk.example/agenda/februari/februari.ics" '
+                     r'download>.*?Zet in uw agenda<', page)
 
     assert "<dd>online</dd>" in main(out, "agenda/vandaag")
     upcoming = main(out, "agenda/middag")
@@ -111,7 +111,8 @@ def test_event_page_place_registration_partners_and_backlinks(out):
     past = main(out, "agenda/oud")
     assert "Dit evenement is voorbij." in past
     assert "voorbeeld.nl/oud" not in past and "Aanmelden" not in past  # no button once past
-    assert 'href="https://swk.example/agenda/archief/">Archief van de agenda' in past
+    assert ".ics" not in past and "Zet in uw agenda" not in past  # nor a calendar file to add
+    assert 'href="https://swk.example/agenda/archief/">Archief</a>' in past  # breadcrumb
 
 
 def jsonld(out, rel):
@@ -172,13 +173,12 @@ def test_now_decides_past_and_upcoming(tmp_path):
 
 
 def test_real_agenda(site):
-    assert titles(main(site, "agenda")) == ["Job Event", "Lente Event"]
-    assert re.findall(r'<h2 class="month-title"[^>]*>([^<]+)</h2>', main(site, "agenda")) == [
-        "maart 2024", "juni 2024"]
+    assert titles(main(site, "agenda")) == ["Lente Event"]
+    assert re.findall(r'<h2 class="month-title"[^>]*>([^<]+)</h2>', main(site, "agenda")) == ["juni 2024"]
     past = titles(main(site, "agenda/archief"))
-    assert past[0] == "Winter Event" and len(past) == 5
+    assert past[:2] == ["Job Event", "Winter Event"] and len(past) == 6
     home = main(site, ".")
-    assert "Job Event" in home and "Lente Event" in home and "Winter Event" not in home
+    assert "Lente Event" in home and "Job Event" not in home and "Winter Event" not in home
     assert "dinsdag 11 juni 2024, Pakhuis de Zwijger" in text(home)
 
 
@@ -187,7 +187,7 @@ def test_real_agenda(site):
     [
         ("2024-01-15T15:00", None, "maandag 15 januari 2024, 15.00 uur", "2024-01-15T15:00"),
         ("2024-01-15", "2024-01-15", "maandag 15 januari 2024", "2024-01-16T00:00"),
-        ("2024-01-15T15:00", "2024-01-16", "maandag 15 januari 2024, 15.00 uur t/m dinsdag 16 januari 2024",
+        ("2024-01-15T15:00", "2024-01-16", "maandag 15 januari 2024, 15.00 uur tot en met dinsdag 16 januari 2024",
          "2024-01-17T00:00"),
         ("2024-01-15", "2024-01-16T12:00", "maandag 15 januari 2024 tot dinsdag 16 januari 2024, 12.00 uur",
          "2024-01-16T12:00"),
@@ -208,3 +208,41 @@ def test_when_text_and_end_of_every_shape(start, end, text, over):
     item = SimpleNamespace(**fields)
     assert when_text(item) == text
     assert ends_at(item) == parse_datetime(over)[0]
+
+
+REGISTRATION_EVENTS = {
+    "content/events/open.md": event("Lente Event", "2024-03-21T15:00", registration="site", capacity="30",
+                                    registration_closes="2024-03-14"),
+    "content/events/gesloten.md": event("Doorstroomsessie januari", "2024-01-20T10:00", registration="site",
+                                        registration_closes="2024-01-10T12:00"),
+    "content/events/voorbij.md": event("Oude sessie", "2023-12-01T10:00", registration="site"),
+}
+
+
+@pytest.mark.parametrize("service", ["https://dienst.example", ""])
+def test_registration_on_the_site(tmp_path, service):
+    project = make_project(tmp_path, REGISTRATION_EVENTS)
+    with env(SWK_NOW=NOW):
+        out = build_project(project, SITEURL="https://swk.example", SERVICE_URL=service)
+    page = (out / "agenda/open/index.html").read_text()
+    closed = (out / "agenda/gesloten/index.html").read_text()
+    past = (out / "agenda/voorbij/index.html").read_text()
+    if service:
+        assert 'action="https://dienst.example/agenda/aanmelden"' in page
+        assert 'name="event" value="open"' in page and 'name="consent"' in page
+        assert 'data-places-url="https://dienst.example/agenda/plaatsen/open"' in page
+        assert "registration.js" in page
+        assert "Aanmelden kan tot en met donderdag 14 maart 2024." in text(page)
+    else:  # no service: no form, a mail link instead
+        assert 'action="' not in page.split('id="inhoud"', 1)[1]
+        assert "mailto:" in page and "Mail ons" in page
+    for gone in (closed, past):
+        assert "/agenda/aanmelden" not in gone and 'name="consent"' not in gone
+    assert "Aanmelden is gesloten." in text(closed)
+    # what the service reads: start, closing moment, capacity and the event's iCalendar file
+    data = json.loads((out / "agenda/open/registration.json").read_text())
+    assert data["slug"] == "open" and data["capacity"] == 30
+    assert data["starts_at"] == "2024-03-21T15:00:00+01:00" and data["closes_at"] == "2024-03-15T00:00:00+01:00"
+    assert data["ics"].startswith("BEGIN:VCALENDAR") and "Lente Event" in data["ics"]
+    assert json.loads((out / "agenda/gesloten/registration.json").read_text())["closes_at"] == "2024-01-10T12:00:00+01:00"
+    assert not (out / "agenda/februari/registration.json").exists()

@@ -1,6 +1,7 @@
 """iCalendar output: valid RFC 5545, read back by icalendar and by vobject (independent)."""
 
 import os
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -135,7 +136,7 @@ def test_real_agenda_ics(site):
     html = (site / "agenda/2024-06-11-lente-event/index.html").read_text()
     assert 'href="/agenda/2024-06-11-lente-event/2024-06-11-lente-event.ics"' in html
     assert (site / "agenda/2024-06-11-lente-event/2024-06-11-lente-event.ics").is_file()
-    assert 'href="/agenda.ics">Agenda (iCalendar)</a>' in html  # footer
+    assert re.search(r'href="/agenda.ics">.*?Agenda in uw agenda-app \(iCalendar\)</a>', html)  # footer
 
 
 def test_bad_event_stops_the_build_and_keeps_the_last_good_agenda(tmp_path):
@@ -147,7 +148,7 @@ def test_bad_event_stops_the_build_and_keeps_the_last_good_agenda(tmp_path):
     write(project / "content/events/kapot.md", "---\ntitle: Kapot\nstart: 2023-07-02\nend: 2023-07-01\n---\n")
     with pytest.raises(ContentError) as err:
         build_project(project)
-    assert "kapot.md: veld 'end': ligt vóór 'start'" in str(err.value)
+    assert 'kapot.md: veld "Einde" (end): ligt vóór het begin' in str(err.value)
     assert {p: p.read_bytes() for p in before} == before
     assert not (out / "agenda/kapot").exists()
 

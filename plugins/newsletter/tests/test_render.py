@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import json
 import re
 from email import policy
 from html.parser import HTMLParser
@@ -95,7 +96,9 @@ def test_issue_3_email_size_links_alt_and_parts(site):
         assert f"{LOCAL}/artikelen/{slug}/" in links.hrefs
     assert f"{LOCAL}/agenda/2020-06-25-zomerevent/" in links.hrefs
     assert f"{LOCAL}/{ISSUE3}/" in links.hrefs  # "bekijk in uw browser"
-    assert any(h.startswith(f"{LOCAL}/nieuwsbrief/afmelden/?token=") for h in links.hrefs)
+    # built without the site service: the footer links to the site's page about unsubscribing by mail
+    assert f"{LOCAL}/nieuwsbrief/afmelden/" in links.hrefs
+    assert not any("token=" in h for h in links.hrefs)
     assert all((img.get("alt") or "").strip() for img in links.images)
     # the preheader, the intro and the footer's contact
     assert "Sociaal werk in tijden van corona, HalloWerk en onze jongste partner Vegan Masters" in html
@@ -116,8 +119,11 @@ def test_issue_3_email_size_links_alt_and_parts(site):
     assert msg["From"] == "Sociaal Werkkoepel Amsterdam <sociaalwerkkoepel@amsterdam.nl>"
     assert msg["Reply-To"] == "sociaalwerkkoepel@amsterdam.nl"
     assert msg["Date"] and msg["Message-ID"].endswith("@amsterdam.nl>")
-    assert "<mailto:sociaalwerkkoepel@amsterdam.nl?subject=Afmelden%20nieuwsbrief>" in msg["List-Unsubscribe"]
-    assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # no service, so no one-click promise: only the mailto, and no List-Unsubscribe-Post
+    assert msg["List-Unsubscribe"] == "<mailto:sociaalwerkkoepel@amsterdam.nl?subject=Afmelden%20nieuwsbrief>"
+    assert msg["List-Unsubscribe-Post"] is None
+    meta = json.loads((folder / "email.json").read_text(encoding="utf-8"))
+    assert meta["unsubscribe_url"] is None and meta["one_click"] is False
     def body(kind):  # SMTP line ends are CRLF
         return msg.get_body((kind,)).get_content().replace("\r\n", "\n").rstrip("\n")
 
@@ -127,7 +133,7 @@ def test_issue_3_email_size_links_alt_and_parts(site):
 
 def test_archive_menu_and_unsubscribe_page(site):
     archive = (site / "nieuwsbrief/index.html").read_text(encoding="utf-8")
-    assert "<h1>Nieuwsbrief</h1>" in archive
+    assert '<h1 class="ams-heading ams-heading--1">Nieuwsbrief</h1>' in archive
     assert 'href="/nieuwsbrief/2020-05-nieuwsbrief-3/"' in archive
     assert 'id="signup-title"' in archive  # the sign-up form (or mail link)
     assert 'href="/nieuwsbrief/" aria-current="page"' in archive  # in the main menu
@@ -172,10 +178,10 @@ def test_upcoming_events_order_drafts_and_images(tmp_path):
                                 status="draft", intro="Concept."),
     })
     with env(SWK_NOW="2024-01-15T12:00"):
-        out = build_project(project, SITEURL="https://www.example.org")
+        out = build_project(project, SITEURL="https://www.example.org", SERVICE_URL="https://dienst.example.org")
     text = (out / "nieuwsbrief/2024-01/email.txt").read_text()
     assert "KOMENDE EVENEMENTEN" in text and "Nieuw event" in text and "Oud event" not in text
-    assert "dinsdag 26 maart 2024, 10.00, Pakhuis de Zwijger" in text
+    assert "dinsdag 26 maart 2024, 10.00 uur, Pakhuis de Zwijger" in text  # the agenda's when_text
     assert "nieuwsbrief (https://www.example.org/artikelen/)" in text  # intro link, absolute
     html = (out / "nieuwsbrief/2024-01/email.html").read_text()
     assert 'href="https://www.example.org/artikelen/"' in html
@@ -185,7 +191,11 @@ def test_upcoming_events_order_drafts_and_images(tmp_path):
     # no preheader field: the intro's first sentence
     assert "Welkom bij de nieuwsbrief." in html
     msg = email.message_from_bytes((out / "nieuwsbrief/2024-01/email.eml").read_bytes(), policy=policy.default)
-    assert "<https://www.example.org/nieuwsbrief/afmelden/?token=" in msg["List-Unsubscribe"]
+    # with the site service: its one-click URL (token placeholder) and the mailto, and the POST promise
+    assert msg["List-Unsubscribe"] == ("<https://dienst.example.org/nieuwsbrief/afmelden?token=AFMELDCODE>, "
+                                       "<mailto:sociaalwerkkoepel@amsterdam.nl?subject=Afmelden%20nieuwsbrief>")
+    assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert 'href="https://dienst.example.org/nieuwsbrief/afmelden?token=AFMELDCODE"' in html
     archive = (out / "nieuwsbrief/index.html").read_text()
     assert archive.index("Februari") < archive.index("Januari")  # newest first
     assert "Geheim concept" not in archive and not (out / "nieuwsbrief/2024-03").exists()
@@ -222,17 +232,40 @@ def test_reference_to_draft_or_unknown_article_is_an_error(tmp_path, slug, expec
                                                       extra="status: draft")})
     with pytest.raises(ContentError) as err:
         build_project(project)
-    assert re.search(rf"2024-01\.md: veld 'articles': {re.escape(expected)}", str(err.value))
+    assert re.search(rf'2024-01\.md: veld "Artikelen \(in volgorde\)" \(articles\): {re.escape(expected)}',
+                     str(err.value))
     assert not (project / "output").exists()
 
 
-def test_signup_form_posts_to_the_list_service(tmp_path):
+def test_signup_form_posts_to_the_service_with_consent_and_honeypot(tmp_path):
+    from newsletter.signup import text_version
+    from pelicanconf import NEWSLETTER_CONSENT_TEXT
+    from statements import privacy_version
+    from swk.build import load_settings
+    from swk.testing import ROOT
+
     project = _project(tmp_path, {})
-    out = build_project(project, NEWSLETTER_SIGNUP_ACTION="https://lijsten.example.org/subscription/form",
-                        NEWSLETTER_SIGNUP_LISTS=["0c554b2c-a5f6-4c4b-8d63-d5f3c5d1b1a0"])
-    archive = (out / "nieuwsbrief/index.html").read_text()
-    assert 'action="https://lijsten.example.org/subscription/form"' in archive
-    assert '<input type="hidden" name="l" value="0c554b2c-a5f6-4c4b-8d63-d5f3c5d1b1a0">' in archive
-    assert '<label for="signup-email">E-mailadres</label>' in archive
-    assert 'id="signup-email" name="email" type="email" autocomplete="email" required' in archive
-    assert "Er zijn nog geen nieuwsbrieven verschenen." in archive
+    out = build_project(project, SERVICE_URL="https://dienst.example.org")
+    privacy = privacy_version(load_settings(str(ROOT / "pelicanconf.py")))  # the statement's (plugins/statements)
+    assert re.fullmatch(r"[0-9a-f]{40}", privacy)
+    for page, path in (("nieuwsbrief/index.html", "/nieuwsbrief/"), ("index.html", "/")):
+        html = (out / page).read_text()
+        assert 'method="post" action="https://dienst.example.org/nieuwsbrief/aanmelden"' in html
+        assert f'<input type="hidden" name="page" value="{path}">' in html
+        assert f'<input type="hidden" name="consent_version" value="{text_version(NEWSLETTER_CONSENT_TEXT)}">' in html
+        assert f'<input type="hidden" name="privacy_version" value="{privacy}">' in html
+        # the City's form field: ams-field, ams-label, ams-text-input (partials/form_fields.html)
+        assert '<div class="ams-field">\n<label class="ams-label" for="signup-email">E-mailadres</label>' in html
+        assert '<input class="ams-text-input" id="signup-email" name="email" type="email" autocomplete="email" required' in html
+        assert '<button class="ams-button ams-button--primary" type="submit">Aanmelden</button>' in html
+        assert f'<label for="signup-consent">{NEWSLETTER_CONSENT_TEXT}</label>' in html
+        assert 'name="consent" type="checkbox" value="ja" required' in html
+        assert 'name="website" type="text" tabindex="-1" autocomplete="off"' in html  # the honeypot
+    assert "Er zijn nog geen nieuwsbrieven verschenen." in (out / "nieuwsbrief/index.html").read_text()
+
+
+def test_without_a_service_visitors_sign_up_by_mail(tmp_path):
+    out = build_project(_project(tmp_path, {}))
+    html = (out / "nieuwsbrief/index.html").read_text()
+    assert "<form" not in html.split('id="signup-title"')[1].split("</section>")[0]
+    assert 'href="mailto:sociaalwerkkoepel@amsterdam.nl?subject=Aanmelden%20nieuwsbrief"' in html

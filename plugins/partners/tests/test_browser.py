@@ -23,11 +23,11 @@ def test_js_filter_narrows_the_list(page, site_url):
 
     page.select_option("#filter-soort", "gemeente")
     assert visible_names(page) == gemeente
-    expect(page.locator("#partner-count")).to_have_text("3 partners gevonden van 13")
+    expect(page.locator("#partner-count")).to_have_text("3 van de 13 partners")
 
     page.select_option("#filter-stadsdeel", "regio")  # filters combine
     assert visible_names(page) == ["Werkgeversservicepunt Groot-Amsterdam (WSP)"]
-    expect(page.locator("#partner-count")).to_have_text("1 partner gevonden van 13")
+    expect(page.locator("#partner-count")).to_have_text("1 van de 13 partners")
 
     page.select_option("#filter-soort", "werkgever")  # nobody: say so
     assert visible_names(page) == []
@@ -56,7 +56,7 @@ def test_keyboard_user_can_filter(page, site_url):
     names = visible_names(page)
     assert names and len(names) < 13
     assert names == static_names(page.context.new_page(), f"{site_url}/partners/soort/werkgever/")
-    expect(status).to_contain_text("gevonden van 13")
+    expect(status).to_contain_text("van de 13 partners")
 
     # The name field works from the keyboard too: Shift+Tab back to it and type
     page.keyboard.press("Shift+Tab")
@@ -80,3 +80,21 @@ def test_without_javascript_the_chips_are_links_to_filter_pages(browser, site_ur
     expect(chip).to_have_text("Werkgever (6)")
     assert len(page.locator("#partner-list > li").all()) == 6
     context.close()
+
+
+def test_nothing_shifts_when_the_filter_script_starts(page, site_url):
+    """The form is there from the first paint: a slow script moves nothing (Lighthouse's CLS)."""
+    import time
+
+    def slow(route):
+        time.sleep(0.5)
+        route.continue_()
+
+    page.route("**/partner-filter.js", slow)
+    page.add_init_script("""window.__shift = 0; new PerformanceObserver(list => {
+        for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;
+    }).observe({type: 'layout-shift', buffered: true});""")
+    page.goto(f"{site_url}/partners/")
+    expect(page.locator("#partner-count")).to_have_attribute("aria-live", "polite")  # the script ran
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.__shift") < 0.01

@@ -148,7 +148,9 @@ def test_filter_pages_list_exactly_their_partners_with_counts(tmp_path):
     page = read(out, "partners/stadsdeel/nieuw-west")
     assert page.current == ["Nieuw-West (2)"]
     html = (out / "partners/stadsdeel/nieuw-west/index.html").read_text()
-    assert "<h1>Partners in stadsdeel Nieuw-West</h1>" in html
+    assert '<h1 class="ams-heading ams-heading--1">Partners in stadsdeel Nieuw-West</h1>' in html
+    assert '<p class="result-count" id="partner-count" role="status">2 van de 4 partners</p>' in html
+    assert "<h2 id=\"filters-title\">Zoeken en filteren</h2>" in html
     for chip in ("Werkgever", "Zuidoost", "Retail"):
         assert re.search(rf">{chip} <span class=\"chip-count\">\(\d\)</span></a>", html), chip
     assert 'href="/partners/soort/werkgever/">Werkgever <span class="chip-count">(2)' in html
@@ -198,7 +200,7 @@ def test_empty_directory_says_so(tmp_path):
         "content/partners/concept.md": "---\ntitle: Concept\nkind: overig\nstatus: draft\n---\n",
     }))
     html = (out / "partners/index.html").read_text()
-    assert "Er staan nog geen partners in de gids." in html
+    assert "Er staan nog geen partners in de lijst." in html
     assert 'class="filters"' not in html and "partner-filter" not in html
     assert not (out / "partners/soort").exists()
 

@@ -89,7 +89,7 @@ def test_facets_meta_and_sort_key_in_the_pages(small_site):
     partner = (small_site / "partners/voorbeeld-werkt/index.html").read_text()
     assert re.search(r"<main [^>]*data-pagefind-body", partner)
     for attr in (
-        'data-pagefind-filter="Type:Partner"',
+        'data-pagefind-filter="Soort:Partner"',
         'data-pagefind-filter="Soort partner:Sociale firma"',
         'data-pagefind-filter="Stadsdeel:Nieuw-West"',
         'data-pagefind-meta="type:Partner"',
@@ -98,7 +98,7 @@ def test_facets_meta_and_sort_key_in_the_pages(small_site):
         assert attr in partner
     event = (small_site / "agenda/voorbeeldtraining/index.html").read_text()
     for attr in (
-        'data-pagefind-filter="Type:Agenda"',
+        'data-pagefind-filter="Soort:Evenement"',
         'data-pagefind-filter="Soort evenement:Training"',
         'data-pagefind-filter="Jaar:2024"',
         'data-pagefind-meta="datum:5 maart 2024"',

@@ -21,5 +21,6 @@ def test_body_names_the_leaf_template(tmp_path):
     assert template("artikelen/index.html") == "index"
     assert template("tag/x/index.html") == "tag"
     assert template("partners/p/index.html") == "partner"
-    assert template("toegankelijkheid/index.html") == "page"
+    assert template("over-ons/index.html") == "page"
+    assert template("toegankelijkheid/index.html") == "toegankelijkheid"
     assert template("404.html") == "404"

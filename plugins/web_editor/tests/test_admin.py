@@ -7,7 +7,7 @@ import yaml
 
 from swk import testing
 from swk.build import BuildError
-from web_editor.admin import DEFAULT_DIST
+from web_editor.admin import DEFAULT_DIST, EDITOR_JS
 from web_editor.decap_config import decap_config
 
 pytestmark = pytest.mark.skipif(
@@ -26,7 +26,7 @@ Tekst.
 
 def test_admin_in_the_site_has_decap_with_every_chunk(site):
     admin = site / "admin"
-    expected = {p.name for p in DEFAULT_DIST.glob("[0-9]*.decap-cms.js")} | {"decap-cms.js"}
+    expected = {p.name for p in DEFAULT_DIST.glob("[0-9]*.decap-cms.js")} | {"decap-cms.js", "editor.js"}
     assert len(expected) > 50  # decap-cms.js loads about 95 chunks from its own folder
     copied = {p.name for p in admin.glob("*.js")}
     assert copied == expected
@@ -41,7 +41,9 @@ def test_admin_page_is_dutch_and_uses_the_site_stylesheet(site):
     html = (site / "admin" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="nl">' in html
     assert '<script src="/admin/decap-cms.js"></script>' in html
-    assert 'CMS.registerPreviewStyle("/theme/css/site.css")' in html
+    assert html.index("/admin/decap-cms.js") < html.index("SWK_EDITOR_DATA") < html.index("/admin/editor.js")
+    assert (site / "admin" / "editor.js").read_bytes() == EDITOR_JS.read_bytes()
+    assert 'CMS.registerPreviewStyle("/theme/css/site.min.css")' in html  # the City's look (design_system)
     assert (site / "theme" / "css" / "site.css").exists()
     assert '<meta name="robots" content="noindex">' in html
     assert "<noscript>" in html
@@ -70,6 +72,16 @@ def test_publish_build_uses_absolute_urls(tmp_path):
     config = yaml.safe_load((out / "admin" / "config.yml").read_text(encoding="utf-8"))
     assert config["site_url"] == "https://voorbeeld.github.io/site"
     assert config["backend"]["repo"] == "swa/site"
+    assert "local_backend" not in config  # publishing never builds a local backend in
+
+
+def test_publish_build_without_a_service_tells_the_editor(tmp_path):
+    """(The build also warns; Pelican logs a warning once per process, so not checked here.)"""
+    project = testing.make_project(tmp_path, {"content/articles/goed.md": ARTICLE})
+    with testing.env(SWK_SITEURL="https://voorbeeld.github.io/site", SWK_SERVICE_URL=""):
+        out = testing.build_project(project, "publishconf.py")
+    assert '"login": "none"' in (out / "admin" / "index.html").read_text(encoding="utf-8")
+    assert "base_url" not in (out / "admin" / "config.yml").read_text(encoding="utf-8")
 
 
 def test_missing_decap_skips_admin_locally(tmp_path, caplog):

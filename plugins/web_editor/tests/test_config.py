@@ -19,9 +19,9 @@ CONFIG = decap_config(SETTINGS)
 COLLECTIONS = {c["name"]: c for c in CONFIG["collections"]}
 WIDGETS = {
     "string": "string", "text": "text", "choice": "select", "list": "list", "refs": "relation",
-    "events": "relation", "url": "string", "link": "string", "email": "string",
+    "events": "swk-events", "url": "string", "link": "string", "registration": "string", "email": "string",
     "phone": "string", "slug": "string", "bool": "boolean", "int": "number",
-    "image": "image", "date": "datetime", "datetime": "datetime",
+    "image": "image", "date": "swk-date", "datetime": "swk-date",
 }
 TYPES = list(CONTENT_TYPES.values())
 
@@ -34,7 +34,8 @@ def test_top_level_settings():
     assert CONFIG["locale"] == "nl"
     assert CONFIG["publish_mode"] == "editorial_workflow"
     assert CONFIG["backend"] == {
-        "name": "github", "repo": SETTINGS["DECAP_REPO"], "branch": "main", "squash_merges": True
+        "name": "github", "repo": SETTINGS["DECAP_REPO"], "branch": "main", "squash_merges": True,
+        "preview_context": "deploy/voorbeeld",  # the site workflow's status on an entry's pull request
     }
     assert CONFIG["local_backend"] is True
     assert (CONFIG["media_folder"], CONFIG["public_folder"]) == ("content/images", "/images")
@@ -44,6 +45,29 @@ def test_top_level_settings():
 def test_local_backend_url_setting():
     config = decap_config({**SETTINGS, "DECAP_LOCAL_BACKEND": "http://127.0.0.1:9/api/v1"})
     assert config["local_backend"] == {"url": "http://127.0.0.1:9/api/v1"}
+
+
+def test_publish_build_logs_in_through_the_service_and_has_no_local_backend():
+    publish = load_settings(str(testing.ROOT / "publishconf.py"))
+    assert publish["DECAP_LOCAL_BACKEND"] is False
+    config = decap_config({**publish, "SERVICE_URL": "https://dienst.example.org"})
+    assert "local_backend" not in config
+    assert config["backend"]["base_url"] == "https://dienst.example.org"
+    assert config["backend"]["auth_endpoint"] == "auth/github"
+    # Decap accepts the login window's messages only from base_url: an origin, never a path
+    under_path = decap_config({**publish, "SERVICE_URL": "https://www.example.org/dienst/"})
+    assert under_path["backend"]["base_url"] == "https://www.example.org"
+    assert under_path["backend"]["auth_endpoint"] == "dienst/auth/github"
+
+
+@pytest.mark.parametrize("ctype", TYPES, ids=lambda t: t.name)
+def test_after_saving_decap_links_to_the_items_page(ctype):
+    """preview_path + site_url: where the build writes the item (its *_URL setting)."""
+    coll = COLLECTIONS[COLLECTION_NAMES[ctype.name]]
+    url_setting = {"article": "ARTICLE_URL", "partner": "PARTNER_URL", "event": "EVENT_URL",
+                   "newsletter": "NEWSLETTER_URL", "page": "PAGE_URL"}[ctype.name]
+    assert coll["preview_path"].replace("{{slug}}", "winter") == SETTINGS[url_setting].format(slug="winter")
+    assert CONFIG["site_url"] == "http://localhost:8000"  # `make serve`; SITEURL when publishing
 
 
 @pytest.mark.parametrize("ctype", TYPES, ids=lambda t: t.name)
@@ -69,10 +93,8 @@ def test_every_schema_field_in_the_editor_and_nothing_else(ctype):
         if f.type in ("refs", "events"):
             assert d["collection"] == COLLECTION_NAMES[f.collection]
             assert d["value_field"] == "{{slug}}" and d["multiple"] is True
-        if f.type == "datetime":
-            assert d["format"] == "YYYY-MM-DDTHH:mm" and d["picker_utc"] is False
-        if f.type == "date":
-            assert d["format"] == "YYYY-MM-DD" and d["time_format"] is False
+        if f.type in ("date", "datetime"):  # a time only where the contract means one
+            assert d["time"] is (f.type == "datetime"), f.name
         if f.type == "int":
             assert d["value_type"] == "int"
         if "default" in d:  # a default must itself be valid
@@ -84,7 +106,7 @@ def test_every_schema_field_in_the_editor_and_nothing_else(ctype):
 CANDIDATES = [
     "winter-event", "Winter Event", "2023-02-16-winter-event", "-x", "a--b", "ä",
     "https://www.voorbeeld.nl", "http://voorbeeld.nl/a?b=c", "www.voorbeeld.nl", "https://",
-    "mailto:naam@voorbeeld.nl", "mailto:naam", "naam@voorbeeld.nl", "naam@voorbeeld",
+    "mailto:naam@voorbeeld.nl", "mailto:naam", "site", "Site", "site:x", "naam@voorbeeld.nl", "naam@voorbeeld",
     "020 123 4567", "+31 20 123 4567", "(020) 1234567", "12", "bel ons",
 ]
 
@@ -94,7 +116,7 @@ def test_patterns_agree_with_the_validator(ctype):
     for f in ctype.fields:
         d = decap_fields(ctype)[f.name]
         if "pattern" not in d:
-            assert f.type not in ("url", "link", "email", "phone", "slug"), f.name
+            assert f.type not in ("url", "link", "registration", "email", "phone", "slug"), f.name
             continue
         pattern = re.compile(d["pattern"][0])
         for value in CANDIDATES:
@@ -106,20 +128,14 @@ def test_patterns_agree_with_the_validator(ctype):
             assert bool(pattern.search(value)) == valid, (f.name, value)
 
 
-MOMENT = {"YYYY": "%Y", "MM": "%m", "DD": "%d", "HH": "%H", "mm": "%M"}
-
-
 def decap_value(d):
     """A value as Decap stores it for a filled-in field."""
-    from datetime import datetime
-
     widget = d["widget"]
-    if widget == "datetime":
-        fmt = re.sub("YYYY|MM|DD|HH|mm", lambda m: MOMENT[m.group()], d["format"])
-        return datetime(2026, 12, 20, 14, 30).strftime(fmt)
+    if widget == "swk-date":  # what editor.js writes: a day, or a day and a time
+        return "2026-12-20T14:30" if d["time"] else "2026-12-20"
     if widget == "select":
         return d["options"][0]
-    if widget == "relation":
+    if widget in ("relation", "swk-events"):  # swk-events: also "upcoming" (another test)
         return {"partners": ["vegan-masters"], "events": ["winter"], "articles": ["a"]}[
             d["collection"]
         ]
@@ -134,7 +150,7 @@ def decap_value(d):
     if "pattern" in d:
         return {
             "slug": "mijn-slug", "website": "https://www.voorbeeld.nl",
-            "registration": "mailto:naam@voorbeeld.nl", "email": "naam@voorbeeld.nl",
+            "registration": "site", "email": "naam@voorbeeld.nl",
             "phone": "020 123 4567",
         }[d["name"]]
     return "Tekst"

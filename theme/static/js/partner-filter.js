@@ -1,6 +1,6 @@
 /* Instant filtering of the partner directory on /partners/.
-   Progressive enhancement: the form is hidden in the HTML and shown here; without
-   JavaScript the filter chips (static pages per kind, district and sector) do the job.
+   Progressive enhancement: without JavaScript the form is hidden (theme/css/nojs.css, in a
+   <noscript>) and the filter chips (static pages per kind, district and sector) do the job.
    Each partner <li> carries data-soort, data-stadsdeel, data-sector and data-name. */
 (function () {
   "use strict";
@@ -37,7 +37,8 @@
       if (match) shown += 1;
     });
     var filtered = shown !== items.length;
-    status.textContent = filtered ? countText(shown) + " gevonden van " + items.length : countText(items.length);
+    // "3 van de 13 partners", as on the static filter pages; unfiltered "13 partners".
+    status.textContent = filtered ? shown + " van de " + items.length + " partners" : countText(items.length);
     if (empty) empty.hidden = shown !== 0;
   }
 
@@ -51,6 +52,5 @@
     window.setTimeout(apply, 0); // after the browser has reset the fields
   });
   status.setAttribute("aria-live", "polite");
-  form.hidden = false;
   apply();
 })();

@@ -1,0 +1,35 @@
+"""The event registration form's data: one place for the build (the form on an event page)
+and the site service (its own copy of the form after bad input, and the consent record).
+
+The consent text is ``REGISTRATION_CONSENT_TEXT``, word for word; its version is a hash of
+it; the privacy statement's version is the newsletter's (``statements.privacy_version``).
+"""
+
+from __future__ import annotations
+
+from newsletter.signup import privacy_version, service_url, text_version
+
+REGISTER_PATH = "/agenda/aanmelden"
+PLACES_PATH = "/agenda/plaatsen"  # + /<slug>: {"capacity", "left", "open"} for the page's script
+DEFAULT_CONSENT_TEXT = (
+    "Ja, gebruik mijn gegevens voor mijn aanmelding voor dit evenement, en voor niets anders."
+)
+
+
+def consent_text(settings) -> str:
+    return settings.get("REGISTRATION_CONSENT_TEXT") or DEFAULT_CONSENT_TEXT
+
+
+def registration_form(settings) -> dict | None:
+    """What ``partials/registration_form.html`` needs, or None when no service is configured."""
+    base = service_url(settings)
+    if not base:
+        return None
+    text = consent_text(settings)
+    return {
+        "action": base + REGISTER_PATH,
+        "places_url": base + PLACES_PATH,
+        "consent_text": text,
+        "consent_version": text_version(text),
+        "privacy_version": privacy_version(settings),
+    }
