@@ -117,6 +117,8 @@ def calendar(events, settings, name: str) -> Calendar:
 
 
 END = b"END:VCALENDAR\r\n"
+_SERIALIZED: dict[tuple, bytes] = {}  # VEVENT bytes by everything vevent() reads
+_HEADS: dict[str, bytes] = {}  # calendar headers by name
 
 
 class IcsWriter:
@@ -132,7 +134,17 @@ class IcsWriter:
     def _vevent(self, event) -> bytes:
         key = id(event)
         if key not in self._events:
-            self._events[key] = vevent(event, self.settings).to_ical()
+            # The dev server rebuilds the agenda after every save: an event whose data did not
+            # change is not serialized again (the key holds everything ``vevent`` reads).
+            inputs = (uid(event, self.settings), stamp(event), span(event), event.title,
+                      event.lead, f"{site_url(self.settings)}/{event.url}", place_text(event),
+                      getattr(event, "kind", None))
+            data = _SERIALIZED.get(inputs)
+            if data is None:
+                if len(_SERIALIZED) > 20_000:
+                    _SERIALIZED.clear()
+                data = _SERIALIZED[inputs] = vevent(event, self.settings).to_ical()
+            self._events[key] = data
         return self._events[key]
 
     def _zone(self, years: tuple[int, int]) -> bytes:
@@ -142,7 +154,11 @@ class IcsWriter:
 
     def ics(self, events, name: str) -> bytes:
         """One calendar file: the header, a VTIMEZONE for the events' years, the events."""
-        head = _empty_calendar(name).to_ical()  # BEGIN:VCALENDAR, properties, END:VCALENDAR
+        head = _HEADS.get(name)
+        if head is None:  # BEGIN:VCALENDAR, properties, END:VCALENDAR; by calendar name
+            if len(_HEADS) > 20_000:
+                _HEADS.clear()
+            head = _HEADS[name] = _empty_calendar(name).to_ical()
         parts = [head[: -len(END)]]
         years = _years(events)
         if years:
