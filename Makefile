@@ -17,8 +17,8 @@ publish: $(PYSTAMP) $(NPMSTAMP)  ## build with publishconf.py (absolute URLs fro
 check: $(PYSTAMP)  ## check all content against the contract, build nothing
 	$(PY) -m swk check
 
-serve: $(PYSTAMP) $(NPMSTAMP)  ## dev server with autoreload on http://localhost:8000
-	$(VENV)/bin/pelican --autoreload --listen -s pelicanconf.py
+serve: $(PYSTAMP) $(NPMSTAMP)  ## dev server on http://localhost:8000: rebuilds what a save affects
+	$(PY) -m swk serve -s pelicanconf.py
 
 # Web editor on a laptop: decap-server (Decap's local backend, only on 127.0.0.1:8081) next
 # to the dev server; open http://localhost:8000/admin/. DECAP_MODE=fs writes straight into

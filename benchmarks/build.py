@@ -38,15 +38,22 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from swk.testing import free_port  # noqa: E402
 PYTHON = sys.executable
 SEED = 2024
 NOW = "2024-01-15T12:00"
@@ -172,9 +179,66 @@ def settings_files(project: Path) -> tuple[Path, Path]:
     return ours, stock
 
 
+def _tree(pid: int) -> list[int]:
+    """A process and all its descendants (from /proc/<pid>/task/*/children)."""
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo += [int(c) for c in f.read().split()]
+        except OSError:
+            continue
+    return found
+
+
+def _pss_mb(pids: list[int]) -> float:
+    """Proportional set size of the processes, summed: memory shared after a fork is
+    counted once in all, not once per process."""
+    total = 0
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
+        except OSError:
+            continue
+    return total / 1024
+
+
+class Peak:
+    """Samples the summed PSS of a process tree every 20 ms in a thread."""
+
+    def __init__(self, pid: int):
+        self.pid, self.peak, self._stop = pid, 0.0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, _pss_mb(_tree(self.pid)))
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+@dataclass
+class Run:
+    wall: float  # seconds
+    cpu: float  # user + system seconds of the process and its children
+    rss: float  # MB, the largest resident set of any one process of the tree
+    pss: float  # MB, the largest summed PSS of the tree (forked workers share memory)
+
+
 def measure(args: list[str], cwd: Path, env: dict, clean: tuple[Path, ...] = (),
-            trash: Path | None = None) -> tuple[float, float, float]:
-    """Run a command in a child process; return (wall seconds, peak RSS in MB, CPU seconds).
+            trash: Path | None = None) -> Run:
+    """Run a command in a child process and measure it.
 
     The folders in ``clean`` are first moved into ``trash`` (not timed), so every run starts
     from nothing without deleting thousands of files just before it (see the module text)."""
@@ -184,72 +248,255 @@ def measure(args: list[str], cwd: Path, env: dict, clean: tuple[Path, ...] = (),
             folder.rename(trash / f"{len(list(trash.iterdir()))}-{folder.name}")
     start = time.perf_counter()
     proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    peak = Peak(proc.pid)
     output = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
+    pss = peak.stop()
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         sys.exit(f"{' '.join(args)} failed ({proc.returncode}):\n{output.decode(errors='replace')[-3000:]}")
-    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime  # maxrss is in KB
+    # maxrss is in KB, and for a process that waited for children the largest of them all
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, pss)
 
 
-def best(runs: int, *args) -> tuple[float, float, float]:
-    """The fastest of several runs (the least disturbed by other work on the machine)."""
-    return min((measure(*args) for _ in range(runs)), key=lambda m: m[0])
+def best(runs: list[Run]) -> Run:
+    """The least disturbed of several runs: the fastest wall time, the least CPU."""
+    return Run(min(r.wall for r in runs), min(r.cpu for r in runs), max(r.rss for r in runs),
+               max(r.pss for r in runs))
 
 
-def run(n: int, keep: bool, runs: int = 1) -> dict:
+# --- warm rebuilds in the dev server ---------------------------------------------------------------
+
+
+def _wait(condition, timeout: float, step: float = 0.01) -> float | None:
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        if condition():
+            return time.perf_counter() - start
+        time.sleep(step)
+    return None
+
+
+def _contains(path: Path, text: str) -> bool:
+    try:
+        return text in path.read_text(encoding="utf-8")
+    except OSError:
+        return False
+
+
+def rebuilds(project: Path, settings: Path, env: dict) -> list[tuple[str, float, float, float, int]]:
+    """Start ``python -m swk serve`` on the project, then edit, add and delete an article.
+    For each: seconds from the save until every page checked shows the change on disk
+    (the article's page, its partner's and event's pages, its tag and category pages, the
+    home page where it belongs, the feed), until the server reports it done, until the
+    search index is swapped in; and the pages it rendered."""
+    port = free_port()
+    log = project / "serve.log"
+    out = project / "output"
+    with open(log, "wb") as f:
+        proc = subprocess.Popen([PYTHON, "-m", "swk", "serve", "-s", str(settings), "--port", str(port)],
+                                cwd=ROOT, env={**env, "SWK_TIMING": "1"}, stdout=f, stderr=subprocess.STDOUT)
+    done = re.compile(r"Site bijgewerkt in [0-9,]+ s \((alles|(\d+) pagina's)")
+    results = []
+
+    def reports() -> list:
+        return done.findall(log.read_text(errors="replace"))
+
+    def cpus() -> list[float]:  # CPU seconds of each build, in order (SWK_TIMING)
+        return [float(x) for x in re.findall(r"build cpu ([0-9.]+) s", log.read_text(errors="replace"))]
+
+    try:
+        if _wait(lambda: "De site staat op" in log.read_text(errors="replace"), 1200, 0.2) is None:
+            sys.exit(f"the dev server did not start:\n{log.read_text()[-3000:]}")
+        articles = project / "content" / "articles"
+        source = (articles / "artikel-00007.md").read_text(encoding="utf-8")
+        meta = dict(re.findall(r"^(\w+): (.*)$", source.split("---")[1], re.M))
+        tags = [t.strip() for t in meta["tags"].strip("[]").split(",")]
+        partner, event = meta["partners"].strip("[]"), meta["events"].strip("[]")
+        category = meta["category"].lower()
+
+        def pages_with(text: str, slug: str) -> list[Path]:
+            found = [out / "artikelen" / slug / "index.html", out / "partners" / partner / "index.html",
+                     out / "agenda" / event / "index.html"]
+            for folder in [out / "tag" / t for t in tags] + [out / "rubriek" / category]:
+                found.append(folder)  # some page of the listing shows it
+            return found
+
+        def shows(paths: list[Path], text: str, present: bool = True) -> bool:
+            for path in paths:
+                if path.suffix == ".html":
+                    ok = _contains(path, text)
+                else:
+                    try:  # pages of the listing may come and go meanwhile
+                        ok = any(_contains(p, text) for p in path.rglob("index.html"))
+                    except OSError:
+                        return False
+                if ok != present:
+                    return False
+            return True
+
+        def step(label: str, change, check) -> None:
+            index = out / "pagefind" / "pagefind-entry.json"
+            before_index = index.stat().st_mtime_ns if index.exists() else 0
+            n = len(reports())
+            times: dict[str, float] = {}
+            conditions = {
+                "disk": check,
+                "reported": lambda: len(reports()) > n,
+                "index": lambda: index.exists() and index.stat().st_mtime_ns != before_index,
+            }
+            start = time.perf_counter()
+            change()
+            while len(times) < 3 and time.perf_counter() - start < 300:
+                for key, condition in conditions.items():
+                    if key not in times and condition():
+                        times[key] = time.perf_counter() - start
+                time.sleep(0.01)
+            if "disk" not in times or "reported" not in times:
+                sys.exit(f"{label}: the change did not reach the pages:\n{log.read_text()[-3000:]}")
+            rendered = reports()[-1][1] or "all"
+            _wait(lambda: len(cpus()) > n, 10)
+            cpu = cpus()[n] if len(cpus()) > n else float("nan")
+            results.append((label, times["disk"], times["reported"], times.get("index", float("nan")),
+                            rendered, cpu))
+
+        title = "Gewijzigde titel zeppelinbloem"
+        step("edit an article", lambda: (articles / "artikel-00007.md").write_text(
+            source.replace(meta["title"], f'"{title}"'), encoding="utf-8"),
+            lambda: shows(pages_with(title, "artikel-00007"), title))
+        new = source.replace(meta["title"], '"Nieuw artikel kwartelkoning"').replace(
+            f"date: {meta['date']}", "date: 2025-01-01")
+        step("add an article", lambda: (articles / "nieuw-artikel.md").write_text(new, encoding="utf-8"),
+             lambda: shows(pages_with("Nieuw artikel kwartelkoning", "nieuw-artikel") + [out / "index.html"],
+                           "Nieuw artikel kwartelkoning"))
+        step("delete an article", lambda: (articles / "nieuw-artikel.md").unlink(),
+             lambda: not (out / "artikelen/nieuw-artikel/index.html").exists() and shows(
+                 pages_with("Nieuw artikel kwartelkoning", "nieuw-artikel")[1:] + [out / "index.html"],
+                 "Nieuw artikel kwartelkoning", present=False))
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    return results
+
+
+def real_site(env: dict, runs: int) -> tuple[float, float]:
+    """The real content, cold: (seconds of the build inside the process, i.e. without the
+    interpreter's start, the whole process's seconds); the fastest of ``runs``."""
+    code = ("import time; t = time.perf_counter(); from swk.cli import main; import sys; "
+            "rc = main(['build', '-s', 'pelicanconf.py']); "
+            "print('BUILD', time.perf_counter() - t, file=sys.stderr); sys.exit(rc)")
+    best_inner, best_outer = float("inf"), float("inf")
+    with tempfile.TemporaryDirectory(prefix="swk-real-") as tmp:
+        settings = Path(tmp) / "real.py"
+        settings.write_text(f"from pelicanconf import *\nOUTPUT_PATH = {str(Path(tmp) / 'output')!r}\n")
+        code = code.replace("'pelicanconf.py'", repr(str(settings)))
+        for _ in range(runs):
+            start = time.perf_counter()
+            result = subprocess.run([PYTHON, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+            outer = time.perf_counter() - start
+            if result.returncode != 0:
+                sys.exit(result.stderr[-3000:])
+            inner = float(re.search(r"BUILD ([0-9.]+)", result.stderr).group(1))
+            best_inner, best_outer = min(best_inner, inner), min(best_outer, outer)
+    return best_inner, best_outer
+
+
+def run(n: int, runs: int = 1) -> dict:
     project = Path(tempfile.mkdtemp(prefix=f"swk-bench-{n}-"))
     try:
         counts = generate(project, n)
         ours_settings, stock_settings = settings_files(project)
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "SWK_NOW": NOW}
+        serial_settings = project / "serial.py"
+        serial_settings.write_text(f"from ours import *\nBUILD_WORKERS = 1\n", encoding="utf-8")
+        env = {**os.environ, "PYTHONPATH": f"{ROOT}:{project}", "SWK_NOW": NOW}
         output, stock_output, trash = project / "output", project / "stock" / "output", project / "trash"
-        ours = best(runs, [PYTHON, "-m", "swk", "build", "-s", str(ours_settings)], ROOT, env,
-                    (output, output.with_name("output.new"), output.with_name("output.old")), trash)
-        stock = best(runs, [PYTHON, "-m", "pelican", "-s", str(stock_settings), "-q"], project / "stock", env,
-                     (stock_output,), trash)
-        pagefind = best(runs, [PYTHON, "-m", "pagefind", "--site", str(stock_output)],
-                        project / "stock", env, (stock_output / "pagefind",), trash)
-        pages = sum(1 for _ in (project / "output").rglob("*.html"))
-        stock_pages = sum(1 for _ in (project / "stock" / "output").rglob("*.html"))
-        return {"n": n, **counts, "ours": ours, "stock": stock, "pagefind": pagefind,
-                "pages": pages, "stock_pages": stock_pages, "project": project}
-    finally:
-        if not keep:
-            shutil.rmtree(project, ignore_errors=True)
+        ours_clean = (output, output.with_name("output.new"), output.with_name("output.old"))
+        measured = {"ours": [], "serial": [], "stock": [], "pagefind": []}
+        for _ in range(runs):  # interleaved, so each sees the same load on a shared machine
+            measured["ours"].append(measure([PYTHON, "-m", "swk", "build", "-s", str(ours_settings)],
+                                            ROOT, env, ours_clean, trash))
+            measured["stock"].append(measure([PYTHON, "-m", "pelican", "-s", str(stock_settings), "-q"],
+                                             project / "stock", env, (stock_output,), trash))
+            measured["pagefind"].append(measure([PYTHON, "-m", "pagefind", "--site", str(stock_output)],
+                                                project / "stock", env, (stock_output / "pagefind",), trash))
+            measured["serial"].append(measure([PYTHON, "-m", "swk", "build", "-s", str(serial_settings)],
+                                              ROOT, env, ours_clean, trash))
+        pages = sum(1 for _ in output.rglob("*.html"))
+        stock_pages = sum(1 for _ in stock_output.rglob("*.html"))
+        return {"n": n, **counts, **{k: best(v) for k, v in measured.items()}, "env": env,
+                "pages": pages, "stock_pages": stock_pages, "project": project, "settings": ours_settings}
+    except BaseException:
+        shutil.rmtree(project, ignore_errors=True)
+        raise
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("sizes", nargs="*", type=int, default=[200, 3000], help="numbers of articles")
+    parser.add_argument("sizes", nargs="*", type=int, default=[1000, 3000], help="numbers of articles")
     parser.add_argument("--keep", action="store_true", help="keep the generated projects")
     parser.add_argument("--runs", type=int, default=1, help="runs per build; the fastest counts (default 1)")
+    parser.add_argument("--no-serve", action="store_true", help="skip the dev server's warm rebuilds")
+    parser.add_argument("--no-real", action="store_true", help="skip the real site's cold build")
     args = parser.parse_args(argv)
 
+    load = os.getloadavg()
+    print(f"{os.cpu_count()} CPUs; load average before: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
     rows = []
-    for n in args.sizes:
-        print(f"N = {n}: generating and building ...", file=sys.stderr, flush=True)
-        rows.append(run(n, args.keep, args.runs))
+    try:
+        for n in args.sizes:
+            print(f"N = {n}: generating and building ...", file=sys.stderr, flush=True)
+            rows.append(run(n, args.runs))
+        report(rows, args)
+    finally:
+        if not args.keep:
+            for r in rows:
+                shutil.rmtree(r["project"], ignore_errors=True)
+    load = os.getloadavg()
+    print(f"load average after: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    return 0
 
-    head = (f"{'N':>6} {'partners':>8} {'events':>6} | {'ours s':>7} {'cpu':>6} {'MB':>5} {'pages':>6} | "
-            f"{'stock s':>7} {'cpu':>6} {'MB':>5} {'pages':>6} | {'pagefind s':>10} {'cpu':>6} {'MB':>5} | "
-            f"{'ours/stock':>10} {'ours/(stock+pf)':>15} {'cpu ratio':>9}")
+
+def report(rows: list[dict], args) -> None:
+
+    head = (f"{'N':>6} {'pages':>6} | {'ours s':>7} {'cpu':>6} {'MB':>5} | {'serial s':>8} {'cpu':>6} {'MB':>5} | "
+            f"{'stock s':>7} {'cpu':>6} {'MB':>5} {'pages':>5} | {'pagefind s':>10} {'cpu':>6} {'MB':>5} | "
+            f"{'ours/(stock+pf)':>15} {'cpu':>5} | {'ours/serial':>11}")
     print(head)
     print("-" * len(head))
     for r in rows:
-        (o, om, oc), (s, sm, sc), (p, pm, pc) = r["ours"], r["stock"], r["pagefind"]
-        print(f"{r['n']:>6} {r['partners']:>8} {r['events']:>6} | {o:>7.2f} {oc:>6.2f} {om:>5.0f} {r['pages']:>6} | "
-              f"{s:>7.2f} {sc:>6.2f} {sm:>5.0f} {r['stock_pages']:>6} | {p:>10.2f} {pc:>6.2f} {pm:>5.0f} | "
-              f"{o / s:>10.2f} {o / (s + p):>15.2f} {oc / (sc + pc):>9.2f}")
+        o, se, st, pf = r["ours"], r["serial"], r["stock"], r["pagefind"]
+        print(f"{r['n']:>6} {r['pages']:>6} | {o.wall:>7.2f} {o.cpu:>6.2f} {o.pss:>5.0f} | "
+              f"{se.wall:>8.2f} {se.cpu:>6.2f} {se.pss:>5.0f} | "
+              f"{st.wall:>7.2f} {st.cpu:>6.2f} {st.pss:>5.0f} {r['stock_pages']:>5} | {pf.wall:>10.2f} {pf.cpu:>6.2f} {pf.pss:>5.0f} | "
+              f"{o.wall / (st.wall + pf.wall):>15.2f} {o.cpu / (st.cpu + pf.cpu):>5.2f} | {o.wall / se.wall:>11.2f}")
         if args.keep:
             print(f"       kept in {r['project']}")
+    print("MB: peak memory of the build, all its processes together (summed PSS, sampled every 20 ms);"
+          f" largest single process RSS: ours {max(r['ours'].rss for r in rows):.0f} MB")
     if len(rows) > 1:
         first, last = rows[0], rows[-1]
-        growth = (last["ours"][0] / first["ours"][0]) / (last["n"] / first["n"])
+        growth = (last["ours"].wall / first["ours"].wall) / (last["n"] / first["n"])
+        cpu_growth = (last["ours"].cpu / first["ours"].cpu) / (last["n"] / first["n"])
         print(f"\nours grows {growth:.2f}x as fast as N between N={first['n']} and N={last['n']} "
-              "(1.00 = linear; below 1 start-up costs dominate small N)")
-    return 0
+              f"(CPU {cpu_growth:.2f}x; 1.00 = linear; below 1 start-up costs dominate small N)")
+    sys.stdout.flush()
+    if not args.no_serve:
+        r = rows[-1]
+        print(f"\nDev server, N = {r['n']}: seconds from saving a file until", flush=True)
+        print(f"  {'change':<20} {'pages on disk':>13} {'reported':>9} {'search index':>13} {'rendered':>9}"
+              f" {'build cpu':>9}")
+        for label, on_disk, reported, indexed, rendered, cpu in rebuilds(r["project"], r["settings"], r["env"]):
+            print(f"  {label:<20} {on_disk:>13.2f} {reported:>9.2f} {indexed:>13.2f} {rendered:>9}"
+                  f" {cpu:>9.2f}", flush=True)
+    if not args.no_real:
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "SWK_NOW": NOW}
+        inner, outer = real_site(env, max(args.runs, 3))
+        print(f"\nThe real site, cold `swk build`: {inner:.2f} s of build (imports included, "
+              f"interpreter start not), {outer:.2f} s for the whole process")
 
 
 if __name__ == "__main__":

@@ -54,23 +54,35 @@ def _forget_unfinished_sitemap() -> None:
     generator.page_queue = []
 
 
-def build(settings_file: str = "pelicanconf.py", override: dict | None = None) -> Path:
+def build(settings_file: str = "pelicanconf.py", override: dict | None = None, *,
+          stock: bool = False) -> Path:
     """Build into ``OUTPUT_PATH.new`` and swap it in; return the output folder.
 
     Content is checked by the content_model plugin when Pelican asks for its generators,
-    before any file is read or written; a ContentError lists every problem."""
+    before any file is read or written; a ContentError lists every problem. The build runs
+    on ``swk.engine.FastPelican`` (reading and writing in worker processes); ``stock=True``
+    runs Pelican's own single-process ``run`` instead (the reference the tests compare with)."""
+    from swk.engine import FastPelican
+
     settings = load_settings(settings_file, override)
     output = Path(settings["OUTPUT_PATH"]).resolve()
+    staging = output.with_name(output.name + ".new")
+    settings = load_settings(settings_file, {**(override or {}), "OUTPUT_PATH": str(staging)})
+    log.init(level=logging.WARNING, fatal="errors")
+    pelican = (Pelican if stock else FastPelican)(settings)
+    return build_into(output, lambda: pelican.run())
+
+
+def build_into(output: Path, run) -> Path:
+    """Run a build (``run()``, writing into ``output.new``) and swap its result in for
+    ``output``; a failed build removes ``output.new`` and leaves ``output`` as it was."""
     staging = output.with_name(output.name + ".new")
     previous = output.with_name(output.name + ".old")
     for leftover in (staging, previous):
         shutil.rmtree(leftover, ignore_errors=True)
-
-    settings = load_settings(settings_file, {**(override or {}), "OUTPUT_PATH": str(staging)})
-    log.init(level=logging.WARNING, fatal="errors")
     _forget_unfinished_sitemap()
     try:
-        Pelican(settings).run()
+        run()
     except ContentError:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -16,6 +16,10 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_build = sub.add_parser("build", help="build the site into output/ (atomically)")
     p_build.add_argument("-s", "--settings", default="pelicanconf.py")
+    p_serve = sub.add_parser("serve", help="dev server: build, serve on localhost, rebuild what a change affects")
+    p_serve.add_argument("-s", "--settings", default="pelicanconf.py")
+    p_serve.add_argument("--bind", default="127.0.0.1")
+    p_serve.add_argument("--port", type=int, default=8000)
     p_check = sub.add_parser("check", help="check all content against the contract")
     p_check.add_argument("-s", "--settings", default="pelicanconf.py")
     p_import = sub.add_parser("import", help="import content from another system")
@@ -30,6 +34,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             out = build(args.settings)
             print(f"Site gebouwd in {out}")
+        elif args.command == "serve":
+            from swk.devserver import serve
+
+            return serve(args.settings, bind=args.bind, port=args.port)
         elif args.command == "check":
             cols = validate(args.settings)
             n = sum(len(v) for v in cols.items.values())

@@ -137,6 +137,7 @@ def calendar(events, settings, name: str) -> Calendar:
 
 
 END = b"END:VCALENDAR\r\n"
+_HEADS: dict[str, bytes] = {}  # calendar headers by name
 
 
 class IcsWriter:
@@ -163,7 +164,11 @@ class IcsWriter:
 
     def ics(self, events, name: str) -> bytes:
         """One calendar file: the header, a VTIMEZONE for the events' years, the events."""
-        head = _empty_calendar(name).to_ical()  # BEGIN:VCALENDAR, properties, END:VCALENDAR
+        head = _HEADS.get(name)
+        if head is None:  # BEGIN:VCALENDAR, properties, END:VCALENDAR; by calendar name
+            if len(_HEADS) > 20_000:
+                _HEADS.clear()
+            head = _HEADS[name] = _empty_calendar(name).to_ical()
         parts = [head[: -len(END)]]
         years = _years(events)
         if years:

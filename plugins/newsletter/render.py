@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import replace
+from email.utils import getaddresses
 from pathlib import Path
 
 from mjml import mjml2html
@@ -38,6 +39,13 @@ def render_email(env, issue, context) -> tuple[str, str]:
     html = mjml2html(mjml_source)
     text = env.get_template("newsletter.txt").render(context, issue=issue)
     return html, text.strip() + "\n"
+
+
+def build_message_id(meta: dict) -> str:
+    """The Message-ID of the built ``email.eml``: from the rendering's hash, so a rebuild
+    writes the same file (the sender gives every sent message its own)."""
+    domain = getaddresses([meta["from"]])[0][1].rsplit("@", 1)[-1] or "localhost"
+    return f"<{meta['content_hash'][:32]}.{meta['slug']}@{domain}>"
 
 
 def _kb(size: int) -> str:
@@ -116,7 +124,11 @@ class NewsletterGenerator(Generator):
             }
             meta["content_hash"] = content_hash(html, text, meta)
             url = unsubscribe_link(conf["unsubscribe_url"], TOKEN_PLACEHOLDER) if conf["unsubscribe_url"] else None
-            msg = compose(meta, html, text, date=self.context["now"], unsubscribe_url=url)
+            msg = compose(meta, html, text, date=self.context["now"], message_id=build_message_id(meta),
+                          unsubscribe_url=url)
+            # The same rendering gives the same bytes (a random boundary would not). "=_" never
+            # occurs in a quoted-printable body.
+            msg.set_boundary("=_" + meta["content_hash"][:32])
             folder = Path(self.output_path) / os.path.dirname(newsletter.save_as)
             folder.mkdir(parents=True, exist_ok=True)
             (folder / "email.html").write_text(html, encoding="utf-8")

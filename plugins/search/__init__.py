@@ -14,6 +14,8 @@
   types are saved as (``ARTICLE_SAVE_AS``, ``PARTNER_SAVE_AS``, ``EVENT_SAVE_AS``,
   ``NEWSLETTER_SAVE_AS`` with each ``{...}`` as ``*``, see ``index_glob``): the other pages
   have no ``data-pagefind-body``, so Pagefind would parse them only to skip them.
+  In the dev server's incremental rebuilds (``pelican.incremental``) Pagefind runs in a
+  thread (``pelican.background_tasks``) and swaps the new bundle in when it is complete.
 
 Settings: ``SEARCH_URL`` (``"zoeken/"``), ``SEARCH_SAVE_AS`` (``"zoeken/index.html"``),
 ``SEARCH_INDEX`` (``True``; ``False`` writes the pages without running Pagefind),
@@ -28,7 +30,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
-from .indexer import SearchIndexError, build_index
+from .indexer import SearchIndexError, build_index, build_index_later
 from .records import facets, make_record
 
 __all__ = ["SearchIndexError", "register"]
@@ -96,12 +98,16 @@ def index_glob(settings) -> str | None:
 
 
 def _index(pelican):
-    if pelican.settings.get("SEARCH_INDEX", True):
-        build_index(
-            Path(pelican.output_path),
-            glob=index_glob(pelican.settings),
-            bundle=pelican.settings["SEARCH_BUNDLE_PATH"],
-        )
+    if not pelican.settings.get("SEARCH_INDEX", True):
+        return
+    glob = index_glob(pelican.settings)
+    bundle = pelican.settings["SEARCH_BUNDLE_PATH"]
+    tasks = getattr(pelican, "background_tasks", None)
+    if getattr(pelican, "incremental", False) and tasks is not None:
+        # the dev server's rebuilds: the pages are on disk at once, the index follows
+        build_index_later(Path(pelican.output_path), tasks, glob=glob, bundle=bundle)
+    else:
+        build_index(Path(pelican.output_path), glob=glob, bundle=bundle)
 
 
 def register():
