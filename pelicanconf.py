@@ -41,6 +41,7 @@ PLUGINS = [
     "newsletter",
     "web_editor",
     "search",
+    "site_meta",
     "template_marker",
     "redirects",
     "design_system",

@@ -1,13 +1,15 @@
 """Benchmark the search index: for N generated articles, the time Pagefind adds to a build,
-the index size on disk, and the bytes a browser fetches for its first query.
+the index size on disk, and the bytes a browser fetches for the search page and its first query.
 
     .venv/bin/python benchmarks/search.py            # N = 200 and 3000
     .venv/bin/python benchmarks/search.py 500 1000   # other sizes
 
 For each N it builds the site twice (search plugin with and without indexing), runs the
-Pagefind CLI on the same output for comparison, then loads /zoeken/?q=... in headless
-Chromium and sums the response bodies (Playwright network events; the local server does
-not compress, so these are uncompressed sizes).
+Pagefind CLI on the same output for comparison, then opens /zoeken/ in headless Chromium
+(the bytes before any query: the page, its CSS and search.js, nothing of Pagefind), types
+the query and waits for the results (the bytes after the first query: Pagefind's script,
+worker, WebAssembly, index chunks and the first ten results' fragments). Sizes are response
+bodies (Playwright network events); the local server does not compress.
 """
 
 from __future__ import annotations
@@ -72,8 +74,9 @@ def folder_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def first_query_bytes(site: Path, query: str) -> tuple[int, int, int]:
-    """(all bytes, Pagefind bytes, results shown) for loading /zoeken/?q=query."""
+def first_query_bytes(site: Path, query: str) -> tuple[int, int, int, int]:
+    """(bytes before a query, bytes after the first query, of which Pagefind, results shown)
+    for /zoeken/ in Chromium: the page is opened, then the query typed."""
     from playwright.sync_api import sync_playwright
 
     with testing.serve(site) as url, sync_playwright() as pw:
@@ -81,14 +84,17 @@ def first_query_bytes(site: Path, query: str) -> tuple[int, int, int]:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         sizes: dict[str, int] = {}
         page.on("requestfinished", lambda req: sizes.__setitem__(req.url, req.sizes()["responseBodySize"]))
-        page.goto(f"{url}/zoeken/?q={query}")
+        page.goto(f"{url}/zoeken/")
+        page.wait_for_load_state("networkidle")
+        before = sum(sizes.values())
+        page.get_by_label("Zoekterm").fill(query)
         page.wait_for_selector(".search-result-link", timeout=30_000)
         page.wait_for_load_state("networkidle")
         shown = page.locator(".search-result-link").count()
         browser.close()
     total = sum(sizes.values())
     pagefind = sum(v for k, v in sizes.items() if "/pagefind/" in k)
-    return total, pagefind, shown
+    return before, total, pagefind, shown
 
 
 def pagefind_cli(site: Path) -> float:
@@ -106,7 +112,7 @@ def run(n: int) -> dict:
         plain, _ = timed(build_project, project, SEARCH_INDEX=False)
         full, out = timed(build_project, project)
         cli = pagefind_cli(out)
-        total, pagefind, shown = first_query_bytes(out, QUERY)
+        before, total, pagefind, shown = first_query_bytes(out, QUERY)
         return {
             "n": n,
             "build": plain,
@@ -115,6 +121,7 @@ def run(n: int) -> dict:
             "cli": cli,
             "size": folder_size(out / "pagefind"),
             "files": sum(1 for p in (out / "pagefind").rglob("*") if p.is_file()),
+            "page": before,
             "fetch": total,
             "fetch_pf": pagefind,
             "shown": shown,
@@ -128,17 +135,21 @@ def main(argv=None):
     rows = [run(n) for n in args.sizes]
     head = (
         f"{'articles':>8}  {'build s':>8}  {'+index s':>8}  {'index s':>8}  {'CLI s':>6}  "
-        f"{'index MB':>8}  {'files':>6}  {'1st query KB':>12}  {'of which Pagefind KB':>20}"
+        f"{'index MB':>8}  {'files':>6}  {'page KB':>7}  {'after 1st query KB':>18}  {'of which Pagefind KB':>20}"
     )
     print(head)
     print("-" * len(head))
     for r in rows:
         print(
             f"{r['n']:>8}  {r['build']:>8.2f}  {r['build+index']:>8.2f}  {r['index']:>8.2f}  "
-            f"{r['cli']:>6.2f}  {r['size'] / 1e6:>8.2f}  {r['files']:>6}  {r['fetch'] / 1024:>12.0f}  "
+            f"{r['cli']:>6.2f}  {r['size'] / 1e6:>8.2f}  {r['files']:>6}  {r['page'] / 1024:>7.0f}  "
+            f"{r['fetch'] / 1024:>18.0f}  "
             f"{r['fetch_pf'] / 1024:>20.0f}"
         )
-    print(f"\nquery: {QUERY!r} on /zoeken/ (uncompressed bytes); 'index s' = build+index - build")
+    print(
+        f"\nquery: {QUERY!r} typed on /zoeken/ (uncompressed bytes); 'page KB' = before any query, "
+        "'after 1st query KB' = all bytes once the first results show; 'index s' = build+index - build"
+    )
 
 
 if __name__ == "__main__":

@@ -29,10 +29,13 @@ def load_settings(settings_file: str, override: dict | None = None) -> dict:
 
 
 def validate(settings_file: str, override: dict | None = None):
-    """Check all content (and the redirect map); return the collections or raise ContentError."""
+    """Check all content (and the redirect map); return the collections or raise ContentError.
+
+    Pelican is set up (not run) first, so every plugin's settings have their defaults: the
+    check compares content addresses with the pages the plugins generate."""
     from redirects import check as check_redirects
 
-    settings = load_settings(settings_file, override)
+    settings = Pelican(load_settings(settings_file, override)).settings
     cols = check(settings)
     check_redirects(settings)
     return cols

@@ -64,6 +64,19 @@ def test_bad_content_keeps_last_good_output(tmp_path):
     assert not out.with_name("output.new").exists()
 
 
+def test_a_good_build_after_a_failed_one_is_complete(tmp_path):
+    """A build that fails while writing (here: a newsletter e-mail too large) must not leave
+    plugin state behind: the next build in the same process (autoreload) has its sitemap."""
+    project = make_project(tmp_path, {
+        "content/articles/goed.md": GOOD_ARTICLE,
+        "newsletters/2024-01.md": "---\ntitle: Januari\ndate: 2024-01-10\narticles: [goed]\nstatus: ready\n---\nKort.\n",
+    })
+    with pytest.raises(ContentError):
+        build_project(project, NEWSLETTER_MAX_BYTES=100)
+    out = build_project(project)
+    assert "/artikelen/goed/" in (out / "sitemap.xml").read_text()
+
+
 def test_command_line_reports_errors_and_exits_non_zero(tmp_path):
     project = make_project(tmp_path, {"content/partners/p.md": "---\ntitle: P\nkind: bedrijf\n---\n"})
     settings = write(

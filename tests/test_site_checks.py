@@ -281,8 +281,14 @@ def test_one_page_per_template_has_no_axe_violations(pages, site_url, page):
     # A redirect page's meta refresh leaves it before axe could run; plugins/redirects/tests
     # runs axe on it with the refresh taken out.
     chosen.pop("redirect", None)
-    requests = []
+    requests, failed = [], []
     page.on("request", lambda r: requests.append(r.url))
+    # the Content-Security-Policy (a meta tag from base.html) must not block the site's own
+    # scripts, styles or images
+    page.add_init_script("""window.__csp = [];
+        document.addEventListener('securitypolicyviolation',
+            (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));""")
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     problems = []
     for template, sample in sorted(chosen.items()):
         for label, (width, height) in WIDTHS.items():
@@ -294,6 +300,7 @@ def test_one_page_per_template_has_no_axe_violations(pages, site_url, page):
                     f"{v['help']}: {v['targets']}\n    {v['summary']}"
                 )
             problems += sideways(page, f"{template} ({sample.url}, {label})")
+            problems += [f"{template} ({sample.url}): CSP blocked {v}" for v in page.evaluate("window.__csp")]
         # WCAG 1.4.10 reflow: 320 CSS pixels wide without scrolling sideways
         page.set_viewport_size({"width": 320, "height": 640})
         page.goto(site_url + sample.url)
@@ -301,7 +308,14 @@ def test_one_page_per_template_has_no_axe_violations(pages, site_url, page):
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
     others = [u for u in requests if not u.startswith(site_url)]
     assert not others, f"requests to other hosts: {others}"
+    assert not failed, f"the browser asked for files that are not there (favicon?): {failed}"
     assert not page.context.cookies()
+
+
+def test_every_page_has_the_content_security_policy(site, pages):
+    want = '<meta http-equiv="Content-Security-Policy" content="default-src &#39;self&#39;; script-src'
+    missing = [rel for rel in pages if want not in (site / rel).read_text()]
+    assert not missing, missing
 
 
 def test_skip_link_is_first_and_moves_focus(site_url, page):

@@ -29,6 +29,7 @@ from pelican import signals
 
 from .generator import AgendaGenerator
 from .model import annotate
+from .settings import DEFAULTS
 from .registration import registration_form
 
 
@@ -42,6 +43,13 @@ def _get_generators(pelican):
     return AgendaGenerator
 
 
+def _defaults(pelican):
+    # in the settings, so the content contract sees which addresses the agenda takes
+    for key, value in DEFAULTS.items():
+        pelican.settings.setdefault(key, value)
+
+
 def register():
+    signals.initialized.connect(_defaults)
     signals.all_generators_finalized.connect(_finalized)
     signals.get_generators.connect(_get_generators)

@@ -2,19 +2,24 @@
 
 - times carry ``TZID=Europe/Amsterdam`` and the calendar a matching ``VTIMEZONE``,
 - a date alone is an all-day event: ``VALUE=DATE``, ``DTEND`` the day after the last day,
+- a time whose Amsterdam wall-clock time occurs twice (the night the clocks go back) or not at
+  all is written in UTC (``...Z``): a ``TZID`` time cannot say which of the two hours it is,
 - ``UID`` is ``<slug>@<AGENDA_UID_DOMAIN>``: the same in every build and for every SITEURL,
-- ``DTSTAMP``/``LAST-MODIFIED`` are the source file's modification time (clamped to
-  ``SOURCE_DATE_EPOCH`` when set), never the build clock, so a rebuild gives the same bytes.
+- ``DTSTAMP``/``LAST-MODIFIED`` are the time of the last Git commit of the event's file
+  (``content_model.history``; its modification time when it has uncommitted changes or is
+  not in Git), never the build clock: a fresh checkout gives the same bytes, and they change
+  only when the event's file changes,
+- ``ORGANIZER`` is the site (``SITENAME``, ``mailto:CONTACT_EMAIL``).
 """
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 
+from content_model.history import History
 from feeds import site_url
-from icalendar import Calendar, Event, Timezone
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from .model import AMSTERDAM, KIND_LABELS, place_text
 from .settings import setting
@@ -26,18 +31,29 @@ def uid(event, settings) -> str:
     return f"{event.slug}@{setting(settings, 'AGENDA_UID_DOMAIN')}"
 
 
-def stamp(event) -> datetime:
+def stamp(event, history: History | None = None) -> datetime:
     """When the event's source was last changed (UTC, whole seconds)."""
-    mtime = int(os.stat(event.source_path).st_mtime)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        mtime = min(mtime, int(epoch))
-    return datetime.fromtimestamp(mtime, tz=timezone.utc)
+    return (history or History()).last_changed(event.source_path)
 
 
 def _plain(value: datetime) -> datetime:
-    """A datetime in Amsterdam time with a plain ZoneInfo (Pelican's SafeDatetime aside)."""
-    return datetime(*value.timetuple()[:6], tzinfo=AMSTERDAM)
+    """A datetime with a plain ZoneInfo (Pelican's SafeDatetime aside): Amsterdam time, or
+    UTC when the Amsterdam wall-clock time is ambiguous (it occurs twice when the clocks go
+    back; ``fold`` says which) or does not exist: a TZID time cannot say which hour it is."""
+    local = datetime(*value.timetuple()[:6], tzinfo=AMSTERDAM, fold=value.fold)
+    first, second = local.replace(fold=0), local.replace(fold=1)
+    if first.utcoffset() != second.utcoffset():
+        return local.astimezone(timezone.utc)
+    return local
+
+
+def organizer(settings) -> vCalAddress | None:
+    email = settings.get("CONTACT_EMAIL")
+    if not email:
+        return None
+    address = vCalAddress(f"mailto:{email}")
+    address.params["CN"] = vText(settings["SITENAME"])
+    return address
 
 
 def span(event) -> tuple[date | datetime, date | datetime | None]:
@@ -55,10 +71,10 @@ def span(event) -> tuple[date | datetime, date | datetime | None]:
     return start, _plain(end)
 
 
-def vevent(event, settings) -> Event:
+def vevent(event, settings, history: History | None = None) -> Event:
     url = f"{site_url(settings)}/{event.url}"
     start, end = span(event)
-    changed = stamp(event)
+    changed = stamp(event, history)
     ev = Event()
     ev.add("uid", uid(event, settings))
     ev.add("dtstamp", changed)
@@ -73,6 +89,9 @@ def vevent(event, settings) -> Event:
     if place:
         ev.add("location", place[0].upper() + place[1:])
     ev.add("url", url)
+    who = organizer(settings)
+    if who is not None:
+        ev.add("organizer", who)
     kind = getattr(event, "kind", None)
     if kind:
         ev.add("categories", [KIND_LABELS[kind]])
@@ -111,13 +130,13 @@ def calendar(events, settings, name: str) -> Calendar:
     years = _years(events)
     if years:
         cal.add_component(_vtimezone(*years))
+    history = History()
     for event in events:
-        cal.add_component(vevent(event, settings))
+        cal.add_component(vevent(event, settings, history))
     return cal
 
 
 END = b"END:VCALENDAR\r\n"
-_SERIALIZED: dict[tuple, bytes] = {}  # VEVENT bytes by everything vevent() reads
 _HEADS: dict[str, bytes] = {}  # calendar headers by name
 
 
@@ -128,23 +147,14 @@ class IcsWriter:
 
     def __init__(self, settings):
         self.settings = settings
+        self._history = History()
         self._events: dict[int, bytes] = {}
         self._zones: dict[tuple[int, int], bytes] = {}
 
     def _vevent(self, event) -> bytes:
         key = id(event)
         if key not in self._events:
-            # The dev server rebuilds the agenda after every save: an event whose data did not
-            # change is not serialized again (the key holds everything ``vevent`` reads).
-            inputs = (uid(event, self.settings), stamp(event), span(event), event.title,
-                      event.lead, f"{site_url(self.settings)}/{event.url}", place_text(event),
-                      getattr(event, "kind", None))
-            data = _SERIALIZED.get(inputs)
-            if data is None:
-                if len(_SERIALIZED) > 20_000:
-                    _SERIALIZED.clear()
-                data = _SERIALIZED[inputs] = vevent(event, self.settings).to_ical()
-            self._events[key] = data
+            self._events[key] = vevent(event, self.settings, self._history).to_ical()
         return self._events[key]
 
     def _zone(self, years: tuple[int, int]) -> bytes:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, time, timedelta
 from itertools import groupby
+from pathlib import Path
 
 from content_model.contents import editor_summary
 from content_model.schema import EVENT_KIND_LABELS as KIND_LABELS
-from content_model.validate import AMSTERDAM
+from content_model.validate import AMSTERDAM, display_path
 from dutch_dates import nl_day, nl_month, nl_time
 from feeds import site_url
+from partners.directory import organization_ref
 
 from .settings import setting
+
+log = logging.getLogger(__name__)
 
 
 def _midnight_after(day: date) -> datetime:
@@ -100,7 +105,9 @@ def place_text(event) -> str | None:
     return "online" if online else None
 
 
-def event_jsonld(event, settings, partners_by_slug: dict) -> dict:
+def event_jsonld(event, settings, partners_by_slug: dict) -> dict | None:
+    """schema.org ``Event``; None for an event without a place (``location`` or ``online``):
+    search engines require one, so the build warns the editor instead of writing invalid data."""
     base = site_url(settings)
     page = f"{base}/{event.url}"
     location = getattr(event, "location", None)
@@ -125,11 +132,18 @@ def event_jsonld(event, settings, partners_by_slug: dict) -> dict:
         places.append({"@type": "Place", "name": location, "address": location})
     if online:
         places.append({"@type": "VirtualLocation", "url": page})
-    if places:
-        data["location"] = places[0] if len(places) == 1 else places
+    if not places:
+        log.warning(
+            "%s: geen 'location' en geen 'online: true'; zoekmachines tonen een evenement "
+            "zonder plaats niet in hun agenda. Vul 'location' in (bv. location: Tolhuistuin) "
+            "of zet 'online: true'",
+            display_path(Path(event.source_path)),
+        )
+        return None
+    data["location"] = places[0] if len(places) == 1 else places
     organizers = [{"@type": "Organization", "name": settings["SITENAME"], "url": f"{base}/"}]
     organizers += [
-        {"@type": "Organization", "name": p.title, "url": f"{base}/{p.url}"}
+        organization_ref(p, settings)
         for p in (partners_by_slug[s] for s in getattr(event, "partners", []) if s in partners_by_slug)
     ]
     data["organizer"] = organizers if len(organizers) > 1 else organizers[0]

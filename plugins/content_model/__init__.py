@@ -1,8 +1,11 @@
 """content_model: the content contract, enforced on every build.
 
-- reads Markdown with YAML front matter (``reader.YamlMarkdownReader``),
+- reads Markdown with YAML front matter (``reader.YamlMarkdownReader``) and cleans every
+  rendered body against an allowlist (``sanitize``, nh3),
 - checks every file of every content type before anything is built and stops the build
-  with one message listing all problems (``validate``),
+  with one message listing all problems (``validate``), including images that are not files
+  of the site (``images``) and items whose address the site already uses for a page of its
+  own (``outputs``),
 - reads partners, events and newsletter issues into the context and writes their pages
   (``generator.CollectionsGenerator``),
 - resolves cross-references and backlinks (``links``),
@@ -19,7 +22,9 @@ from pathlib import Path
 from pelican import signals
 
 from .generator import CollectionsGenerator, source_folders
+from .images import check_images
 from .links import link
+from .outputs import check_outputs
 from .reader import YamlMarkdownReader
 from .validate import ContentError, build_now, load_all, markdown_files, preview_build
 
@@ -32,10 +37,14 @@ def sources(settings) -> dict[str, list[Path]]:
 
 
 def check(settings):
-    """Validate all content; raise ContentError listing every problem."""
+    """Validate all content; raise ContentError listing every problem.
+
+    ``settings`` must have every plugin's defaults in it (Pelican's ``initialized``), so
+    ``check_outputs`` knows every address the site generates."""
     cols = load_all(sources(settings), now=None if preview_build() else build_now())
-    if cols.problems:
-        raise ContentError(cols.problems)
+    problems = cols.problems + check_images(cols, settings) + check_outputs(cols, settings)
+    if problems:
+        raise ContentError(problems)
     return cols
 
 

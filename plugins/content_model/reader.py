@@ -11,6 +11,7 @@ from pelican.urlwrappers import Category, Tag
 from pelican.utils import SafeDatetime
 
 from .generator import source_folders
+from .sanitize import clean
 from .schema import CONTENT_TYPES
 from .validate import SLUG_RE, ContentError, build_now, preview_build, read_item
 
@@ -83,7 +84,7 @@ class YamlMarkdownReader(BaseReader):
         item = read_item(ctype, Path(source_path), problems)
         if problems:
             raise ContentError(problems)
-        html = self._markdown().convert(item.body)
+        html = clean(self._markdown().convert(item.body))  # no script, handlers, javascript: URLs
 
         meta = dict(item.meta)
         meta["slug"] = item.slug

@@ -12,7 +12,7 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timezone
 from pathlib import Path
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
@@ -161,9 +161,17 @@ def parse_datetime(value) -> tuple[datetime, bool]:
                 f'"{text}" is geen datum; schrijf 2023-02-16 of 2023-02-16T15:00'
             ) from None
     if dt.tzinfo is None:
+        # Without an offset: Amsterdam time. A time that occurs twice (the night the clocks
+        # go back) is the first of the two; write an offset (+02:00 or +01:00) to choose.
+        local = dt
         dt = dt.replace(tzinfo=AMSTERDAM)
+        if dt.astimezone(timezone.utc).astimezone(AMSTERDAM).replace(tzinfo=None) != local:
+            raise Invalid(
+                f'"{str(value).strip()}" bestaat niet in Amsterdamse tijd: die nacht gaat de klok van 2.00 '
+                "naar 3.00 uur vooruit; kies een tijd vóór 2.00 of vanaf 3.00 uur"
+            )
     else:
-        dt = dt.astimezone(AMSTERDAM)
+        dt = dt.astimezone(AMSTERDAM)  # the same instant; fold marks the second of a double hour
     return dt, all_day
 
 
@@ -421,7 +429,7 @@ def _check_item_rules(ctype: ContentType, shown: str, meta: dict, problems: list
             too_early = (
                 end.date() < start.date()
                 if meta.get("start_all_day") or meta.get("end_all_day")
-                else end < start
+                else end.timestamp() < start.timestamp()  # instants: also across a double hour
             )
             if too_early:
                 problems.append(

@@ -1,5 +1,12 @@
 """feeds: Atom and RSS feeds of the published articles, made with feedgen.
 
+- each feed's ``rel="self"`` link is that feed's own file; the RSS channel ``<link>`` is
+  the site;
+- a summary is plain text: Atom says so (``type="text"``), an RSS ``<description>`` is HTML,
+  so there the text is HTML-escaped first (``<`` reaches a reader as ``&amp;lt;`` in the XML);
+- the Atom feed has an ``<author>`` (the site: ``SITENAME``, ``CONTACT_EMAIL``), as RFC 4287
+  requires.
+
 Settings: ``FEED_ATOM_PATH``, ``FEED_RSS_PATH`` (output paths; empty turns a feed off),
 ``FEED_MAX_ITEMS`` (default 20). Links are absolute: ``SITEURL``, or
 ``http://localhost:8000`` for a local build without one.
@@ -7,6 +14,7 @@ Settings: ``FEED_ATOM_PATH``, ``FEED_RSS_PATH`` (output paths; empty turns a fee
 
 from __future__ import annotations
 
+import html
 import os
 
 from feedgen.feed import FeedGenerator
@@ -21,16 +29,22 @@ def site_url(settings) -> str:
     return (settings.get("SITEURL") or LOCAL_SITEURL).rstrip("/")
 
 
-def build_feed(settings, articles) -> FeedGenerator:
+def build_feed(settings, articles, kind: str = "atom") -> FeedGenerator:
+    """The feed of ``kind`` ("atom" or "rss") with the newest ``FEED_MAX_ITEMS`` articles."""
     base = site_url(settings)
     fg = FeedGenerator()
     fg.id(base + "/")
     fg.title(settings["SITENAME"])
     fg.subtitle(settings.get("SITE_DESCRIPTION") or settings["SITENAME"])
     fg.language("nl")
-    fg.link(href=base + "/", rel="alternate")
-    if settings.get("FEED_ATOM_PATH"):
-        fg.link(href=f"{base}/{settings['FEED_ATOM_PATH']}", rel="self")
+    author = {"name": settings["SITENAME"], "uri": base + "/"}
+    if settings.get("CONTACT_EMAIL"):
+        author["email"] = settings["CONTACT_EMAIL"]
+    fg.author(author)
+    own = settings.get("FEED_ATOM_PATH" if kind == "atom" else "FEED_RSS_PATH")
+    if own:
+        fg.link(href=f"{base}/{own}", rel="self")
+    fg.link(href=base + "/", rel="alternate")  # last: feedgen makes the RSS <link> of it
     items = sorted(articles, key=lambda a: a.date, reverse=True)[: settings.get("FEED_MAX_ITEMS", 20)]
     if items:
         fg.updated(items[0].date)
@@ -42,7 +56,10 @@ def build_feed(settings, articles) -> FeedGenerator:
         entry.link(href=url)
         entry.published(article.date)
         entry.updated(article.date)
-        entry.summary(article.summary)
+        if kind == "atom":
+            entry.summary(article.summary, type="text")
+        else:  # RSS: the description is HTML
+            entry.description(html.escape(article.summary, quote=False), isSummary=True)
         entry.category(term=article.category.name)
         for tag in getattr(article, "tags", []):
             entry.category(term=tag.name)
@@ -51,14 +68,15 @@ def build_feed(settings, articles) -> FeedGenerator:
 
 class FeedsGenerator(Generator):
     def generate_output(self, writer):
-        fg = build_feed(self.settings, self.context.get("articles", []))
-        for key, method in (("FEED_ATOM_PATH", fg.atom_file), ("FEED_RSS_PATH", fg.rss_file)):
+        articles = self.context.get("articles", [])
+        for kind, key in (("atom", "FEED_ATOM_PATH"), ("rss", "FEED_RSS_PATH")):
             rel = self.settings.get(key)
             if not rel:
                 continue
+            fg = build_feed(self.settings, articles, kind)
             path = os.path.join(self.output_path, rel)
             os.makedirs(os.path.dirname(path), exist_ok=True)
-            method(path, pretty=True)
+            (fg.atom_file if kind == "atom" else fg.rss_file)(path, pretty=True)
 
 
 def _get_generators(pelican):

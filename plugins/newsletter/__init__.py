@@ -2,9 +2,12 @@
 
 - after all content is read, every issue gets ``issue`` (``issue.issue_data``): the data that
   the web page, the e-mail HTML and the text part are rendered from; ``events: upcoming``
-  takes the events that have not ended at the build's ``now``;
-- ``NewsletterGenerator`` writes ``nieuwsbrief/`` (archive + sign-up form),
-  ``nieuwsbrief/afmelden/`` and, per issue, ``email.html``, ``email.txt``, ``email.eml``
+  takes the events that have not ended at the build's ``now``; a link in the introduction
+  whose text says nothing out of context ("hier", a bare address) gets a build warning
+  (``linktext``);
+- ``NewsletterGenerator`` writes ``nieuwsbrief/`` (archive + sign-up form,
+  ``NEWSLETTER_INDEX_SAVE_AS``), ``nieuwsbrief/afmelden/`` (``NEWSLETTER_UNSUBSCRIBE_PAGE_SAVE_AS``)
+  and, per issue, ``email.html``, ``email.txt``, ``email.eml``
   and ``email.json`` next to the web page; an e-mail above ``NEWSLETTER_MAX_BYTES`` stops
   the build;
 - the context gets ``newsletter_signup`` (``signup.signup_form``): the sign-up form's action
@@ -15,10 +18,27 @@ Delivery is the site service's (``service/mailing``): it sends what the build wr
 
 from __future__ import annotations
 
+import logging
+
 from pelican import signals
 
 from .issue import issue_data
+from .linktext import unclear_links
 from .signup import signup_form
+
+log = logging.getLogger(__name__)
+
+# Where the archive and the unsubscribe page go; in the settings (``initialized``) so the
+# content contract sees which addresses they take.
+DEFAULTS = {
+    "NEWSLETTER_INDEX_SAVE_AS": "nieuwsbrief/index.html",
+    "NEWSLETTER_UNSUBSCRIBE_PAGE_SAVE_AS": "nieuwsbrief/afmelden/index.html",
+}
+
+
+def _defaults(pelican):
+    for key, value in DEFAULTS.items():
+        pelican.settings.setdefault(key, value)
 
 
 def _attach(generators):
@@ -27,6 +47,12 @@ def _attach(generators):
     context["newsletter_signup"] = signup_form(settings)
     for newsletter in context.get("newsletters", []):
         newsletter.issue = issue_data(newsletter, context, settings)
+        for problem in unclear_links(newsletter.issue.intro_html):
+            log.warning(
+                "%s: %s; wie de links van de e-mail laat voorlezen, hoort alleen de linktekst. "
+                "Schrijf waar de link heen gaat, bijvoorbeeld [Meld u aan als partner](https://...)",
+                newsletter.issue.source, problem,
+            )
 
 
 def _get_generators(pelican):
@@ -36,5 +62,6 @@ def _get_generators(pelican):
 
 
 def register():
+    signals.initialized.connect(_defaults)
     signals.all_generators_finalized.connect(_attach)
     signals.get_generators.connect(_get_generators)

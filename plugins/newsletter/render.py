@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from email.utils import getaddresses
 from pathlib import Path
 
 from mjml import mjml2html
 from pelican.generators import Generator
 
-from content_model.validate import ContentError, Problem
+from content_model.schema import CONTENT_TYPES
+from content_model.validate import ContentError, Problem, problem
 from design_system import email_colors
 
 from .issue import TOKEN_PLACEHOLDER, settings_defaults, unsubscribe_link
@@ -46,21 +48,53 @@ def build_message_id(meta: dict) -> str:
     return f"<{meta['content_hash'][:32]}.{meta['slug']}@{domain}>"
 
 
-def too_big(issue, size: int, limit: int) -> Problem:
-    return Problem(
-        issue.source,
-        None,
-        f"de e-mail van deze nieuwsbrief is {size / 1024:.0f} KB; de grens is {limit / 1024:.0f} KB, "
-        "want Gmail kort grotere e-mails af (boven ongeveer 100 KB). Neem minder artikelen op of "
-        "maak de inleiding korter",
-    )
+def _kb(size: int) -> str:
+    return f"{size / 1024:.0f} KB"
+
+
+def too_big(issue, size: int, limit: int, parts: dict[str, int] | None = None) -> Problem:
+    """The size error, with the remedy for what takes the most room: the articles, the events
+    or the introduction (``parts``: bytes each adds to the e-mail, from ``part_sizes``)."""
+    message = (f"de e-mail van deze nieuwsbrief is {_kb(size)}; de grens is {_kb(limit)}, want Gmail "
+               "kort grotere e-mails af (boven ongeveer 100 KB)")
+    if not parts:
+        return Problem(issue.source, None, message + ". Neem minder artikelen of evenementen op, of "
+                       "maak de inleiding korter")
+    names = {"articles": "de artikelen", "events": "de evenementen", "intro": "de inleiding"}
+    shares = ", ".join(f"{names[k]} {_kb(v)}" for k, v in sorted(parts.items(), key=lambda kv: -kv[1]))
+    biggest = max(parts, key=parts.get)
+    if biggest == "events":
+        field = "events"
+        remedy = (f"kies in het veld 'events' een lijst met minder evenementen (nu {len(issue.events)}"
+                  + (", de komende uit de agenda" if issue.events_upcoming else "") + ")")
+    elif biggest == "articles":
+        field = "articles"
+        remedy = f"neem minder artikelen op in het veld 'articles' (nu {len(issue.articles)})"
+    else:
+        field = None
+        remedy = "maak de inleiding (de tekst onder de velden) korter"
+    text = f"{message}. Daarvan nemen {shares}: {remedy}"
+    return problem(CONTENT_TYPES["newsletter"], issue.source, field, text)
+
+
+def part_sizes(env, issue, context, size: int) -> dict[str, int]:
+    """How many bytes of the e-mail the articles, the events and the introduction take: the
+    size minus the size without them (rendered again; only when an issue is too big)."""
+    without = {
+        "articles": replace(issue, articles=[]),
+        "events": replace(issue, events=[]),
+        "intro": replace(issue, intro_html=""),
+    }
+    return {key: size - len(render_email(env, other, context)[0].encode("utf-8"))
+            for key, other in without.items()}
 
 
 class NewsletterGenerator(Generator):
     def generate_output(self, writer):
         issues = [n.issue for n in self.context.get("newsletters", [])]
-        for name, save_as in (("newsletters", "nieuwsbrief/index.html"),
-                              ("newsletter_unsubscribe", "nieuwsbrief/afmelden/index.html")):
+        for name, key in (("newsletters", "NEWSLETTER_INDEX_SAVE_AS"),
+                          ("newsletter_unsubscribe", "NEWSLETTER_UNSUBSCRIBE_PAGE_SAVE_AS")):
+            save_as = self.settings[key]
             writer.write_file(save_as, self.get_template(name), self.context,
                               relative_urls=self.settings["RELATIVE_URLS"], issues=issues,
                               url=os.path.dirname(save_as) + "/")
@@ -71,7 +105,8 @@ class NewsletterGenerator(Generator):
             html, text = render_email(self.env, issue, self.context)
             size = len(html.encode("utf-8"))
             if size > conf["max_bytes"]:
-                problems.append(too_big(issue, size, conf["max_bytes"]))
+                parts = part_sizes(self.env, issue, self.context, size)
+                problems.append(too_big(issue, size, conf["max_bytes"], parts))
                 continue
             meta = {
                 "slug": issue.slug,

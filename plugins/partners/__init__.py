@@ -22,7 +22,7 @@ from __future__ import annotations
 from pelican import signals
 
 from .application import DEFAULT_PAGE, application_form
-from .directory import PartnersGenerator, annotate
+from .directory import DEFAULTS, PartnersGenerator, annotate
 
 
 def _finalized(generators):
@@ -36,6 +36,13 @@ def _get_generators(pelican):
     return PartnersGenerator
 
 
+def _defaults(pelican):
+    # in the settings, so the content contract sees which addresses the directory takes
+    for key, value in DEFAULTS.items():
+        pelican.settings.setdefault(key, value)
+
+
 def register():
+    signals.initialized.connect(_defaults)
     signals.all_generators_finalized.connect(_finalized)
     signals.get_generators.connect(_get_generators)

@@ -133,15 +133,20 @@ def contact(p) -> list[dict]:
     return out
 
 
+def organization_ref(p, settings) -> dict:
+    """A partner as schema.org ``Organization``: its own website as ``url`` (never our page
+    about it; without a website there is no ``url``), identified by ``@id`` on that page."""
+    base = site_url(settings)
+    data = {"@type": "Organization", "@id": f"{base}/{p.url}#organisatie", "name": p.title}
+    if getattr(p, "website", None):
+        data["url"] = p.website
+    return data
+
+
 def organization_jsonld(p, settings) -> dict:
     base = site_url(settings)
-    data = {
-        "@context": "https://schema.org",
-        "@type": "Organization",
-        "name": p.title,
-        "url": getattr(p, "website", None) or f"{base}/{p.url}",
-        "mainEntityOfPage": f"{base}/{p.url}",
-    }
+    data = {"@context": "https://schema.org", **organization_ref(p, settings)}
+    data["mainEntityOfPage"] = f"{base}/{p.url}"
     if p.lead:
         data["description"] = p.lead
     if getattr(p, "email", None):

@@ -4,7 +4,10 @@
   facets, meta, date sort key; ``records.py``) that ``partials/search_meta.html`` writes
   as ``data-pagefind-*`` attributes; pages whose template sets ``search_item`` get
   ``data-pagefind-body`` on ``<main>``, so only their main content is indexed;
-- writes the search page (``SEARCH_SAVE_AS``, template ``search.html``);
+- puts the search page's filters in the context as ``search_facets`` (``records.facets``:
+  every filter value that occurs, with its number of pages);
+- writes the search page (``SEARCH_SAVE_AS``, template ``search.html``, script
+  ``theme/static/js/search.js``: our own result list over Pagefind's JS API);
 - after Pelican has written everything, runs the Pagefind binary over ``OUTPUT_PATH``
   (the staging folder during ``swk build``, so the index is complete before the swap).
   A Pagefind failure raises and fails the build. Pagefind reads only the files the indexed
@@ -15,7 +18,8 @@
   thread (``pelican.background_tasks``) and swaps the new bundle in when it is complete.
 
 Settings: ``SEARCH_URL`` (``"zoeken/"``), ``SEARCH_SAVE_AS`` (``"zoeken/index.html"``),
-``SEARCH_INDEX`` (``True``; ``False`` writes the pages without running Pagefind).
+``SEARCH_INDEX`` (``True``; ``False`` writes the pages without running Pagefind),
+``SEARCH_BUNDLE_PATH`` (``"pagefind"``: the folder Pagefind writes its bundle into).
 """
 
 from __future__ import annotations
@@ -27,11 +31,16 @@ from pelican import signals
 from pelican.generators import Generator
 
 from .indexer import SearchIndexError, build_index, build_index_later
-from .records import make_record
+from .records import facets, make_record
 
 __all__ = ["SearchIndexError", "register"]
 
-DEFAULTS = {"SEARCH_URL": "zoeken/", "SEARCH_SAVE_AS": "zoeken/index.html", "SEARCH_INDEX": True}
+DEFAULTS = {
+    "SEARCH_URL": "zoeken/",
+    "SEARCH_SAVE_AS": "zoeken/index.html",
+    "SEARCH_INDEX": True,
+    "SEARCH_BUNDLE_PATH": "pagefind",
+}
 COLLECTIONS = {"article": "articles", "partner": "partners", "event": "events", "newsletter": "newsletters"}
 # The settings that say where the pages of the indexed types are written.
 SAVE_AS = ("ARTICLE_SAVE_AS", "PARTNER_SAVE_AS", "EVENT_SAVE_AS", "NEWSLETTER_SAVE_AS")
@@ -46,9 +55,12 @@ def _records(generators):
     from dutch_dates import nl_date
 
     context = generators[0].context
+    records = []
     for type_name, key in COLLECTIONS.items():
         for item in context.get(key, []):
             item.search_record = make_record(type_name, item, nl_date)
+            records.append(item.search_record)
+    context["search_facets"] = facets(records)
 
 
 class SearchPageGenerator(Generator):
@@ -89,12 +101,13 @@ def _index(pelican):
     if not pelican.settings.get("SEARCH_INDEX", True):
         return
     glob = index_glob(pelican.settings)
+    bundle = pelican.settings["SEARCH_BUNDLE_PATH"]
     tasks = getattr(pelican, "background_tasks", None)
     if getattr(pelican, "incremental", False) and tasks is not None:
         # the dev server's rebuilds: the pages are on disk at once, the index follows
-        build_index_later(Path(pelican.output_path), tasks, glob=glob)
+        build_index_later(Path(pelican.output_path), tasks, glob=glob, bundle=bundle)
     else:
-        build_index(Path(pelican.output_path), glob=glob)
+        build_index(Path(pelican.output_path), glob=glob, bundle=bundle)
 
 
 def register():

@@ -32,17 +32,17 @@ def pagefind_executable() -> Path:
     return Path(exe)
 
 
-def build_index(site: Path, *, glob: str | None = None, timeout: float = 600,
+def build_index(site: Path, *, glob: str | None = None, bundle: str = BUNDLE, timeout: float = 600,
                 swap: bool = False) -> Path:
-    """Index the HTML under ``site`` into ``site/pagefind/``; return that folder.
+    """Index the HTML under ``site`` into ``site/<bundle>/`` (``pagefind``); return that folder.
 
     ``glob`` (Pagefind's ``--glob``, relative to ``site``) limits which files Pagefind reads;
     without it Pagefind parses every HTML file. ``swap``: build next to the current bundle
     and swap it in when complete (a site being served keeps a working index meanwhile).
     """
     site = Path(site)
-    final = site / BUNDLE
-    bundle = site / (BUNDLE + ".swk-new") if swap else final
+    final = site / bundle
+    bundle = site / (final.name + ".swk-new") if swap else final
     shutil.rmtree(bundle, ignore_errors=True)
     cmd = [str(pagefind_executable()), "--site", str(site), "--output-subdir", bundle.name, "--quiet"]
     if glob:
@@ -59,7 +59,7 @@ def build_index(site: Path, *, glob: str | None = None, timeout: float = 600,
             f"Pagefind is mislukt (code {result.returncode}): {problems or 'geen uitvoer'}"
         )
     if swap:
-        old = site / (BUNDLE + ".swk-old")
+        old = site / (final.name + ".swk-old")
         shutil.rmtree(old, ignore_errors=True)
         if final.exists():
             final.rename(old)

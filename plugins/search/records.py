@@ -78,3 +78,44 @@ def make_record(type_name: str, item, nl_date) -> SearchRecord:
         meta=[(k, _clean(v)) for k, v in meta],
         sort_date=sort_date,
     )
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One filter of the search page with the values that occur and how many pages have each."""
+
+    name: str  # what visitors see, e.g. "Soort partner"
+    values: list[tuple[str, int]]
+
+
+# The search page's filters, in this order; values in the vocabulary's order (years: newest first).
+FACET_ORDER = {
+    TYPE: list(TYPE_LABELS.values()),
+    PARTNER_KIND: list(PARTNER_KIND_LABELS.values()),
+    DISTRICT: list(DISTRICT_LABELS.values()),
+    EVENT_KIND: list(EVENT_KIND_LABELS.values()),
+    YEAR: None,
+}
+
+
+def facets(records) -> list[Facet]:
+    """The filters of the search page from all search records, as Pagefind will count them.
+
+    Rendered into the page at build time, so the filter panel is there (and takes its room)
+    before Pagefind is loaded; counts are then updated from each query's results."""
+    counts: dict[str, dict[str, int]] = {name: {} for name in FACET_ORDER}
+    for record in records:
+        for key, value in record.filters:
+            if key in counts:
+                counts[key][value] = counts[key].get(value, 0) + 1
+    out = []
+    for name, order in FACET_ORDER.items():
+        found = counts[name]
+        if not found:
+            continue
+        if order is None:
+            keys = sorted(found, reverse=True)
+        else:
+            keys = [v for v in order if v in found] + sorted(v for v in found if v not in order)
+        out.append(Facet(name, [(v, found[v]) for v in keys]))
+    return out

@@ -28,9 +28,16 @@ from pelican import signals
 from .admin import AdminGenerator
 
 
+def _defaults(pelican):
+    # in the settings, so other plugins see where the web editor goes (robots.txt, the
+    # content contract's check of output paths)
+    pelican.settings.setdefault("WEB_EDITOR_PATH", "admin")
+
+
 def _get_generators(pelican):
     return AdminGenerator
 
 
 def register():
+    signals.initialized.connect(_defaults)
     signals.get_generators.connect(_get_generators)

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from content_model.generator import source_folders
+from content_model.images import media_folder
 from content_model.schema import CONTENT_TYPES, ContentType, Field
 from content_model.validate import EMAIL_RE, PHONE_RE, SLUG_RE
 from feeds import site_url
@@ -216,8 +217,7 @@ def decap_config(settings) -> dict:
     local = settings.get("DECAP_LOCAL_BACKEND", True)
     if isinstance(local, str):
         local = {"url": local}
-    static = settings.get("STATIC_PATHS") or ["images"]
-    media = "images" if "images" in static else static[0]
+    media, public = media_folder(settings)  # the same folder the content check looks in
     config = {
         "locale": "nl",
         "backend": {
@@ -228,8 +228,8 @@ def decap_config(settings) -> dict:
             "preview_context": PREVIEW_CONTEXT,
         },
         "publish_mode": "editorial_workflow",
-        "media_folder": _rel(settings, Path(settings["PATH"]) / media),
-        "public_folder": f"/{media}",
+        "media_folder": _rel(settings, media),
+        "public_folder": public,
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
         "collections": [collection(settings, t) for t in CONTENT_TYPES.values()],
     }

@@ -140,6 +140,22 @@ def test_event_jsonld(out):
     assert mixed["eventAttendanceMode"] == "https://schema.org/MixedEventAttendanceMode"
     assert [p["@type"] for p in mixed["location"]] == ["Place", "VirtualLocation"]
     assert [o["name"] for o in mixed["organizer"]] == ["Sociaal Werkkoepel Amsterdam", "WSP"]
+    # a partner as organizer: its own website or no url, never our page about it
+    assert mixed["organizer"][1] == {"@type": "Organization", "@id": "https://swk.example/partners/wsp/#organisatie",
+                                     "name": "WSP"}
+
+
+def test_an_event_without_a_place_gets_no_jsonld_and_the_editor_a_warning(out, tmp_path, caplog):
+    html = (out / "agenda/vanochtend/index.html").read_text()  # no location, not online
+    assert "application/ld+json" not in html  # search engines reject an Event without location
+    project = make_project(tmp_path, {"content/events/ergens.md": event("Ergens", "2024-02-01T10:00")})
+    with env(SWK_NOW=NOW), caplog.at_level("WARNING"):
+        build_project(project)
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any(
+        "content/events/ergens.md: geen 'location' en geen 'online: true'" in w and "Vul 'location' in" in w
+        for w in warnings
+    ), warnings
 
 
 def test_home_shows_the_next_three(out):

@@ -1,8 +1,10 @@
 """iCalendar output: valid RFC 5545, read back by icalendar and by vobject (independent)."""
 
+import json
 import os
 import re
-from datetime import date, datetime, timedelta
+import subprocess
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -111,7 +113,7 @@ def test_rebuild_is_identical_and_uids_stable(project, out):
     assert str(events["zomer@sociaalwerkkoepel-amsterdam"]["URL"]) == "http://localhost:8000/agenda/zomer/"
 
 
-def test_dtstamp_follows_the_source_file_not_the_clock(tmp_path):
+def test_outside_git_dtstamp_follows_the_source_file_not_the_clock(tmp_path):
     project = make_project(tmp_path, {"content/events/zomer.md": FILES["content/events/zomer.md"]})
     source = project / "content/events/zomer.md"
     os.utime(source, (1_700_000_000, 1_700_000_000))
@@ -177,3 +179,107 @@ def test_files_are_the_bytes_of_one_calendar_per_file(project, tmp_path):
         assert (out / event.ics_url).read_bytes() == expected
     expected = calendar(events, settings, f"{settings['SITENAME']}: agenda").to_ical()
     assert (out / "agenda.ics").read_bytes() == expected
+
+
+# --- changes only when the event changes (Git history), organizer, the double hour --------
+
+GIT = ["git", "-c", "user.name=Redactie", "-c", "user.email=redactie@example.invalid",
+       "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"]
+
+
+def git(folder, *args, when: int | None = None):
+    environment = {**os.environ}
+    if when is not None:
+        environment["GIT_AUTHOR_DATE"] = environment["GIT_COMMITTER_DATE"] = f"@{when} +0000"
+    subprocess.run([*GIT, *args], cwd=folder, check=True, capture_output=True, env=environment)
+
+
+def stamps(out) -> dict[str, tuple[datetime, datetime]]:
+    _, events = events_by_uid((out / "agenda.ics").read_bytes())
+    return {uid.split("@")[0]: (ev.decoded("DTSTAMP"), ev.decoded("LAST-MODIFIED")) for uid, ev in events.items()}
+
+
+def test_dtstamp_is_the_last_commit_of_the_event_so_fresh_checkouts_agree(tmp_path):
+    """CI checks out a fresh copy every night: file times are then the checkout's time. The
+    stamps must not change unless the event's file changed (else every subscribed calendar
+    sees every event as changed every night)."""
+    origin = make_project(tmp_path / "origin", {k: v for k, v in FILES.items() if "concept" not in k})
+    git(origin, "init", "-q")
+    git(origin, "add", ".")
+    git(origin, "commit", "-qm", "agenda", when=1_600_000_000)
+
+    clones = []
+    for name, mtime in (("eerste", 1_700_000_000), ("tweede", 1_750_000_000)):
+        clone = tmp_path / name
+        git(tmp_path, "clone", "-q", str(origin), str(clone))
+        for path in clone.rglob("*.md"):
+            os.utime(path, (mtime, mtime))  # as if checked out at different times
+        clones.append(build_project(clone, SITEURL="https://swk.example"))
+    first, second = clones
+    assert {p.name: p.read_bytes() for p in first.rglob("*.ics")} == {
+        p.name: p.read_bytes() for p in second.rglob("*.ics")
+    }
+    committed = datetime.fromtimestamp(1_600_000_000, tz=timezone.utc)
+    assert set(stamps(first).values()) == {(committed, committed)}
+
+    # an edit to one event, committed later, changes that event's stamps only
+    clone = tmp_path / "tweede"
+    write(clone / "content/events/zomer.md", FILES["content/events/zomer.md"].replace("Zomerdag", "Zomerfeest"))
+    uncommitted = stamps(build_project(clone, SITEURL="https://swk.example"))
+    assert uncommitted["zomer"][0] > committed  # local work: the file's own time
+    git(clone, "commit", "-qam", "zomer", when=1_650_000_000)
+    after = stamps(build_project(clone, SITEURL="https://swk.example"))
+    edited = datetime.fromtimestamp(1_650_000_000, tz=timezone.utc)
+    assert after == {**stamps(first), "zomer": (edited, edited)}
+
+
+def test_every_event_names_its_organizer(out):
+    raw = (out / "agenda.ics").read_bytes()
+    unfolded = raw.replace(b"\r\n ", b"")
+    assert unfolded.count(b'ORGANIZER;CN="Sociaal Werkkoepel Amsterdam":mailto:sociaalwerkkoepel@amsterdam.nl\r\n') == 3
+    cal = vobject.readOne(raw.decode("utf-8"))
+    for ev in cal.vevent_list:
+        assert ev.organizer.value == "mailto:sociaalwerkkoepel@amsterdam.nl"
+        assert ev.organizer.params["CN"] == ["Sociaal Werkkoepel Amsterdam"]
+
+
+DOUBLE_HOUR = {
+    # 27 October 2024: at 03:00 summer time the clocks go back to 02:00, so 02:30 happens twice
+    "content/events/zomertijd.md": "---\ntitle: Zomertijd\nstart: 2024-10-27T02:30+02:00\nend: 2024-10-27T02:45+01:00\nonline: true\n---\n",
+    "content/events/wintertijd.md": "---\ntitle: Wintertijd\nstart: 2024-10-27T02:30+01:00\nend: 2024-10-27T03:30\nlocation: Tolhuistuin\n---\n",
+    "content/events/utc.md": "---\ntitle: UTC\nstart: 2024-10-27T01:15Z\nend: 2024-10-27T04:00+01:00\nonline: true\n---\n",
+}
+INSTANTS = {  # the same moments in UTC
+    "zomertijd": (datetime(2024, 10, 27, 0, 30, tzinfo=timezone.utc), datetime(2024, 10, 27, 1, 45, tzinfo=timezone.utc)),
+    "wintertijd": (datetime(2024, 10, 27, 1, 30, tzinfo=timezone.utc), datetime(2024, 10, 27, 2, 30, tzinfo=timezone.utc)),
+    "utc": (datetime(2024, 10, 27, 1, 15, tzinfo=timezone.utc), datetime(2024, 10, 27, 3, 0, tzinfo=timezone.utc)),
+}
+
+
+def test_an_explicit_utc_offset_keeps_its_instant_also_in_the_double_hour(tmp_path):
+    project = make_project(tmp_path, DOUBLE_HOUR)
+    with env(SWK_NOW="2024-01-01"):
+        out = build_project(project, SITEURL="https://swk.example")
+    raw = (out / "agenda.ics").read_bytes()
+    _, events = events_by_uid(raw)
+    for slug, (start, end) in INSTANTS.items():
+        ev = events[f"{slug}@sociaalwerkkoepel-amsterdam"]
+        assert (ev.decoded("DTSTART"), ev.decoded("DTEND")) == (start, end), slug
+    for ev in vobject.readOne(raw.decode("utf-8")).vevent_list:  # an independent reader
+        slug = ev.uid.value.split("@")[0]
+        assert (ev.dtstart.value, ev.dtend.value) == INSTANTS[slug], slug
+    # the double hour is written in UTC; an ordinary time keeps TZID=Europe/Amsterdam
+    assert b"DTSTART:20241027T013000Z\r\n" in raw and b"DTEND;TZID=Europe/Amsterdam:20241027T033000\r\n" in raw
+    # and the page's JSON-LD says the same instant
+    html = (out / "agenda/wintertijd/index.html").read_text()
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert datetime.fromisoformat(data["startDate"]) == INSTANTS["wintertijd"][0]
+
+
+def test_a_time_that_does_not_exist_in_amsterdam_is_a_content_error(tmp_path):
+    from content_model.validate import ContentError
+
+    project = make_project(tmp_path, {"content/events/gat.md": "---\ntitle: Gat\nstart: 2024-03-31T02:30\n---\n"})
+    with pytest.raises(ContentError) as err:
+        build_project(project)
+    assert 'gat.md: veld "Begin" (start): "2024-03-31T02:30" bestaat niet in Amsterdamse tijd' in str(err.value)

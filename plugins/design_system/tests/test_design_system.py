@@ -119,7 +119,9 @@ def test_without_the_packages_the_build_warns_and_works(tmp_path, caplog):
     html = (out / "artikelen/goed/index.html").read_text(encoding="utf-8")
     assert '<link rel="stylesheet" href="/theme/css/site.css">' in html
     assert "site.min.css" not in html and "woff2" not in html and "<svg" not in html
-    assert not (out / "theme/fonts").exists() and not (out / "favicon.ico").exists()
+    assert not (out / "theme/fonts").exists() and not (out / "theme/icons").exists()
+    # no City icon then: the site's own favicon (plugins/site_meta), not the City's
+    assert (out / "favicon.ico").read_bytes() == (testing.ROOT / "theme/static/images/favicon.ico").read_bytes()
     pages = sitecheck.parse_site(out)
     assert sitecheck.broken_links(out, pages) == []
     # the font falls back to the system font stack

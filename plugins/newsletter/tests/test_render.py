@@ -13,7 +13,8 @@ from urllib.parse import urlparse
 import pytest
 
 from content_model.validate import ContentError
-from swk.testing import build_project, env, make_project
+from newsletter.linktext import links
+from swk.testing import build_project, env, make_project, write
 
 ISSUE3 = "nieuwsbrief/2020-05-nieuwsbrief-3"
 LOCAL = "http://localhost:8000"
@@ -131,6 +132,56 @@ def test_issue_3_email_size_links_alt_and_parts(site):
     assert body("plain") == text.rstrip("\n")
 
 
+VAGUE = {"lees verder", "lees meer", "meer", "klik hier", "hier", "link", "meer informatie"}
+
+
+def link_problems(html: str) -> list[str]:
+    """Links whose text does not say where they go, read out of context (a screen reader's
+    list of links): empty, vague, a bare address, or one text for several destinations."""
+    problems, targets = [], {}
+    for href, text in links(html):
+        if not text or text.lower().rstrip(".:") in VAGUE:
+            problems.append(f"{text!r} -> {href}")
+        elif re.match(r"^(https?://|www\.)", text, re.I):
+            problems.append(f"bare address {text!r}")
+        targets.setdefault(text.lower(), set()).add(href)
+    problems += [f"{text!r} goes to {sorted(hrefs)}" for text, hrefs in targets.items() if len(hrefs) > 1]
+    return problems
+
+
+def test_every_link_in_the_email_says_where_it_goes(site, tmp_path):
+    html = (site / ISSUE3 / "email.html").read_text(encoding="utf-8")
+    assert not link_problems(html), link_problems(html)
+    assert ("http://localhost:8000/", "De website van Sociaal Werkkoepel Amsterdam") in links(html)
+    # an article with an image: the image is not a second link with the alt text as its name
+    project = _project(tmp_path, {"2024-01": ISSUE.format(title="Januari", date="2024-01-10", articles="een, twee",
+                                                          events="[]", status="ready", intro="Kort.")})
+    out = build_project(project)
+    html = (out / "nieuwsbrief/2024-01/email.html").read_text(encoding="utf-8")
+    assert not link_problems(html), link_problems(html)
+    assert html.count('href="http://localhost:8000/artikelen/een/"') == 1
+
+
+def test_vague_links_in_the_introduction_warn_the_editor(tmp_path, caplog):
+    intro = ("Meld u [hier](https://www.voorbeeld.nl/aanmelden) aan, lees <https://www.voorbeeld.nl/> "
+             "of [mail ons](mailto:info@voorbeeld.nl) of <info@voorbeeld.nl>.")
+    project = _project(tmp_path, {"2024-01": ISSUE.format(title="Januari", date="2024-01-10", articles="een",
+                                                          events="[]", status="ready", intro=intro)})
+    with caplog.at_level("WARNING"):
+        build_project(project)
+    warnings = [r.getMessage() for r in caplog.records if r.name == "newsletter"]
+    assert len(warnings) == 2, warnings
+    assert "2024-01.md: de link 'hier' (https://www.voorbeeld.nl/aanmelden) zegt niet waar hij heen gaat" in warnings[0]
+    assert "de link 'https://www.voorbeeld.nl/' is alleen een adres" in warnings[1]
+    assert "[Meld u aan als partner](https://...)" in warnings[0]
+
+
+def test_the_link_check_finds_vague_links():
+    html = ('<a href="/a">Lees verder</a><a href="/b">lees verder</a><a href="https://x.nl/">https://x.nl/</a>'
+            '<a href="/c"><img src="c.png" alt=""></a><a href="/d">Titel</a><a href="/e">Titel</a>')
+    assert len(link_problems(html)) == 6
+
+
 def test_archive_menu_and_unsubscribe_page(site):
     archive = (site / "nieuwsbrief/index.html").read_text(encoding="utf-8")
     assert '<h1 class="ams-heading ams-heading--1">Nieuwsbrief</h1>' in archive
@@ -149,7 +200,7 @@ def test_email_in_chromium_fits_a_phone_and_reads_with_images_off(site, browser)
     page.goto((site / ISSUE3 / "email.html").as_uri())
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     body = page.inner_text("body")
-    assert "Nieuwsbrief 3, mei 2020" in body and "Lees verder" in body and "Afmelden" in body
+    assert "Nieuwsbrief 3, mei 2020" in body and "Veganizen in coronatijd" in body and "Afmelden" in body
     assert page.get_by_role("heading", level=1).inner_text() == "Nieuwsbrief 3, mei 2020"
     context.close()
 
@@ -164,7 +215,9 @@ def _project(tmp_path, issues: dict[str, str], extra_files: dict[str, str] | Non
         **{f"newsletters/{slug}.md": text for slug, text in issues.items()},
         **(extra_files or {}),
     }
-    return make_project(tmp_path, files)
+    project = make_project(tmp_path, files)
+    write(project / "content/images/een.png", "png")  # the image of article "een"
+    return project
 
 
 def test_upcoming_events_order_drafts_and_images(tmp_path):
@@ -218,6 +271,42 @@ def test_email_above_90_kb_stops_the_build_and_names_the_issue(tmp_path):
     assert "2024-01.md: de e-mail van deze nieuwsbrief is" in message
     assert "de grens is 90 KB" in message and "Gmail" in message
     assert (out / "nieuwsbrief/2024-01/email.html").read_bytes() == before  # last good output kept
+
+
+def test_the_size_error_advises_fewer_events_when_events_made_it_too_big(tmp_path):
+    long = "Een bijeenkomst voor werkgevers en werkzoekenden in sociaal werk. " * 6
+    events = {f"content/events/e{i:02d}.md": (f"---\ntitle: Bijeenkomst {i}\nstart: 2024-02-{i + 1:02d}T10:00\n"
+                                             f"location: Pakhuis de Zwijger\nsummary: {long}\n---\n")
+              for i in range(25)}
+    project = _project(tmp_path, {
+        "2024-01": ISSUE.format(title="Januari", date="2024-01-10", articles="een, twee", events="upcoming",
+                                status="ready", intro="Kort."),
+    }, events)
+    with env(SWK_NOW="2024-01-15T12:00"), pytest.raises(ContentError) as err:
+        build_project(project, NEWSLETTER_MAX_EVENTS=25, NEWSLETTER_MAX_BYTES=40 * 1024)
+    message = str(err.value)
+    assert '2024-01.md: veld "Evenementen" (events): de e-mail van deze nieuwsbrief is' in message
+    assert re.search(r"Daarvan nemen de evenementen \d+ KB, de artikelen \d+ KB, de inleiding \d+ KB", message)
+    assert "kies in het veld 'events' een lijst met minder evenementen (nu 25, de komende uit de agenda)" in message
+    assert "minder artikelen" not in message
+
+
+def test_the_size_error_advises_fewer_articles_when_articles_made_it_too_big(tmp_path):
+    long = "Werkgevers vertellen over sociaal werk in Amsterdam. " * 8
+    articles = {f"content/articles/a{i:02d}.md": ARTICLE.format(title=f"Artikel {i}", date="2024-01-05",
+                                                                extra="").replace("summary: Samenvatting van",
+                                                                                  f"summary: {long}")
+                for i in range(30)}
+    names = ", ".join(f"a{i:02d}" for i in range(30))
+    project = _project(tmp_path, {
+        "2024-01": ISSUE.format(title="Januari", date="2024-01-10", articles=names, events="[]",
+                                status="ready", intro="Kort."),
+    }, articles)
+    with pytest.raises(ContentError) as err:
+        build_project(project, NEWSLETTER_MAX_BYTES=40 * 1024)
+    message = str(err.value)
+    assert "(articles): de e-mail" in message and "neem minder artikelen op in het veld 'articles' (nu 30)" in message
+    assert "minder evenementen" not in message
 
 
 @pytest.mark.parametrize("slug, expected", [

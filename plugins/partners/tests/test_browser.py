@@ -68,6 +68,11 @@ def test_keyboard_user_can_filter(page, site_url):
     outline = page.eval_on_selector("#filter-naam", "e => getComputedStyle(e).outlineStyle")
     assert outline != "none"
 
+    # Enter (the form's submit button, which checkers ask for) goes to the result, not away
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "partner-count"
+    assert page.url == f"{site_url}/partners/" and visible_names(page) == ["Vegan Masters"]
+
 
 def test_without_javascript_the_chips_are_links_to_filter_pages(browser, site_url):
     context = browser.new_context(java_script_enabled=False)

@@ -165,7 +165,7 @@ def test_partner_page_has_contact_details_backlinks_and_jsonld(tmp_path):
     assert '<a href="https://www.voorbeeld.nl/zeeman/">www.voorbeeld.nl/zeeman</a>' in html
     assert '<a href="mailto:info@voorbeeld.nl">info@voorbeeld.nl</a>' in html
     assert '<a href="tel:0201234567">020 123 4567</a>' in html
-    assert "<dt>Partner sinds</dt><dd>2019</dd>" in html
+    assert '<dt>Partner sinds<span class="visually-hidden">:</span></dt> <dd>2019</dd>' in html
     assert '<a href="https://swk.example/partners/stadsdeel/nieuw-west/">Nieuw-West</a>' in html
     assert '<a href="https://swk.example/partners/sector/retail/">Retail</a>' in html
     assert "<strong>Zeeman Werkt</strong>" in html
@@ -176,7 +176,8 @@ def test_partner_page_has_contact_details_backlinks_and_jsonld(tmp_path):
     (org,) = read(out, "partners/zeeman").jsonld
     assert org["@context"] == "https://schema.org" and org["@type"] == "Organization"
     assert org["name"] == "Zeeman Werkt"
-    assert org["url"] == "https://www.voorbeeld.nl/zeeman/"
+    assert org["url"] == "https://www.voorbeeld.nl/zeeman/"  # the organisation's own website
+    assert org["@id"] == "https://swk.example/partners/zeeman/#organisatie"
     assert org["mainEntityOfPage"] == "https://swk.example/partners/zeeman/"
     assert org["email"] == "info@voorbeeld.nl" and org["telephone"] == "020 123 4567"
     assert org["areaServed"] == "Nieuw-West"
@@ -189,9 +190,11 @@ def test_partner_without_optional_fields_renders_cleanly(tmp_path):
     for absent in ("Website", "E-mail", "Telefoon", "Stadsdeel", "Sector", "Partner sinds",
                    "Artikelen", "Evenementen", "None", 'class="lead"'):
         assert absent not in main, absent
-    assert '<dt>Soort</dt><dd><a href="/partners/soort/opleider/">Opleider</a></dd>' in main
+    assert ('<dt>Soort<span class="visually-hidden">:</span></dt> '
+            '<dd><a href="/partners/soort/opleider/">Opleider</a></dd>') in main
     (org,) = read(out, "partners/alfa").jsonld
-    assert org["url"] == "http://localhost:8000/partners/alfa/"  # no website: its page here
+    # no website: no url (our page about the partner is not the organisation's website)
+    assert "url" not in org and org["mainEntityOfPage"] == "http://localhost:8000/partners/alfa/"
     assert "email" not in org and "telephone" not in org and "areaServed" not in org
 
 

@@ -45,8 +45,11 @@
   form.addEventListener("input", apply);
   form.addEventListener("change", apply);
   form.addEventListener("submit", function (event) {
+    // The list already shows the result; submitting (the button, or Enter) takes you there.
     event.preventDefault();
     apply();
+    status.setAttribute("tabindex", "-1");
+    status.focus();
   });
   form.addEventListener("reset", function () {
     window.setTimeout(apply, 0); // after the browser has reset the fields

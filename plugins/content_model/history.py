@@ -1,0 +1,105 @@
+"""When a source file last changed: the time of the last Git commit that changed it.
+
+A fresh checkout (CI, every night) gives every file the checkout's time as its modification
+time, so file times would say that everything changed on every build. The commit time
+changes only when the file's content is committed again. A file that is not in Git, or that
+has uncommitted changes, falls back to its modification time (local work: it did just
+change), clamped to ``SOURCE_DATE_EPOCH`` when that is set.
+
+One ``git log`` per folder and HEAD, cached for the process. In a shallow clone Git knows
+only the last commits, so older files all seem changed by the oldest commit it has: CI must
+check out the whole history (``fetch-depth: 0``); a warning says so.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def _git(args: list[str], cwd: Path) -> str | None:
+    try:
+        result = subprocess.run(
+            ["git", "-c", "core.quotePath=false", *args],
+            cwd=cwd, capture_output=True, text=True, timeout=120,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return result.stdout if result.returncode == 0 else None
+
+
+def _repo(folder: Path) -> tuple[Path, str] | None:
+    """(top folder of the Git work tree, HEAD) that ``folder`` is in, or None."""
+    out = _git(["rev-parse", "--show-toplevel", "HEAD", "--is-shallow-repository"], folder)
+    if out is None:
+        return None
+    top, head, shallow = out.split("\n")[:3]
+    if shallow == "true":
+        log.warning(
+            "%s: de Git-geschiedenis is onvolledig (shallow clone); 'laatst gewijzigd' in de "
+            "agenda klopt pas met de hele geschiedenis (actions/checkout met fetch-depth: 0)",
+            top,
+        )
+    return Path(top), head
+
+
+@lru_cache(maxsize=256)
+def _commit_times(top: Path, folder: str, head: str) -> dict[str, int]:
+    """Repo-relative path -> time of the last commit that changed it, for files in folder."""
+    out = _git(["log", "--format=@%ct", "--name-only", "--no-renames", "--", folder or "."], top)
+    times: dict[str, int] = {}
+    current = 0
+    for line in (out or "").splitlines():
+        if line.startswith("@"):
+            current = int(line[1:])
+        elif line and line not in times:  # newest first: the first time seen is the last change
+            times[line] = current
+    return times
+
+
+def _uncommitted(top: Path, folder: str) -> set[str]:
+    out = _git(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", folder or "."], top)
+    entries = (out or "").split("\0")
+    return {entry[3:] for entry in entries if len(entry) > 3}
+
+
+def _mtime(path: Path) -> int:
+    mtime = int(path.stat().st_mtime)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        mtime = min(mtime, int(epoch))
+    return mtime
+
+
+class History:
+    """Last-change times of source files; one instance per build (uncommitted changes are
+    looked up once per folder per instance)."""
+
+    def __init__(self):
+        self._repos: dict[Path, tuple[Path, str] | None] = {}
+        self._dirty: dict[tuple[Path, str], set[str]] = {}
+
+    def last_changed(self, path) -> datetime:
+        """The last commit time of ``path`` (UTC, whole seconds); its modification time if it
+        is not committed as it is now."""
+        path = Path(path).resolve()
+        if path.parent not in self._repos:
+            self._repos[path.parent] = _repo(path.parent)
+        repo = self._repos[path.parent]
+        if repo is not None:
+            top, head = repo
+            rel = path.relative_to(top).as_posix()
+            folder = path.parent.relative_to(top).as_posix()
+            folder = "" if folder == "." else folder
+            if (top, folder) not in self._dirty:
+                self._dirty[(top, folder)] = _uncommitted(top, folder)
+            committed = _commit_times(top, folder, head).get(rel)
+            if committed is not None and rel not in self._dirty[(top, folder)]:
+                return datetime.fromtimestamp(committed, tz=timezone.utc)
+        return datetime.fromtimestamp(_mtime(path), tz=timezone.utc)
