@@ -96,3 +96,13 @@ def origin_allowed(request: Request, allowed: tuple[str, ...]) -> bool:
         parts = urlsplit(referer)
         return f"{parts.scheme}://{parts.netloc}".lower() in allowed
     return False
+
+
+async def read_site_form(request: Request, allowed: tuple[str, ...], limit: int, elsewhere: str) -> dict[str, str]:
+    """The fields of a form posted from one of our pages (``read_body``, ``parse_form``,
+    ``origin_allowed``); a form from anywhere else is refused (403) with the text ``elsewhere``,
+    which says where the real form is."""
+    fields = parse_form(request.headers.get("content-type", ""), await read_body(request, limit))
+    if not origin_allowed(request, allowed):
+        raise Refusal(403, "Aanmelding niet aangenomen", elsewhere)
+    return fields

@@ -33,7 +33,7 @@ from partners.application import APPLY_PATH, application_form
 
 from . import db
 from .config import ConfigError, _int
-from .forms import Refusal, origin_allowed, parse_form, read_body
+from .forms import Refusal, read_site_form
 from .mailing.outbox import enqueue_mail
 from .proposals import GitHub, LocalGit, ProposalError
 from .registrations import check_text
@@ -252,13 +252,11 @@ def routes(service) -> list[Route]:
 
     async def apply_post(request: Request):
         try:
-            fields = parse_form(request.headers.get("content-type", ""), await read_body(request, FORM_LIMIT))
+            fields = await read_site_form(request, config.form_origins, FORM_LIMIT,
+                                          f"Dit formulier kwam niet van onze website. Gebruik het formulier op {config.site_url}/"
+                                          f"{form['page']}/.")
         except Refusal as refusal:
             return page(refusal.status, refusal.title, refusal.text)
-        if not origin_allowed(request, config.form_origins):
-            return page(403, "Aanmelding niet aangenomen",
-                        f"Dit formulier kwam niet van onze website. Gebruik het formulier op {config.site_url}/"
-                        f"{form['page']}/.")
         values, errors, meta = await run_in_threadpool(check, fields)
         if errors:
             return form_page(400, values, errors)

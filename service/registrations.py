@@ -47,7 +47,7 @@ from newsletter.message import address_of
 
 from . import db
 from .config import ConfigError, _int
-from .forms import Refusal, origin_allowed, parse_form, read_body
+from .forms import Refusal, read_body, read_site_form
 from .mailing.outbox import enqueue_mail
 from .subscribers import Invalid, allow, check_email, check_name, iso, key_of, remember_consent_text
 from .subscriptions import ACTION_LIMIT, OUTDATED, PRIVACY_RE, client_key
@@ -421,13 +421,11 @@ def routes(service) -> list[Route]:
 
     async def register_post(request: Request):
         try:
-            fields = parse_form(request.headers.get("content-type", ""), await read_body(request, FORM_LIMIT))
+            fields = await read_site_form(request, config.form_origins, FORM_LIMIT,
+                                          "Dit formulier kwam niet van onze website. Meld u aan met het formulier op de pagina van "
+                                          f"het evenement, in de agenda op {config.site_url}/agenda/.")
         except Refusal as refusal:
             return page(refusal.status, refusal.title, refusal.text)
-        if not origin_allowed(request, config.form_origins):
-            return page(403, "Aanmelding niet aangenomen",
-                        "Dit formulier kwam niet van onze website. Meld u aan met het formulier op de pagina van "
-                        f"het evenement, in de agenda op {config.site_url}/agenda/.")
         try:
             info = await run_in_threadpool(events.get, fields.get("event", ""))
         except Refusal as refusal:

@@ -28,7 +28,7 @@ from starlette.routing import Route
 from newsletter.signup import SIGNUP_PATH, UNSUBSCRIBE_PATH, signup_form
 
 from . import db
-from .forms import Refusal, origin_allowed, parse_form, read_body
+from .forms import Refusal, parse_form, read_body, read_site_form
 from .mailing import outbox
 from .subscribers import (MIGRATIONS, Invalid, allow, by_uid, check_email, check_name, confirm,
                           known_consent_version, remember_consent_text, sign_up, unsubscribe)
@@ -131,13 +131,11 @@ def routes(service) -> list[Route]:
 
     async def signup_post(request: Request):
         try:
-            fields = parse_form(request.headers.get("content-type", ""), await read_body(request, FORM_LIMIT))
+            fields = await read_site_form(request, config.form_origins, FORM_LIMIT,
+                                          "Dit formulier kwam niet van onze website. Meld u aan met het formulier op "
+                                          f"{config.site_url}/nieuwsbrief/.")
         except Refusal as refusal:
             return page(refusal.status, refusal.title, refusal.text)
-        if not origin_allowed(request, config.form_origins):
-            return page(403, "Aanmelding niet aangenomen",
-                        "Dit formulier kwam niet van onze website. Meld u aan met het formulier op "
-                        f"{config.site_url}/nieuwsbrief/.")
         values, errors = await run_in_threadpool(check, fields)
         if errors:
             return form_page(400, values, errors)
