@@ -121,9 +121,6 @@ class Outbox:
         """Send every queued mail that is due; returns how many went out."""
         now = time.time() if now is None else now
         sent = 0
-
-        def done(row) -> None:  # ids are never reused (AUTOINCREMENT): this deletes only this mail
-            conn.execute("DELETE FROM outbox WHERE id = ?", (row["id"],))
         rows = conn.execute("SELECT * FROM outbox WHERE next_attempt <= ? ORDER BY id LIMIT 100", (now,)).fetchall()
         for row in rows:
             if self.stopping.is_set():
@@ -131,28 +128,12 @@ class Outbox:
             sub = by_id(conn, row["subscriber_id"])
             who = address_hash(self.config.secret_key, sub.email) if sub else "?"
             if sub is None or (row["kind"] == "bevestigen" and sub.status != "pending"):
-                done(row)
+                conn.execute("DELETE FROM outbox WHERE id = ?", (row["id"],))
                 continue
-            try:
-                transport.send(self.compose(sub, row["kind"]), sender_of(self.from_header), sub.email)
-            except (Deferred, Stop) as exc:
-                attempts = row["attempts"] + 1
-                if attempts > len(RETRY):
-                    done(row)
-                    log.warning("%s-mail aan %s opgegeven na %d pogingen: %s", row["kind"], who, attempts, exc)
-                else:
-                    conn.execute("UPDATE outbox SET attempts = ?, next_attempt = ?, error = ? WHERE id = ?",
-                                 (attempts, now + RETRY[attempts - 1], str(exc), row["id"]))
-                    log.warning("%s-mail aan %s later opnieuw: %s", row["kind"], who, exc)
-                if isinstance(exc, Stop):
-                    break
-                continue
-            except (Bounced, Failed, Uncertain) as exc:
-                log.warning("%s-mail aan %s niet verstuurd: %s", row["kind"], who, exc)
-            else:
-                sent += 1
-                log.info("%s-mail verstuurd aan %s", row["kind"], who)
-            done(row)
+            outcome = self._attempt(conn, "outbox", row, transport, self.compose(sub, row["kind"]), sub.email, who, now)
+            sent += outcome == "sent"
+            if outcome == "stop":
+                break
         return sent + self.deliver_queue(conn, transport, now)
 
     def deliver_queue(self, conn: sqlite3.Connection, transport, now: float) -> int:
@@ -169,27 +150,38 @@ class Outbox:
                 continue
             message, recipient = composed
             who = address_hash(self.config.secret_key, recipient)
-            try:
-                transport.send(message, sender_of(self.from_header), recipient)
-            except (Deferred, Stop) as exc:
-                attempts = row["attempts"] + 1
-                if attempts > len(RETRY):
-                    conn.execute("DELETE FROM mail_queue WHERE id = ?", (row["id"],))
-                    log.warning("%s-mail aan %s opgegeven na %d pogingen: %s", row["kind"], who, attempts, exc)
-                else:
-                    conn.execute("UPDATE mail_queue SET attempts = ?, next_attempt = ?, error = ? WHERE id = ?",
-                                 (attempts, now + RETRY[attempts - 1], str(exc), row["id"]))
-                    log.warning("%s-mail aan %s later opnieuw: %s", row["kind"], who, exc)
-                if isinstance(exc, Stop):
-                    break
-                continue
-            except (Bounced, Failed, Uncertain) as exc:
-                log.warning("%s-mail aan %s niet verstuurd: %s", row["kind"], who, exc)
-            else:
-                sent += 1
-                log.info("%s-mail verstuurd aan %s", row["kind"], who)
-            conn.execute("DELETE FROM mail_queue WHERE id = ?", (row["id"],))
+            outcome = self._attempt(conn, "mail_queue", row, transport, message, recipient, who, now)
+            sent += outcome == "sent"
+            if outcome == "stop":
+                break
         return sent
+
+    def _attempt(self, conn: sqlite3.Connection, table: str, row, transport, message, recipient: str,
+                 who: str, now: float) -> str:
+        """Hand one queued mail (a row of ``table``: ``outbox`` or ``mail_queue``) to the
+        transport. A temporary refusal is retried after ``RETRY`` (given up after the last);
+        otherwise the row is deleted (ids are never reused, AUTOINCREMENT: this deletes only this
+        mail). Returns "sent", "failed", "retry" or "stop" (the server stopped taking mail)."""
+        try:
+            transport.send(message, sender_of(self.from_header), recipient)
+        except (Deferred, Stop) as exc:
+            attempts = row["attempts"] + 1
+            if attempts > len(RETRY):
+                conn.execute(f"DELETE FROM {table} WHERE id = ?", (row["id"],))
+                log.warning("%s-mail aan %s opgegeven na %d pogingen: %s", row["kind"], who, attempts, exc)
+            else:
+                conn.execute(f"UPDATE {table} SET attempts = ?, next_attempt = ?, error = ? WHERE id = ?",
+                             (attempts, now + RETRY[attempts - 1], str(exc), row["id"]))
+                log.warning("%s-mail aan %s later opnieuw: %s", row["kind"], who, exc)
+            return "stop" if isinstance(exc, Stop) else "retry"
+        except (Bounced, Failed, Uncertain) as exc:
+            log.warning("%s-mail aan %s niet verstuurd: %s", row["kind"], who, exc)
+            outcome = "failed"
+        else:
+            log.info("%s-mail verstuurd aan %s", row["kind"], who)
+            outcome = "sent"
+        conn.execute(f"DELETE FROM {table} WHERE id = ?", (row["id"],))
+        return outcome
 
     def purge(self, conn: sqlite3.Connection, now: float) -> None:
         """Every feature's clean-up (expired sign-ups are ``subscribers.purge``'s)."""
