@@ -24,7 +24,16 @@ sys.path.insert(0, str(ROOT / "plugins"))
 from content_model.schema import DISTRICTS, KINDS_EVENT, KINDS_PARTNER  # noqa: E402
 from swk.testing import build_project, env, make_project  # noqa: E402
 
-SECTORS = ["voeding", "groenvoorziening", "schoonmaak", "zorg", "logistiek", "horeca", "ICT", "bouw"]
+SECTORS = [
+    "voeding",
+    "groenvoorziening",
+    "schoonmaak",
+    "zorg",
+    "logistiek",
+    "horeca",
+    "ICT",
+    "bouw",
+]
 
 
 def content(n_partners: int, n_events: int) -> dict[str, str]:
@@ -44,7 +53,11 @@ def content(n_partners: int, n_events: int) -> dict[str, str]:
     first = date(2023, 1, 2)
     for i in range(n_events):
         day = first + timedelta(days=i % 900)
-        when = f"start: {day.isoformat()}T15:00\nend: {day.isoformat()}T18:00\n" if i % 3 else f"start: {day}\n"
+        when = (
+            f"start: {day.isoformat()}T15:00\nend: {day.isoformat()}T18:00\n"
+            if i % 3
+            else f"start: {day}\n"
+        )
         hosts = ", ".join(f"partner-{(i + k) % n_partners:05d}" for k in range(2))
         place = "online: true\n" if i % 4 == 0 else f"location: Zaal {i % 17}\n"
         files[f"content/events/event-{i:05d}.md"] = (
@@ -69,7 +82,9 @@ def timed_build(n_partners: int, n_events: int) -> float:
             seconds = time.perf_counter() - start
         pages = sum(1 for _ in out.rglob("*.html"))
         ics = sum(1 for _ in out.rglob("*.ics"))
-    print(f"{n_partners:6d} partners {n_events:6d} events: {seconds:7.2f} s  ({pages} pages, {ics} .ics)")
+    print(
+        f"{n_partners:6d} partners {n_events:6d} events: {seconds:7.2f} s  ({pages} pages, {ics} .ics)"
+    )
     return seconds
 
 

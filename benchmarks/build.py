@@ -54,6 +54,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from swk.testing import free_port  # noqa: E402
+
 PYTHON = sys.executable
 SEED = 2024
 NOW = "2024-01-15T12:00"
@@ -66,8 +67,15 @@ WORDS = (
 ).split()
 TAGS = [f"thema-{i}" for i in range(30)]
 DISTRICTS = ["Centrum", "Nieuw-West", "Noord", "Oost", "West", "Zuid", "Zuidoost", "Weesp", "regio"]
-PARTNER_KINDS = ["werkgever", "sociale-firma", "opleider", "jobcoaching", "maatschappelijke-organisatie",
-                 "gemeente", "overig"]
+PARTNER_KINDS = [
+    "werkgever",
+    "sociale-firma",
+    "opleider",
+    "jobcoaching",
+    "maatschappelijke-organisatie",
+    "gemeente",
+    "overig",
+]
 EVENT_KINDS = ["netwerkevent", "job-event", "doorstroomsessie", "training", "overig"]
 
 
@@ -85,7 +93,11 @@ def body(rng: random.Random, paragraphs: int = 6) -> str:
         if i == 4:
             parts.append("\n".join(f"- {sentence(rng, 6)}" for _ in range(4)))
         text = " ".join(sentence(rng) for _ in range(5))
-        parts.append(text.replace(" werk ", " **werk** ", 1).replace(" netwerk ", " [netwerk](https://www.amsterdam.nl/) ", 1))
+        parts.append(
+            text.replace(" werk ", " **werk** ", 1).replace(
+                " netwerk ", " [netwerk](https://www.amsterdam.nl/) ", 1
+            )
+        )
     return "\n\n".join(parts) + "\n"
 
 
@@ -104,7 +116,8 @@ def generate(project: Path, n: int) -> dict:
     partners = [f"partner-{i:05d}" for i in range(n_side)]
     events = [f"event-{i:05d}" for i in range(n_side)]
     for i, slug in enumerate(partners):
-        (content / "partners" / f"{slug}.md").write_text(textwrap.dedent(f"""\
+        (content / "partners" / f"{slug}.md").write_text(
+            textwrap.dedent(f"""\
             ---
             title: "Partner {i} {rng.choice(WORDS).capitalize()}"
             kind: {rng.choice(PARTNER_KINDS)}
@@ -115,11 +128,15 @@ def generate(project: Path, n: int) -> dict:
             since: {rng.randint(2018, 2024)}
             summary: "{sentence(rng, 10)}"
             ---
-            """) + body(rng, 2), encoding="utf-8")
+            """)
+            + body(rng, 2),
+            encoding="utf-8",
+        )
     for i, slug in enumerate(events):
         day = f"20{rng.randint(18, 25)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
         where = "online: true" if rng.random() < 0.3 else f'location: "Zaal {i}, Amsterdam"'
-        (content / "events" / f"{slug}.md").write_text(textwrap.dedent(f"""\
+        (content / "events" / f"{slug}.md").write_text(
+            textwrap.dedent(f"""\
             ---
             title: "Bijeenkomst {i}"
             start: {day}T15:00
@@ -130,7 +147,10 @@ def generate(project: Path, n: int) -> dict:
             partners: [{", ".join(rng.sample(partners, min(2, len(partners))))}]
             summary: "{sentence(rng, 10)}"
             ---
-            """) + body(rng, 2), encoding="utf-8")
+            """)
+            + body(rng, 2),
+            encoding="utf-8",
+        )
     for i in range(n):
         slug = f"artikel-{i:05d}"
         title = f"Artikel {i}: {sentence(rng, 5)[:-1]}"
@@ -139,7 +159,8 @@ def generate(project: Path, n: int) -> dict:
         summary = sentence(rng, 20)
         tags = rng.sample(TAGS, 3)
         text = body(rng)
-        (content / "articles" / f"{slug}.md").write_text(textwrap.dedent(f"""\
+        (content / "articles" / f"{slug}.md").write_text(
+            textwrap.dedent(f"""\
             ---
             title: "{title}"
             date: {date}
@@ -150,7 +171,10 @@ def generate(project: Path, n: int) -> dict:
             partners: [{rng.choice(partners)}]
             events: [{rng.choice(events)}]
             ---
-            """) + text, encoding="utf-8")
+            """)
+            + text,
+            encoding="utf-8",
+        )
         (stock / f"{slug}.md").write_text(
             f"Title: {title}\nDate: {date}\nCategory: {category}\nTags: {', '.join(tags)}\n"
             f"Slug: {slug}\nSummary: {summary}\n\n{text}",
@@ -236,8 +260,9 @@ class Run:
     pss: float  # MB, the largest summed PSS of the tree (forked workers share memory)
 
 
-def measure(args: list[str], cwd: Path, env: dict, clean: tuple[Path, ...] = (),
-            trash: Path | None = None) -> Run:
+def measure(
+    args: list[str], cwd: Path, env: dict, clean: tuple[Path, ...] = (), trash: Path | None = None
+) -> Run:
     """Run a command in a child process and measure it.
 
     The folders in ``clean`` are first moved into ``trash`` (not timed), so every run starts
@@ -247,7 +272,9 @@ def measure(args: list[str], cwd: Path, env: dict, clean: tuple[Path, ...] = (),
             trash.mkdir(parents=True, exist_ok=True)
             folder.rename(trash / f"{len(list(trash.iterdir()))}-{folder.name}")
     start = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     peak = Peak(proc.pid)
     output = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -255,15 +282,21 @@ def measure(args: list[str], cwd: Path, env: dict, clean: tuple[Path, ...] = (),
     pss = peak.stop()
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
-        sys.exit(f"{' '.join(args)} failed ({proc.returncode}):\n{output.decode(errors='replace')[-3000:]}")
+        sys.exit(
+            f"{' '.join(args)} failed ({proc.returncode}):\n{output.decode(errors='replace')[-3000:]}"
+        )
     # maxrss is in KB, and for a process that waited for children the largest of them all
     return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, pss)
 
 
 def best(runs: list[Run]) -> Run:
     """The least disturbed of several runs: the fastest wall time, the least CPU."""
-    return Run(min(r.wall for r in runs), min(r.cpu for r in runs), max(r.rss for r in runs),
-               max(r.pss for r in runs))
+    return Run(
+        min(r.wall for r in runs),
+        min(r.cpu for r in runs),
+        max(r.rss for r in runs),
+        max(r.pss for r in runs),
+    )
 
 
 # --- warm rebuilds in the dev server ---------------------------------------------------------------
@@ -285,7 +318,9 @@ def _contains(path: Path, text: str) -> bool:
         return False
 
 
-def rebuilds(project: Path, settings: Path, env: dict) -> list[tuple[str, float, float, float, int]]:
+def rebuilds(
+    project: Path, settings: Path, env: dict
+) -> list[tuple[str, float, float, float, int]]:
     """Start ``python -m swk serve`` on the project, then edit, add and delete an article.
     For each: seconds from the save until every page checked shows the change on disk
     (the article's page, its partner's and event's pages, its tag and category pages, the
@@ -295,8 +330,13 @@ def rebuilds(project: Path, settings: Path, env: dict) -> list[tuple[str, float,
     log = project / "serve.log"
     out = project / "output"
     with open(log, "wb") as f:
-        proc = subprocess.Popen([PYTHON, "-m", "swk", "serve", "-s", str(settings), "--port", str(port)],
-                                cwd=ROOT, env={**env, "SWK_TIMING": "1"}, stdout=f, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [PYTHON, "-m", "swk", "serve", "-s", str(settings), "--port", str(port)],
+            cwd=ROOT,
+            env={**env, "SWK_TIMING": "1"},
+            stdout=f,
+            stderr=subprocess.STDOUT,
+        )
     done = re.compile(r"Site bijgewerkt in [0-9,]+ s \((alles|(\d+) pagina's)")
     results = []
 
@@ -304,7 +344,9 @@ def rebuilds(project: Path, settings: Path, env: dict) -> list[tuple[str, float,
         return done.findall(log.read_text(errors="replace"))
 
     def cpus() -> list[float]:  # CPU seconds of each build, in order (SWK_TIMING)
-        return [float(x) for x in re.findall(r"build cpu ([0-9.]+) s", log.read_text(errors="replace"))]
+        return [
+            float(x) for x in re.findall(r"build cpu ([0-9.]+) s", log.read_text(errors="replace"))
+        ]
 
     try:
         if _wait(lambda: "De site staat op" in log.read_text(errors="replace"), 1200, 0.2) is None:
@@ -317,8 +359,11 @@ def rebuilds(project: Path, settings: Path, env: dict) -> list[tuple[str, float,
         category = meta["category"].lower()
 
         def pages_with(text: str, slug: str) -> list[Path]:
-            found = [out / "artikelen" / slug / "index.html", out / "partners" / partner / "index.html",
-                     out / "agenda" / event / "index.html"]
+            found = [
+                out / "artikelen" / slug / "index.html",
+                out / "partners" / partner / "index.html",
+                out / "agenda" / event / "index.html",
+            ]
             for folder in [out / "tag" / t for t in tags] + [out / "rubriek" / category]:
                 found.append(folder)  # some page of the listing shows it
             return found
@@ -358,22 +403,49 @@ def rebuilds(project: Path, settings: Path, env: dict) -> list[tuple[str, float,
             rendered = reports()[-1][1] or "all"
             _wait(lambda: len(cpus()) > n, 10)
             cpu = cpus()[n] if len(cpus()) > n else float("nan")
-            results.append((label, times["disk"], times["reported"], times.get("index", float("nan")),
-                            rendered, cpu))
+            results.append(
+                (
+                    label,
+                    times["disk"],
+                    times["reported"],
+                    times.get("index", float("nan")),
+                    rendered,
+                    cpu,
+                )
+            )
 
         title = "Gewijzigde titel zeppelinbloem"
-        step("edit an article", lambda: (articles / "artikel-00007.md").write_text(
-            source.replace(meta["title"], f'"{title}"'), encoding="utf-8"),
-            lambda: shows(pages_with(title, "artikel-00007"), title))
+        step(
+            "edit an article",
+            lambda: (articles / "artikel-00007.md").write_text(
+                source.replace(meta["title"], f'"{title}"'), encoding="utf-8"
+            ),
+            lambda: shows(pages_with(title, "artikel-00007"), title),
+        )
         new = source.replace(meta["title"], '"Nieuw artikel kwartelkoning"').replace(
-            f"date: {meta['date']}", "date: 2025-01-01")
-        step("add an article", lambda: (articles / "nieuw-artikel.md").write_text(new, encoding="utf-8"),
-             lambda: shows(pages_with("Nieuw artikel kwartelkoning", "nieuw-artikel") + [out / "index.html"],
-                           "Nieuw artikel kwartelkoning"))
-        step("delete an article", lambda: (articles / "nieuw-artikel.md").unlink(),
-             lambda: not (out / "artikelen/nieuw-artikel/index.html").exists() and shows(
-                 pages_with("Nieuw artikel kwartelkoning", "nieuw-artikel")[1:] + [out / "index.html"],
-                 "Nieuw artikel kwartelkoning", present=False))
+            f"date: {meta['date']}", "date: 2025-01-01"
+        )
+        step(
+            "add an article",
+            lambda: (articles / "nieuw-artikel.md").write_text(new, encoding="utf-8"),
+            lambda: shows(
+                pages_with("Nieuw artikel kwartelkoning", "nieuw-artikel") + [out / "index.html"],
+                "Nieuw artikel kwartelkoning",
+            ),
+        )
+        step(
+            "delete an article",
+            lambda: (articles / "nieuw-artikel.md").unlink(),
+            lambda: (
+                not (out / "artikelen/nieuw-artikel/index.html").exists()
+                and shows(
+                    pages_with("Nieuw artikel kwartelkoning", "nieuw-artikel")[1:]
+                    + [out / "index.html"],
+                    "Nieuw artikel kwartelkoning",
+                    present=False,
+                )
+            ),
+        )
     finally:
         proc.send_signal(signal.SIGINT)
         try:
@@ -386,17 +458,23 @@ def rebuilds(project: Path, settings: Path, env: dict) -> list[tuple[str, float,
 def real_site(env: dict, runs: int) -> tuple[float, float]:
     """The real content, cold: (seconds of the build inside the process, i.e. without the
     interpreter's start, the whole process's seconds); the fastest of ``runs``."""
-    code = ("import time; t = time.perf_counter(); from swk.cli import main; import sys; "
-            "rc = main(['build', '-s', 'pelicanconf.py']); "
-            "print('BUILD', time.perf_counter() - t, file=sys.stderr); sys.exit(rc)")
+    code = (
+        "import time; t = time.perf_counter(); from swk.cli import main; import sys; "
+        "rc = main(['build', '-s', 'pelicanconf.py']); "
+        "print('BUILD', time.perf_counter() - t, file=sys.stderr); sys.exit(rc)"
+    )
     best_inner, best_outer = float("inf"), float("inf")
     with tempfile.TemporaryDirectory(prefix="swk-real-") as tmp:
         settings = Path(tmp) / "real.py"
-        settings.write_text(f"from pelicanconf import *\nOUTPUT_PATH = {str(Path(tmp) / 'output')!r}\n")
+        settings.write_text(
+            f"from pelicanconf import *\nOUTPUT_PATH = {str(Path(tmp) / 'output')!r}\n"
+        )
         code = code.replace("'pelicanconf.py'", repr(str(settings)))
         for _ in range(runs):
             start = time.perf_counter()
-            result = subprocess.run([PYTHON, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+            result = subprocess.run(
+                [PYTHON, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+            )
             outer = time.perf_counter() - start
             if result.returncode != 0:
                 sys.exit(result.stderr[-3000:])
@@ -411,24 +489,64 @@ def run(n: int, runs: int = 1) -> dict:
         counts = generate(project, n)
         ours_settings, stock_settings = settings_files(project)
         serial_settings = project / "serial.py"
-        serial_settings.write_text(f"from ours import *\nBUILD_WORKERS = 1\n", encoding="utf-8")
+        serial_settings.write_text("from ours import *\nBUILD_WORKERS = 1\n", encoding="utf-8")
         env = {**os.environ, "PYTHONPATH": f"{ROOT}:{project}", "SWK_NOW": NOW}
-        output, stock_output, trash = project / "output", project / "stock" / "output", project / "trash"
+        output, stock_output, trash = (
+            project / "output",
+            project / "stock" / "output",
+            project / "trash",
+        )
         ours_clean = (output, output.with_name("output.new"), output.with_name("output.old"))
         measured = {"ours": [], "serial": [], "stock": [], "pagefind": []}
         for _ in range(runs):  # interleaved, so each sees the same load on a shared machine
-            measured["ours"].append(measure([PYTHON, "-m", "swk", "build", "-s", str(ours_settings)],
-                                            ROOT, env, ours_clean, trash))
-            measured["stock"].append(measure([PYTHON, "-m", "pelican", "-s", str(stock_settings), "-q"],
-                                             project / "stock", env, (stock_output,), trash))
-            measured["pagefind"].append(measure([PYTHON, "-m", "pagefind", "--site", str(stock_output)],
-                                                project / "stock", env, (stock_output / "pagefind",), trash))
-            measured["serial"].append(measure([PYTHON, "-m", "swk", "build", "-s", str(serial_settings)],
-                                              ROOT, env, ours_clean, trash))
+            measured["ours"].append(
+                measure(
+                    [PYTHON, "-m", "swk", "build", "-s", str(ours_settings)],
+                    ROOT,
+                    env,
+                    ours_clean,
+                    trash,
+                )
+            )
+            measured["stock"].append(
+                measure(
+                    [PYTHON, "-m", "pelican", "-s", str(stock_settings), "-q"],
+                    project / "stock",
+                    env,
+                    (stock_output,),
+                    trash,
+                )
+            )
+            measured["pagefind"].append(
+                measure(
+                    [PYTHON, "-m", "pagefind", "--site", str(stock_output)],
+                    project / "stock",
+                    env,
+                    (stock_output / "pagefind",),
+                    trash,
+                )
+            )
+            measured["serial"].append(
+                measure(
+                    [PYTHON, "-m", "swk", "build", "-s", str(serial_settings)],
+                    ROOT,
+                    env,
+                    ours_clean,
+                    trash,
+                )
+            )
         pages = sum(1 for _ in output.rglob("*.html"))
         stock_pages = sum(1 for _ in stock_output.rglob("*.html"))
-        return {"n": n, **counts, **{k: best(v) for k, v in measured.items()}, "env": env,
-                "pages": pages, "stock_pages": stock_pages, "project": project, "settings": ours_settings}
+        return {
+            "n": n,
+            **counts,
+            **{k: best(v) for k, v in measured.items()},
+            "env": env,
+            "pages": pages,
+            "stock_pages": stock_pages,
+            "project": project,
+            "settings": ours_settings,
+        }
     except BaseException:
         shutil.rmtree(project, ignore_errors=True)
         raise
@@ -436,10 +554,16 @@ def run(n: int, runs: int = 1) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("sizes", nargs="*", type=int, default=[1000, 3000], help="numbers of articles")
+    parser.add_argument(
+        "sizes", nargs="*", type=int, default=[1000, 3000], help="numbers of articles"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the generated projects")
-    parser.add_argument("--runs", type=int, default=1, help="runs per build; the fastest counts (default 1)")
-    parser.add_argument("--no-serve", action="store_true", help="skip the dev server's warm rebuilds")
+    parser.add_argument(
+        "--runs", type=int, default=1, help="runs per build; the fastest counts (default 1)"
+    )
+    parser.add_argument(
+        "--no-serve", action="store_true", help="skip the dev server's warm rebuilds"
+    )
     parser.add_argument("--no-real", action="store_true", help="skip the real site's cold build")
     args = parser.parse_args(argv)
 
@@ -462,41 +586,58 @@ def main(argv=None) -> int:
 
 def report(rows: list[dict], args) -> None:
 
-    head = (f"{'N':>6} {'pages':>6} | {'ours s':>7} {'cpu':>6} {'MB':>5} | {'serial s':>8} {'cpu':>6} {'MB':>5} | "
-            f"{'stock s':>7} {'cpu':>6} {'MB':>5} {'pages':>5} | {'pagefind s':>10} {'cpu':>6} {'MB':>5} | "
-            f"{'ours/(stock+pf)':>15} {'cpu':>5} | {'ours/serial':>11}")
+    head = (
+        f"{'N':>6} {'pages':>6} | {'ours s':>7} {'cpu':>6} {'MB':>5} | {'serial s':>8} {'cpu':>6} {'MB':>5} | "
+        f"{'stock s':>7} {'cpu':>6} {'MB':>5} {'pages':>5} | {'pagefind s':>10} {'cpu':>6} {'MB':>5} | "
+        f"{'ours/(stock+pf)':>15} {'cpu':>5} | {'ours/serial':>11}"
+    )
     print(head)
     print("-" * len(head))
     for r in rows:
         o, se, st, pf = r["ours"], r["serial"], r["stock"], r["pagefind"]
-        print(f"{r['n']:>6} {r['pages']:>6} | {o.wall:>7.2f} {o.cpu:>6.2f} {o.pss:>5.0f} | "
-              f"{se.wall:>8.2f} {se.cpu:>6.2f} {se.pss:>5.0f} | "
-              f"{st.wall:>7.2f} {st.cpu:>6.2f} {st.pss:>5.0f} {r['stock_pages']:>5} | {pf.wall:>10.2f} {pf.cpu:>6.2f} {pf.pss:>5.0f} | "
-              f"{o.wall / (st.wall + pf.wall):>15.2f} {o.cpu / (st.cpu + pf.cpu):>5.2f} | {o.wall / se.wall:>11.2f}")
+        print(
+            f"{r['n']:>6} {r['pages']:>6} | {o.wall:>7.2f} {o.cpu:>6.2f} {o.pss:>5.0f} | "
+            f"{se.wall:>8.2f} {se.cpu:>6.2f} {se.pss:>5.0f} | "
+            f"{st.wall:>7.2f} {st.cpu:>6.2f} {st.pss:>5.0f} {r['stock_pages']:>5} | {pf.wall:>10.2f} {pf.cpu:>6.2f} {pf.pss:>5.0f} | "
+            f"{o.wall / (st.wall + pf.wall):>15.2f} {o.cpu / (st.cpu + pf.cpu):>5.2f} | {o.wall / se.wall:>11.2f}"
+        )
         if args.keep:
             print(f"       kept in {r['project']}")
-    print("MB: peak memory of the build, all its processes together (summed PSS, sampled every 20 ms);"
-          f" largest single process RSS: ours {max(r['ours'].rss for r in rows):.0f} MB")
+    print(
+        "MB: peak memory of the build, all its processes together (summed PSS, sampled every 20 ms);"
+        f" largest single process RSS: ours {max(r['ours'].rss for r in rows):.0f} MB"
+    )
     if len(rows) > 1:
         first, last = rows[0], rows[-1]
         growth = (last["ours"].wall / first["ours"].wall) / (last["n"] / first["n"])
         cpu_growth = (last["ours"].cpu / first["ours"].cpu) / (last["n"] / first["n"])
-        print(f"\nours grows {growth:.2f}x as fast as N between N={first['n']} and N={last['n']} "
-              f"(CPU {cpu_growth:.2f}x; 1.00 = linear; below 1 start-up costs dominate small N)")
+        print(
+            f"\nours grows {growth:.2f}x as fast as N between N={first['n']} and N={last['n']} "
+            f"(CPU {cpu_growth:.2f}x; 1.00 = linear; below 1 start-up costs dominate small N)"
+        )
     sys.stdout.flush()
     if not args.no_serve:
         r = rows[-1]
         print(f"\nDev server, N = {r['n']}: seconds from saving a file until", flush=True)
-        print(f"  {'change':<20} {'pages on disk':>13} {'reported':>9} {'search index':>13} {'rendered':>9}"
-              f" {'build cpu':>9}")
-        for label, on_disk, reported, indexed, rendered, cpu in rebuilds(r["project"], r["settings"], r["env"]):
-            print(f"  {label:<20} {on_disk:>13.2f} {reported:>9.2f} {indexed:>13.2f} {rendered:>9}"
-                  f" {cpu:>9.2f}", flush=True)
+        print(
+            f"  {'change':<20} {'pages on disk':>13} {'reported':>9} {'search index':>13} {'rendered':>9}"
+            f" {'build cpu':>9}"
+        )
+        for label, on_disk, reported, indexed, rendered, cpu in rebuilds(
+            r["project"], r["settings"], r["env"]
+        ):
+            print(
+                f"  {label:<20} {on_disk:>13.2f} {reported:>9.2f} {indexed:>13.2f} {rendered:>9}"
+                f" {cpu:>9.2f}",
+                flush=True,
+            )
     if not args.no_real:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "SWK_NOW": NOW}
         inner, outer = real_site(env, max(args.runs, 3))
-        print(f"\nThe real site, cold `swk build`: {inner:.2f} s of build (imports included, "
-              f"interpreter start not), {outer:.2f} s for the whole process")
+        print(
+            f"\nThe real site, cold `swk build`: {inner:.2f} s of build (imports included, "
+            f"interpreter start not), {outer:.2f} s for the whole process"
+        )
 
 
 if __name__ == "__main__":

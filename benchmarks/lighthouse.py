@@ -57,7 +57,11 @@ def lighthouse(url: str, desktop: bool) -> dict:
     if not LIGHTHOUSE.exists():
         raise SystemExit(f"{LIGHTHOUSE} is missing: run `npm ci --ignore-scripts` first")
     cmd = [
-        str(LIGHTHOUSE), url, "--output=json", "--output-path=stdout", "--quiet",
+        str(LIGHTHOUSE),
+        url,
+        "--output=json",
+        "--output-path=stdout",
+        "--quiet",
         "--only-categories=" + ",".join(CATEGORIES),
         "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
     ]
@@ -87,7 +91,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, help="a built site (default: build the real content)")
     parser.add_argument("--runs", type=int, default=1, help="runs per page; the median is shown")
-    parser.add_argument("--desktop", action="store_true", help="the desktop preset instead of mobile")
+    parser.add_argument(
+        "--desktop", action="store_true", help="the desktop preset instead of mobile"
+    )
     parser.add_argument("--only", nargs="*", default=None, help="only these templates")
     args = parser.parse_args(argv)
 
@@ -114,7 +120,9 @@ def main(argv=None):
             f"{r['cls']:>6.3f} {r['kb']:>6.0f}  {url}"
         )
     preset = "desktop" if args.desktop else "mobile"
-    print(f"\nLighthouse {preset} preset, {args.runs} run(s) per page (median); served uncompressed on 127.0.0.1")
+    print(
+        f"\nLighthouse {preset} preset, {args.runs} run(s) per page (median); served uncompressed on 127.0.0.1"
+    )
 
 
 if __name__ == "__main__":

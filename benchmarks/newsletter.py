@@ -22,7 +22,9 @@ LIMIT = 90 * 1024
 
 
 def sizes(out: Path) -> dict[str, int]:
-    return {p.parent.name: p.stat().st_size for p in sorted((out / "nieuwsbrief").glob("*/email.html"))}
+    return {
+        p.parent.name: p.stat().st_size for p in sorted((out / "nieuwsbrief").glob("*/email.html"))
+    }
 
 
 def show(label: str, size: int) -> None:
@@ -40,7 +42,9 @@ def main() -> None:
             show(slug, size)
 
         slugs = sorted(p.stem for p in (project / "content/articles").glob("*.md"))[:10]
-        write(project / "newsletters/benchmark-10-artikelen.md", f"""
+        write(
+            project / "newsletters/benchmark-10-artikelen.md",
+            f"""
             ---
             title: Benchmark met {len(slugs)} artikelen
             date: 2024-01-15
@@ -49,7 +53,8 @@ def main() -> None:
             status: ready
             ---
             Een nieuwsbrief met {len(slugs)} artikelen en de komende evenementen, om de grootte te meten.
-            """)
+            """,
+        )
         out = build_project(project)
         print(f"\nAn issue with {len(slugs)} articles and the upcoming events:")
         show("benchmark-10-artikelen", sizes(out)["benchmark-10-artikelen"])

@@ -37,7 +37,9 @@ def wire_size(path: Path) -> int:
 
 
 def kind(path: Path) -> str:
-    return {".html": "html", ".css": "css", ".js": "js", ".woff2": "fonts"}.get(path.suffix, "other")
+    return {".html": "html", ".css": "css", ".js": "js", ".woff2": "fonts"}.get(
+        path.suffix, "other"
+    )
 
 
 def measure(site: Path) -> list[dict]:
@@ -52,7 +54,7 @@ def measure(site: Path) -> list[dict]:
             context = browser.new_context(viewport={"width": 375, "height": 740})
             page = context.new_page()
             fetched: list[str] = []
-            page.on("requestfinished", lambda r: fetched.append(r.url))
+            page.on("requestfinished", lambda r, fetched=fetched: fetched.append(r.url))
             page.goto(base + page_info.url, wait_until="networkidle")
             icon = page.evaluate("""() => { const l = document.querySelector('link[rel=icon][type="image/svg+xml"]')
                                            || document.querySelector('link[rel=icon]'); return l && l.href; }""")
@@ -68,8 +70,15 @@ def measure(site: Path) -> list[dict]:
                 target = sitecheck.target_file(site, rel)
                 if target is not None:
                     sizes[kind(target)] += wire_size(target)
-            rows.append({"template": template, "url": page_info.url, "files": len(set(fetched)), **sizes,
-                         "total": sum(sizes.values())})
+            rows.append(
+                {
+                    "template": template,
+                    "url": page_info.url,
+                    "files": len(set(fetched)),
+                    **sizes,
+                    "total": sum(sizes.values()),
+                }
+            )
         browser.close()
     return rows
 
@@ -84,10 +93,14 @@ def main(argv=None) -> int:
             from swk.build import build
 
             with testing.env(SWK_NOW="2024-01-15T12:00"):
-                site = build(str(ROOT / "pelicanconf.py"), {"OUTPUT_PATH": str(Path(tmp) / "output")})
+                site = build(
+                    str(ROOT / "pelicanconf.py"), {"OUTPUT_PATH": str(Path(tmp) / "output")}
+                )
         rows = measure(site)
-    print(f"{'template':24} {'files':>5} {'html':>6} {'css':>6} {'js':>6} {'fonts':>6} {'other':>6} "
-          f"{'total KB':>8}  page")
+    print(
+        f"{'template':24} {'files':>5} {'html':>6} {'css':>6} {'js':>6} {'fonts':>6} {'other':>6} "
+        f"{'total KB':>8}  page"
+    )
     over = 0
     for r in rows:
         flag = ""
@@ -96,11 +109,15 @@ def main(argv=None) -> int:
         elif r["total"] > BUDGET:
             flag, over = "  OVER 75 KB", over + 1
         kb = {k: r[k] / 1024 for k in ("html", "css", "js", "fonts", "other", "total")}
-        print(f"{r['template']:24} {r['files']:5} {kb['html']:6.1f} {kb['css']:6.1f} {kb['js']:6.1f} "
-              f"{kb['fonts']:6.1f} {kb['other']:6.1f} {kb['total']:8.1f}  {r['url']}{flag}")
+        print(
+            f"{r['template']:24} {r['files']:5} {kb['html']:6.1f} {kb['css']:6.1f} {kb['js']:6.1f} "
+            f"{kb['fonts']:6.1f} {kb['other']:6.1f} {kb['total']:8.1f}  {r['url']}{flag}"
+        )
     budgeted = [r for r in rows if r["template"] not in NOT_BUDGETED]
-    print(f"\nlargest page but search: {max(r['total'] for r in budgeted) / 1024:.1f} KB "
-          f"(budget 75 KB); pages over budget: {over}")
+    print(
+        f"\nlargest page but search: {max(r['total'] for r in budgeted) / 1024:.1f} KB "
+        f"(budget 75 KB); pages over budget: {over}"
+    )
     return 0
 
 

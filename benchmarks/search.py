@@ -83,7 +83,10 @@ def first_query_bytes(site: Path, query: str) -> tuple[int, int, int, int]:
         browser = pw.chromium.launch(executable_path=testing.CHROMIUM, args=testing.CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         sizes: dict[str, int] = {}
-        page.on("requestfinished", lambda req: sizes.__setitem__(req.url, req.sizes()["responseBodySize"]))
+        page.on(
+            "requestfinished",
+            lambda req: sizes.__setitem__(req.url, req.sizes()["responseBodySize"]),
+        )
         page.goto(f"{url}/zoeken/")
         page.wait_for_load_state("networkidle")
         before = sum(sizes.values())
@@ -130,7 +133,9 @@ def run(n: int) -> dict:
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sizes", nargs="*", type=int, default=[200, 3000], help="numbers of articles")
+    parser.add_argument(
+        "sizes", nargs="*", type=int, default=[200, 3000], help="numbers of articles"
+    )
     args = parser.parse_args(argv)
     rows = [run(n) for n in args.sizes]
     head = (

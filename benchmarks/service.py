@@ -43,7 +43,9 @@ TOKEN = "benchmark-token-" + "b" * 32
 SITE = "http://site.invalid"
 
 
-async def signups(url: str, n: int, concurrency: int, form: dict) -> tuple[list[float], dict[int, int]]:
+async def signups(
+    url: str, n: int, concurrency: int, form: dict
+) -> tuple[list[float], dict[int, int]]:
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     queue = iter(range(n))
@@ -51,12 +53,22 @@ async def signups(url: str, n: int, concurrency: int, form: dict) -> tuple[list[
 
     async def worker(client: httpx.AsyncClient):
         for i in queue:
-            data = {"email": f"lezer{i:06d}@example.org", "name": f"Lezer {i}", "consent": "ja",
-                    "page": "/nieuwsbrief/", **form}
-            headers = {"Origin": SITE, "X-Forwarded-For": f"10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}"}
+            data = {
+                "email": f"lezer{i:06d}@example.org",
+                "name": f"Lezer {i}",
+                "consent": "ja",
+                "page": "/nieuwsbrief/",
+                **form,
+            }
+            headers = {
+                "Origin": SITE,
+                "X-Forwarded-For": f"10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}",
+            }
             start = time.perf_counter()
             try:
-                response = await client.post(url + "/nieuwsbrief/aanmelden", data=data, headers=headers)
+                response = await client.post(
+                    url + "/nieuwsbrief/aanmelden", data=data, headers=headers
+                )
                 status = response.status_code
             except httpx.HTTPError:
                 status = 0
@@ -83,50 +95,83 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp, smtp_server() as inbox:
         tmp = Path(tmp)
         (tmp / "data").mkdir()
-        env = {"SWK_SERVICE_MODE": "local", "SWK_SITE_URL": SITE, "SWK_API_TOKEN": TOKEN, "SWK_SEND_RATE": "0",
-               "SWK_NEWSLETTER_TEST_TO": "redactie@example.org", **inbox.env}
+        env = {
+            "SWK_SERVICE_MODE": "local",
+            "SWK_SITE_URL": SITE,
+            "SWK_API_TOKEN": TOKEN,
+            "SWK_SEND_RATE": "0",
+            "SWK_NEWSLETTER_TEST_TO": "redactie@example.org",
+            **inbox.env,
+        }
         running = RunningService(env, tmp / "data")
         out = build_project(make_project(tmp / "p", newsletter_files()), SERVICE_URL=running.url)
         running.start()
         try:
             html = httpx.get(running.url + "/nieuwsbrief/aanmelden").text
-            form = {k: re.search(rf'name="{k}" value="([^"]*)"', html).group(1)
-                    for k in ("consent_version", "privacy_version")}
+            form = {
+                k: re.search(rf'name="{k}" value="([^"]*)"', html).group(1)
+                for k in ("consent_version", "privacy_version")
+            }
             # 1. sign-ups
             started = time.perf_counter()
-            latencies, statuses = asyncio.run(signups(running.url, args.signups, args.concurrency, form))
+            latencies, statuses = asyncio.run(
+                signups(running.url, args.signups, args.concurrency, form)
+            )
             elapsed = time.perf_counter() - started
             db = sqlite3.connect(tmp / "data" / "service.sqlite")
-            stored = db.execute("SELECT count(*), count(DISTINCT email_key) FROM subscribers WHERE email_key LIKE "
-                                "'lezer%' AND status = 'pending'").fetchone()
+            stored = db.execute(
+                "SELECT count(*), count(DISTINCT email_key) FROM subscribers WHERE email_key LIKE "
+                "'lezer%' AND status = 'pending'"
+            ).fetchone()
             accepted = statuses.get(303, 0)
-            print(f"Sign-ups: {args.signups} requests, {args.concurrency} at a time, one uvicorn process")
-            print(f"  {args.signups / elapsed:7.0f} sign-ups/s   p50 {statistics.median(latencies) * 1000:6.1f} ms   "
-                  f"p99 {percentile(latencies, 99) * 1000:6.1f} ms   max {max(latencies) * 1000:6.1f} ms")
-            print(f"  answers: {dict(sorted(statuses.items()))}; stored {stored[0]} rows, {stored[1]} distinct")
+            print(
+                f"Sign-ups: {args.signups} requests, {args.concurrency} at a time, one uvicorn process"
+            )
+            print(
+                f"  {args.signups / elapsed:7.0f} sign-ups/s   p50 {statistics.median(latencies) * 1000:6.1f} ms   "
+                f"p99 {percentile(latencies, 99) * 1000:6.1f} ms   max {max(latencies) * 1000:6.1f} ms"
+            )
+            print(
+                f"  answers: {dict(sorted(statuses.items()))}; stored {stored[0]} rows, {stored[1]} distinct"
+            )
             if accepted != args.signups or stored != (accepted, accepted):
                 print("  FAILED: not every sign-up was accepted and stored exactly once")
                 ok = False
             deadline = time.monotonic() + 300
             while len(inbox.messages) < accepted and time.monotonic() < deadline:
                 time.sleep(0.2)
-            print(f"  confirmation mails out {time.perf_counter() - started:6.1f} s after the first request "
-                  f"({len(inbox.messages)} of {accepted})")
+            print(
+                f"  confirmation mails out {time.perf_counter() - started:6.1f} s after the first request "
+                f"({len(inbox.messages)} of {accepted})"
+            )
 
             # 2. a send to M confirmed subscribers
-            db.execute("UPDATE subscribers SET status = 'confirmed' WHERE id IN "
-                       "(SELECT id FROM subscribers ORDER BY id LIMIT ?)", (args.recipients,))
+            db.execute(
+                "UPDATE subscribers SET status = 'confirmed' WHERE id IN "
+                "(SELECT id FROM subscribers ORDER BY id LIMIT ?)",
+                (args.recipients,),
+            )
             db.commit()
-            recipients = db.execute("SELECT count(*) FROM subscribers WHERE status = 'confirmed'").fetchone()[0]
+            recipients = db.execute(
+                "SELECT count(*) FROM subscribers WHERE status = 'confirmed'"
+            ).fetchone()[0]
             folder = out / "nieuwsbrief" / "januari"
-            body = {"email_json": json.loads((folder / "email.json").read_text()),
-                    "html": (folder / "email.html").read_text(), "text": (folder / "email.txt").read_text()}
+            body = {
+                "email_json": json.loads((folder / "email.json").read_text()),
+                "html": (folder / "email.html").read_text(),
+                "text": (folder / "email.txt").read_text(),
+            }
             auth = {"Authorization": f"Bearer {TOKEN}"}
-            digest = httpx.post(running.url + "/api/nieuwsbrief/januari/test", json=body, headers=auth,
-                                timeout=30).json()["content_hash"]
+            digest = httpx.post(
+                running.url + "/api/nieuwsbrief/januari/test", json=body, headers=auth, timeout=30
+            ).json()["content_hash"]
             inbox.messages.clear()
             started = time.perf_counter()
-            httpx.post(running.url + "/api/nieuwsbrief/januari/send", json={"content_hash": digest}, headers=auth)
+            httpx.post(
+                running.url + "/api/nieuwsbrief/januari/send",
+                json={"content_hash": digest},
+                headers=auth,
+            )
             while True:
                 status = httpx.get(running.url + "/api/nieuwsbrief/januari", headers=auth).json()
                 if status["state"] != "running":
@@ -137,9 +182,13 @@ def main() -> int:
             for rcpt, _ in inbox.messages:
                 per[rcpt[0]] = per.get(rcpt[0], 0) + 1
             size = sum(len(raw) for _, raw in inbox.messages) / max(1, len(inbox.messages))
-            print(f"Send: {recipients} recipients, loopback SMTP, no rate limit (SWK_SEND_RATE=0), "
-                  f"{size / 1024:.0f} KB a message")
-            print(f"  {status['sent'] / elapsed:7.1f} messages/s ({status['sent']} in {elapsed:.1f} s)")
+            print(
+                f"Send: {recipients} recipients, loopback SMTP, no rate limit (SWK_SEND_RATE=0), "
+                f"{size / 1024:.0f} KB a message"
+            )
+            print(
+                f"  {status['sent'] / elapsed:7.1f} messages/s ({status['sent']} in {elapsed:.1f} s)"
+            )
             if len(per) != recipients or set(per.values()) != {1}:
                 print("  FAILED: not every recipient got exactly one message")
                 ok = False

@@ -29,7 +29,11 @@ from swk.testing import make_project  # noqa: E402
 from swk.wordpress.wxrwriter import Post, write_wxr  # noqa: E402
 
 SITE = "https://oud.example.org"
-CATEGORIES = [("interviews", "Interviews", ""), ("nieuws", "Nieuws", ""), ("agenda", "Agenda", "nieuws")]
+CATEGORIES = [
+    ("interviews", "Interviews", ""),
+    ("nieuws", "Nieuws", ""),
+    ("agenda", "Agenda", "nieuws"),
+]
 TAGS = [(f"trefwoord-{i}", f"Trefwoord {i}") for i in range(40)]
 
 BODY = """<!-- wp:paragraph -->
@@ -64,23 +68,50 @@ opleiders werken samen aan <a href="{site}/2020/01/01/bericht-{prev}/">meer bane
 def posts(n: int):
     images = max(1, n // 50)
     for k in range(images):
-        yield Post(900000 + k, f"foto-{k}", type="attachment", name=f"foto-{k}",
-                   attachment_url=f"{SITE}/wp-content/uploads/2020/01/foto-{900000 + k}.jpg",
-                   meta={"_wp_attached_file": f"2020/01/foto-{900000 + k}.jpg",
-                         "_wp_attachment_image_alt": f"Foto nummer {k}"})
+        yield Post(
+            900000 + k,
+            f"foto-{k}",
+            type="attachment",
+            name=f"foto-{k}",
+            attachment_url=f"{SITE}/wp-content/uploads/2020/01/foto-{900000 + k}.jpg",
+            meta={
+                "_wp_attached_file": f"2020/01/foto-{900000 + k}.jpg",
+                "_wp_attachment_image_alt": f"Foto nummer {k}",
+            },
+        )
     for i in range(1, n + 1):
         img = 900000 + i % images
         day = 1 + i % 28
-        yield Post(i, f"Bericht {i}: nieuws uit het netwerk", BODY.format(i=i, prev=max(1, i - 1), img=img, site=SITE),
-                   name=f"bericht-{i}", date=f"20{10 + i % 14:02d}-{1 + i % 12:02d}-{day:02d} 10:00:00",
-                   categories=[CATEGORIES[i % 2][:2]], tags=[TAGS[i % 40], TAGS[(i * 7) % 40]],
-                   meta={"_thumbnail_id": str(img), "_edit_last": "1"}, comments=i % 3,
-                   status="publish" if i % 20 else "draft")
+        yield Post(
+            i,
+            f"Bericht {i}: nieuws uit het netwerk",
+            BODY.format(i=i, prev=max(1, i - 1), img=img, site=SITE),
+            name=f"bericht-{i}",
+            date=f"20{10 + i % 14:02d}-{1 + i % 12:02d}-{day:02d} 10:00:00",
+            categories=[CATEGORIES[i % 2][:2]],
+            tags=[TAGS[i % 40], TAGS[(i * 7) % 40]],
+            meta={"_thumbnail_id": str(img), "_edit_last": "1"},
+            comments=i % 3,
+            status="publish" if i % 20 else "draft",
+        )
         if i % 5 == 0:
-            yield Post(2_000_000 + i, "rev", "oud", type="revision", name=f"{i}-revision-v1",
-                       status="inherit", parent=i)
+            yield Post(
+                2_000_000 + i,
+                "rev",
+                "oud",
+                type="revision",
+                name=f"{i}-revision-v1",
+                status="inherit",
+                parent=i,
+            )
     for j in range(n // 10):
-        yield Post(1_000_000 + j, f"Pagina {j}", f"<p>Vaste pagina {j}.</p>", type="page", name=f"pagina-{j}")
+        yield Post(
+            1_000_000 + j,
+            f"Pagina {j}",
+            f"<p>Vaste pagina {j}.</p>",
+            type="page",
+            name=f"pagina-{j}",
+        )
     for m in range(10):
         yield Post(3_000_000 + m, "", "", type="nav_menu_item", name=str(m))
 
@@ -96,7 +127,9 @@ def child(args) -> None:
     report = import_wordpress(Path(args.export), settings, uploads=Path(args.uploads))
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{seconds:.2f} {cpu:.2f} {peak:.0f} {len(report.written)} {len(report.unchanged)} {report.redirects_added}")
+    print(
+        f"{seconds:.2f} {cpu:.2f} {peak:.0f} {len(report.written)} {len(report.unchanged)} {report.redirects_added}"
+    )
 
 
 def main() -> None:
@@ -118,18 +151,34 @@ def main() -> None:
         uploads.mkdir(parents=True)
         for k in range(max(1, args.n // 50)):
             (uploads / f"foto-{900000 + k}.jpg").write_bytes(b"\xff\xd8\xff" + bytes(20_000))
-        export = write_wxr(tmp / "export.xml", posts(args.n), site=SITE, categories=CATEGORIES, tags=TAGS)
+        export = write_wxr(
+            tmp / "export.xml", posts(args.n), site=SITE, categories=CATEGORIES, tags=TAGS
+        )
         project = make_project(tmp / "project")
         size = export.stat().st_size / 1e6
         print(f"WordPress export: {args.n} posts, {args.n // 10} pages, {size:.1f} MB")
         for label in ("first import", "second import (nothing changed)"):
             out = subprocess.run(
-                [sys.executable, __file__, "--child", "--project", str(project), "--export", str(export),
-                 "--uploads", str(tmp / "uploads")],
-                capture_output=True, text=True, check=True).stdout.split()
+                [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    "--project",
+                    str(project),
+                    "--export",
+                    str(export),
+                    "--uploads",
+                    str(tmp / "uploads"),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.split()
             seconds, cpu, peak, written, unchanged, redirects = out[-6:]
-            print(f"{label}: {seconds} s (CPU {cpu} s), peak memory {peak} MB, {written} files written, "
-                  f"{unchanged} unchanged, {redirects} redirects added")
+            print(
+                f"{label}: {seconds} s (CPU {cpu} s), peak memory {peak} MB, {written} files written, "
+                f"{unchanged} unchanged, {redirects} redirects added"
+            )
     finally:
         if args.keep:
             print(f"kept: {tmp}")

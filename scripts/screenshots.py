@@ -50,8 +50,9 @@ def shoot(site: Path, out: Path) -> list[Path]:
     with testing.serve(site) as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=testing.CHROMIUM, args=testing.CHROMIUM_ARGS)
         for width, height in WIDTHS.items():
-            context = browser.new_context(viewport={"width": width, "height": height},
-                                          locale="nl-NL", device_scale_factor=1)
+            context = browser.new_context(
+                viewport={"width": width, "height": height}, locale="nl-NL", device_scale_factor=1
+            )
             page = context.new_page()
             for name, path in PAGES.items():
                 page.goto(url + path, wait_until="networkidle")
@@ -59,7 +60,9 @@ def shoot(site: Path, out: Path) -> list[Path]:
                 if name == "zoeken":  # wait until the query has run (results render lazily)
                     page.wait_for_function(
                         "(document.querySelector('pagefind-summary') || {}).textContent"
-                        "?.includes('resulta')", timeout=20_000)
+                        "?.includes('resulta')",
+                        timeout=20_000,
+                    )
                     page.wait_for_timeout(500)
                 target = out / f"{name}-{width}.png"
                 page.screenshot(path=str(target))

@@ -44,7 +44,9 @@ def ico(pngs: list[tuple[int, bytes]]) -> bytes:
     offset = len(head) + 16 * len(pngs)
     entries, data = b"", b""
     for size, png in pngs:
-        entries += struct.pack("<BBBBHHII", size % 256, size % 256, 0, 0, 1, 32, len(png), offset + len(data))
+        entries += struct.pack(
+            "<BBBBHHII", size % 256, size % 256, 0, 0, 1, 32, len(png), offset + len(data)
+        )
         data += png
     return head + entries + data
 
@@ -65,8 +67,10 @@ def main():
         pngs = []
         for size in (16, 32, 48):
             page.set_viewport_size({"width": size, "height": size})
-            page.set_content(f'<body style="margin:0"><img src="data:image/svg+xml,{svg.replace(chr(34), chr(39))}" '
-                             f'width="{size}" height="{size}" style="display:block"></body>')
+            page.set_content(
+                f'<body style="margin:0"><img src="data:image/svg+xml,{svg.replace(chr(34), chr(39))}" '
+                f'width="{size}" height="{size}" style="display:block"></body>'
+            )
             pngs.append((size, page.screenshot(omit_background=True)))
         browser.close()
     (IMAGES / "favicon.ico").write_bytes(ico(pngs))

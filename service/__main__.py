@@ -32,10 +32,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"De dienst start niet: {exc}", file=sys.stderr)
         return 2
     # Our own log lines name addresses only by a short hash (tokens.address_hash).
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     # No access log: request lines carry tokens and client addresses.
-    uvicorn.run("service.app:app_from_env", factory=True, host=args.host, port=args.port,
-                access_log=False, proxy_headers=True, forwarded_allow_ips="127.0.0.1")
+    uvicorn.run(
+        "service.app:app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        access_log=False,
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+    )
     return 0
 
 

@@ -27,7 +27,14 @@ log = logging.getLogger("swk.service")
 # optional startup(service)/shutdown(service) run when the server starts and stops.
 # registrations and partner_applications come after mailing: they register their mails with
 # service.outbox.
-FEATURES: list = [subscriptions, mailing, github_auth, previews, registrations, partner_applications]
+FEATURES: list = [
+    subscriptions,
+    mailing,
+    github_auth,
+    previews,
+    registrations,
+    partner_applications,
+]
 
 
 class Service:
@@ -69,17 +76,21 @@ def create_app(config: Config | None = None) -> Starlette:
             return service.pages.message(
                 "Pagina niet gevonden",
                 "Deze pagina bestaat niet. Controleer het adres, of ga naar de homepage.",
-                status_code=404)
+                status_code=404,
+            )
         if exc.status_code == 405:
             return service.pages.message(
-                "Dat kan hier niet", "Deze pagina werkt niet op deze manier.", status_code=405)
+                "Dat kan hier niet", "Deze pagina werkt niet op deze manier.", status_code=405
+            )
         return PlainTextResponse(exc.detail, status_code=exc.status_code)
 
     async def server_error(request: Request, exc: Exception):
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return service.pages.message(
-            "Er ging iets mis", "Er ging bij ons iets mis. Probeer het later opnieuw, of mail ons.",
-            status_code=500)
+            "Er ging iets mis",
+            "Er ging bij ons iets mis. Probeer het later opnieuw, of mail ons.",
+            status_code=500,
+        )
 
     @asynccontextmanager
     async def lifespan(app):
@@ -91,8 +102,11 @@ def create_app(config: Config | None = None) -> Starlette:
             if hasattr(feature, "shutdown"):
                 feature.shutdown(service)
 
-    app = Starlette(routes=routes, lifespan=lifespan,
-                    exception_handlers={404: not_found, 405: not_found, 500: server_error})
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={404: not_found, 405: not_found, 500: server_error},
+    )
     app.state.service = service
     return app
 

@@ -28,8 +28,18 @@ from pathlib import Path
 
 from . import db
 from .config import REPO, Config, ConfigError
-from .subscribers import (EXPORT_COLUMNS, Invalid, check_email, counts, erase, export, import_rows, purge,
-                          read_csv, show)
+from .subscribers import (
+    EXPORT_COLUMNS,
+    Invalid,
+    check_email,
+    counts,
+    erase,
+    export,
+    import_rows,
+    purge,
+    read_csv,
+    show,
+)
 
 COMMANDS = ("subscribers", "newsletter", "registrations", "partners", "purge", "backup")
 
@@ -41,8 +51,10 @@ class Refused(Exception):
 def _outside_repo(path: Path, what: str) -> Path:
     resolved = Path(path).resolve()
     if resolved == REPO or REPO in resolved.parents:
-        raise Refused(f"{path}: {what} staat in de repository; persoonsgegevens horen niet in Git. "
-                      "Kies een pad erbuiten")
+        raise Refused(
+            f"{path}: {what} staat in de repository; persoonsgegevens horen niet in Git. "
+            "Kies een pad erbuiten"
+        )
     return Path(path)
 
 
@@ -58,8 +70,10 @@ def subscribers_cmd(args, config: Config, out) -> int:
     with service.connection() as conn:
         if args.action == "count":
             c = counts(conn)
-            out(f"Bevestigd (krijgen de nieuwsbrief): {c['confirmed']}. Nog niet bevestigd: {c['pending']}. "
-                f"Afgemeld: {c['unsubscribed']}. Onbestelbaar: {c['bounced']}.")
+            out(
+                f"Bevestigd (krijgen de nieuwsbrief): {c['confirmed']}. Nog niet bevestigd: {c['pending']}. "
+                f"Afgemeld: {c['unsubscribed']}. Onbestelbaar: {c['bounced']}."
+            )
             return 0
         if args.action == "import":
             path = _outside_repo(args.file, "de adressenlijst")
@@ -67,8 +81,10 @@ def subscribers_cmd(args, config: Config, out) -> int:
                 raise Refused(f"de adressenlijst {path} bestaat niet")
             source = " ".join((args.source or "").split())
             if len(source) < 5:
-                raise Refused('zeg met --source waar de toestemming van deze adressen vandaan komt, bv. '
-                              '--source "aanmeldingen per e-mail 2019-2024, lijst van het secretariaat"')
+                raise Refused(
+                    "zeg met --source waar de toestemming van deze adressen vandaan komt, bv. "
+                    '--source "aanmeldingen per e-mail 2019-2024, lijst van het secretariaat"'
+                )
             try:
                 rows, problems = read_csv(path)
             except Invalid as exc:
@@ -76,13 +92,17 @@ def subscribers_cmd(args, config: Config, out) -> int:
             report = import_rows(conn, rows, source, time.time())
             for line in problems + report.problems:
                 out(line)
-            out(f"Toegevoegd: {report.added}. Stond er al: {report.already}. Niet opnieuw toegevoegd (afgemeld, "
-                f"onbestelbaar of gewist): {report.refused}. Ongeldige regels: {len(problems)}.")
+            out(
+                f"Toegevoegd: {report.added}. Stond er al: {report.already}. Niet opnieuw toegevoegd (afgemeld, "
+                f"onbestelbaar of gewist): {report.refused}. Ongeldige regels: {len(problems)}."
+            )
             return 0
         if args.action == "export":
             rows = export(conn, everyone=args.all)
             if args.file:
-                handle = open(_outside_repo(args.file, "het exportbestand"), "w", newline="", encoding="utf-8")
+                handle = open(
+                    _outside_repo(args.file, "het exportbestand"), "w", newline="", encoding="utf-8"
+                )
             else:
                 handle = sys.stdout
             try:
@@ -106,14 +126,22 @@ def subscribers_cmd(args, config: Config, out) -> int:
                 return 1
             deliveries = conn.execute(
                 "SELECT d.slug, d.state, d.updated_at FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id "
-                "WHERE s.email_key = ? ORDER BY d.updated_at", (address.lower(),)).fetchall()
+                "WHERE s.email_key = ? ORDER BY d.updated_at",
+                (address.lower(),),
+            ).fetchall()
             data["nieuwsbrieven"] = [dict(row) for row in deliveries]
             out(json.dumps(data, indent=2, ensure_ascii=False))
             return 0
         if args.action == "erase":
             found = erase(conn, address, time.time())
-            out("Gewist: alles over dit adres is verwijderd." if found else "Dit adres stond niet in de lijst.")
-            out("Een import voegt dit adres niet meer toe; aanmelden met het formulier (en bevestigen) kan wel.")
+            out(
+                "Gewist: alles over dit adres is verwijderd."
+                if found
+                else "Dit adres stond niet in de lijst."
+            )
+            out(
+                "Een import voegt dit adres niet meer toe; aanmelden met het formulier (en bevestigen) kan wel."
+            )
             return 0
     return 2
 
@@ -127,15 +155,22 @@ def registrations_cmd(args, config: Config, out) -> int:
     with service.connection() as conn:
         if args.action == "list":
             c = reg.counts(conn, args.slug)
-            out(f"{args.slug}: {c['confirmed']} aangemeld, {c['waiting']} op de wachtlijst, "
-                f"{c['pending']} nog niet bevestigd, {c['cancelled']} afgemeld.")
+            out(
+                f"{args.slug}: {c['confirmed']} aangemeld, {c['waiting']} op de wachtlijst, "
+                f"{c['pending']} nog niet bevestigd, {c['cancelled']} afgemeld."
+            )
             for row in reg.export(conn, args.slug, ("confirmed", "waiting")):
-                out(f"- {row['Naam']} ({row['Organisatie']}), {row['E-mailadres']}: {row['Status']}")
+                out(
+                    f"- {row['Naam']} ({row['Organisatie']}), {row['E-mailadres']}: {row['Status']}"
+                )
             return 0
         statuses = ("confirmed", "waiting") if args.wachtlijst else ("confirmed",)
         rows = reg.export(conn, args.slug, statuses)
-    handle = open(_outside_repo(args.file, "het exportbestand"), "w", newline="", encoding="utf-8") if args.file \
+    handle = (
+        open(_outside_repo(args.file, "het exportbestand"), "w", newline="", encoding="utf-8")
+        if args.file
         else sys.stdout
+    )
     try:
         writer = csv.DictWriter(handle, fieldnames=list(reg.EXPORT_COLUMNS.values()))
         writer.writeheader()
@@ -149,8 +184,8 @@ def registrations_cmd(args, config: Config, out) -> int:
 
 
 def newsletter_cmd(args, config: Config, out) -> int:
-    from .mailing import sender_connection
     from .mailing import rendering as renderings
+    from .mailing import sender_connection
     from .mailing.sender import Busy, Sender, begin, check_send, report, send_lock
     from .mailing.transport import transport_for
 
@@ -171,8 +206,10 @@ def newsletter_cmd(args, config: Config, out) -> int:
         transport = transport_for(config)
         with service.connection() as conn:
             Sender(config, conn, rendering, transport, say=out).test(addresses)
-        out(f"Testversie van '{rendering.subject}' verstuurd ({transport.describe()}); controlecode "
-            f"{rendering.hash}. Bekijk hem, en verstuur daarna met: python -m service newsletter send {args.slug}")
+        out(
+            f"Testversie van '{rendering.subject}' verstuurd ({transport.describe()}); controlecode "
+            f"{rendering.hash}. Bekijk hem, en verstuur daarna met: python -m service newsletter send {args.slug}"
+        )
         return 0
     if args.action == "status":
         with service.connection() as conn:
@@ -184,27 +221,39 @@ def newsletter_cmd(args, config: Config, out) -> int:
     try:
         rendering = check_send(conn, config, args.slug, args.hash)
         if args.dry_run:
-            sender = Sender(config, conn, rendering, transport_for(config, dry_run=args.dry_run), say=out)
+            sender = Sender(
+                config, conn, rendering, transport_for(config, dry_run=args.dry_run), say=out
+            )
             count = sender.write_all()
-            out(f"Proefrun: {count} bericht(en) als bestanden in {args.dry_run}; niets verstuurd of vastgelegd.")
+            out(
+                f"Proefrun: {count} bericht(en) als bestanden in {args.dry_run}; niets verstuurd of vastgelegd."
+            )
             return 0
         out(f"Nieuwsbrief '{rendering.subject}' ({args.slug}), versie {rendering.hash[:12]}.")
         with send_lock(config.data_dir, args.slug):
             if begin(conn, rendering) == "done" and not args.retry_uncertain:
-                out(f"Al verstuurd; niemand krijgt hem twee keer. {report(conn, args.slug).summary()}")
+                out(
+                    f"Al verstuurd; niemand krijgt hem twee keer. {report(conn, args.slug).summary()}"
+                )
                 return 0
             if args.retry_uncertain:
                 conn.execute("UPDATE sends SET state = 'running' WHERE slug = ?", (args.slug,))
-            result = Sender(config, conn, rendering, transport_for(config), say=out).run(args.retry_uncertain)
+            result = Sender(config, conn, rendering, transport_for(config), say=out).run(
+                args.retry_uncertain
+            )
         out(result.summary())
         if result.counts.get("pending"):
-            out("Onzeker: de verbinding viel weg net na het versturen. Controleer of die abonnees de nieuwsbrief "
-                "kregen; zo niet, draai opnieuw met --retry-uncertain.")
+            out(
+                "Onzeker: de verbinding viel weg net na het versturen. Controleer of die abonnees de nieuwsbrief "
+                "kregen; zo niet, draai opnieuw met --retry-uncertain."
+            )
         return 0 if result.state == "done" and not result.counts.get("pending") else 1
     except Busy as exc:
         raise Refused(str(exc)) from None
     except KeyboardInterrupt:
-        out("Onderbroken. Draai hetzelfde commando opnieuw; wie de nieuwsbrief al kreeg, krijgt hem niet nog eens.")
+        out(
+            "Onderbroken. Draai hetzelfde commando opnieuw; wie de nieuwsbrief al kreeg, krijgt hem niet nog eens."
+        )
         return 130
     finally:
         conn.close()
@@ -212,45 +261,77 @@ def newsletter_cmd(args, config: Config, out) -> int:
 
 def main(argv: list[str], env: dict | None = None, out=None) -> int:
     out = out or (lambda text: print(text, flush=True))
-    parser = argparse.ArgumentParser(prog="python -m service", description="de sitedienst: opdrachten voor kantoor")
+    parser = argparse.ArgumentParser(
+        prog="python -m service", description="de sitedienst: opdrachten voor kantoor"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p_subs = sub.add_parser("subscribers", help="abonnees: count, import, export, show, erase")
     subs = p_subs.add_subparsers(dest="action", required=True)
     subs.add_parser("count", help="hoeveel abonnees, per toestand")
-    p_import = subs.add_parser("import", help="een bestaande lijst (CSV: email[,name]) toevoegen als bevestigd")
+    p_import = subs.add_parser(
+        "import", help="een bestaande lijst (CSV: email[,name]) toevoegen als bevestigd"
+    )
     p_import.add_argument("file", type=Path)
-    p_import.add_argument("--source", required=True, help="waar de toestemming vandaan komt (komt in het register)")
-    p_export = subs.add_parser("export", help="CSV van de bevestigde abonnees (met --all: iedereen)")
+    p_import.add_argument(
+        "--source", required=True, help="waar de toestemming vandaan komt (komt in het register)"
+    )
+    p_export = subs.add_parser(
+        "export", help="CSV van de bevestigde abonnees (met --all: iedereen)"
+    )
     p_export.add_argument("file", type=Path, nargs="?")
     p_export.add_argument("--all", action="store_true")
-    subs.add_parser("show", help="alles wat over één adres is opgeslagen (inzage)").add_argument("address")
+    subs.add_parser("show", help="alles wat over één adres is opgeslagen (inzage)").add_argument(
+        "address"
+    )
     subs.add_parser("erase", help="alles over één adres verwijderen").add_argument("address")
     p_news = sub.add_parser("newsletter", help="nieuwsbrief: test, send, status")
     news = p_news.add_subparsers(dest="action", required=True)
-    p_test = news.add_parser("test", help="testversie versturen (verplicht voor het echte versturen)")
+    p_test = news.add_parser(
+        "test", help="testversie versturen (verplicht voor het echte versturen)"
+    )
     p_test.add_argument("slug")
     p_test.add_argument("--to", action="append", default=[], metavar="ADRES")
     p_test.add_argument("--output", type=Path, help="uit deze bouwmap in plaats van van de site")
-    p_test.add_argument("--newsletters", type=Path, default=REPO / "newsletters",
-                        help="de nieuwsbriefbestanden, om concepten te weigeren (met --output)")
+    p_test.add_argument(
+        "--newsletters",
+        type=Path,
+        default=REPO / "newsletters",
+        help="de nieuwsbriefbestanden, om concepten te weigeren (met --output)",
+    )
     p_test.add_argument("--site", help="van deze site in plaats van SWK_SITE_URL")
     p_send = news.add_parser("send", help="de geteste versie naar alle bevestigde abonnees")
     p_send.add_argument("slug")
-    p_send.add_argument("--hash", help="controlecode van de geteste versie (standaard: de laatst geteste)")
-    p_send.add_argument("--retry-uncertain", action="store_true",
-                        help="ook naar wie het onzeker is of de nieuwsbrief aankwam")
-    p_send.add_argument("--dry-run", type=Path, metavar="MAP", help="berichten als bestanden, niets versturen")
+    p_send.add_argument(
+        "--hash", help="controlecode van de geteste versie (standaard: de laatst geteste)"
+    )
+    p_send.add_argument(
+        "--retry-uncertain",
+        action="store_true",
+        help="ook naar wie het onzeker is of de nieuwsbrief aankwam",
+    )
+    p_send.add_argument(
+        "--dry-run", type=Path, metavar="MAP", help="berichten als bestanden, niets versturen"
+    )
     news.add_parser("status", help="hoe ver de verzending is").add_argument("slug")
     p_reg = sub.add_parser("registrations", help="aanmeldingen voor evenementen: list, export")
     regs = p_reg.add_subparsers(dest="action", required=True)
-    regs.add_parser("list", help="de stand en de aangemelden van één evenement").add_argument("slug")
-    p_rexp = regs.add_parser("export", help="CSV van de aangemelden (met --wachtlijst: ook de wachtlijst)")
+    regs.add_parser("list", help="de stand en de aangemelden van één evenement").add_argument(
+        "slug"
+    )
+    p_rexp = regs.add_parser(
+        "export", help="CSV van de aangemelden (met --wachtlijst: ook de wachtlijst)"
+    )
     p_rexp.add_argument("slug")
     p_rexp.add_argument("file", type=Path, nargs="?")
     p_rexp.add_argument("--wachtlijst", action="store_true")
-    sub.add_parser("purge", help="verlopen, onbevestigde aanmeldingen en oude aanmeldingen voor evenementen "
-                   "verwijderen")
-    sub.add_parser("backup", help="een consistente kopie van de database").add_argument("file", type=Path)
+    sub.add_parser(
+        "purge",
+        help="verlopen, onbevestigde aanmeldingen en oude aanmeldingen voor evenementen "
+        "verwijderen",
+    )
+    sub.add_parser("backup", help="een consistente kopie van de database").add_argument(
+        "file", type=Path
+    )
     args = parser.parse_args(argv)
 
     from .mailing.rendering import SendError
@@ -272,8 +353,12 @@ def main(argv: list[str], env: dict | None = None, out=None) -> int:
             keep = reg.settings_of(config)["keep_days"]
             events = reg.purge(conn, time.time(), keep)
             conn.close()
-            out(f"Verlopen aanmeldingen verwijderd: {deleted}; teruggezet naar afgemeld/onbestelbaar: {restored}.")
-            out(f"Aanmeldingen voor evenementen verwijderd (onbevestigd, of {keep} dagen na het evenement): {events}.")
+            out(
+                f"Verlopen aanmeldingen verwijderd: {deleted}; teruggezet naar afgemeld/onbestelbaar: {restored}."
+            )
+            out(
+                f"Aanmeldingen voor evenementen verwijderd (onbevestigd, of {keep} dagen na het evenement): {events}."
+            )
             return 0
         if args.command == "backup":
             target = _outside_repo(args.file, "de back-up")

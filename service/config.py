@@ -49,18 +49,22 @@ class Smtp:
     PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 
     @classmethod
-    def from_env(cls, env: dict) -> "Smtp | None":
+    def from_env(cls, env: dict) -> Smtp | None:
         host = env.get("SMTP_HOST", "").strip()
         if not host:
             return None
         security = (env.get("SMTP_SECURITY") or "starttls").strip().lower()
         if security not in cls.PORTS:
-            raise ConfigError(f'SMTP_SECURITY is "{security}"; kies starttls (standaard, poort 587), '
-                              "ssl (poort 465) of none (alleen naar een server op deze machine)")
+            raise ConfigError(
+                f'SMTP_SECURITY is "{security}"; kies starttls (standaard, poort 587), '
+                "ssl (poort 465) of none (alleen naar een server op deze machine)"
+            )
         try:
             port = int(env.get("SMTP_PORT") or cls.PORTS[security])
         except ValueError:
-            raise ConfigError(f'SMTP_PORT is "{env.get("SMTP_PORT")}"; geef een poortnummer, bv. 587') from None
+            raise ConfigError(
+                f'SMTP_PORT is "{env.get("SMTP_PORT")}"; geef een poortnummer, bv. 587'
+            ) from None
         user, password = env.get("SMTP_USER", ""), env.get("SMTP_PASSWORD", "")
         if security == "none" and (user or password) and not is_loopback(host):
             raise ConfigError(
@@ -84,23 +88,29 @@ class Dkim:
     key: bytes
 
     @classmethod
-    def from_env(cls, env: dict) -> "Dkim | None":
+    def from_env(cls, env: dict) -> Dkim | None:
         selector = env.get("SWK_DKIM_SELECTOR", "").strip()
         key_text, key_file = env.get("SWK_DKIM_PRIVATE_KEY", ""), env.get("SWK_DKIM_KEY_FILE", "")
         if not (selector or key_text or key_file):
             return None
         if not selector or not (key_text or key_file):
-            raise ConfigError("DKIM half ingesteld: zet SWK_DKIM_SELECTOR en SWK_DKIM_PRIVATE_KEY "
-                              "(of SWK_DKIM_KEY_FILE) samen, of geen van beide")
+            raise ConfigError(
+                "DKIM half ingesteld: zet SWK_DKIM_SELECTOR en SWK_DKIM_PRIVATE_KEY "
+                "(of SWK_DKIM_KEY_FILE) samen, of geen van beide"
+            )
         if key_file:
             try:
                 key = Path(key_file).read_bytes()
             except OSError as exc:
-                raise ConfigError(f"SWK_DKIM_KEY_FILE {key_file} is niet te lezen: {exc.strerror}") from None
+                raise ConfigError(
+                    f"SWK_DKIM_KEY_FILE {key_file} is niet te lezen: {exc.strerror}"
+                ) from None
         else:
             key = key_text.replace("\\n", "\n").encode("ascii")
         if b"PRIVATE KEY" not in key:
-            raise ConfigError("de DKIM-sleutel is geen PEM-privésleutel (-----BEGIN PRIVATE KEY-----)")
+            raise ConfigError(
+                "de DKIM-sleutel is geen PEM-privésleutel (-----BEGIN PRIVATE KEY-----)"
+            )
         return cls(selector, env.get("SWK_DKIM_DOMAIN", "").strip().lower(), key)
 
 
@@ -182,7 +192,7 @@ class Config:
         return tuple(dict.fromkeys([*self.site_origins, origin_of(self.service_url)]))
 
     @classmethod
-    def from_env(cls, env: dict | None = None) -> "Config":
+    def from_env(cls, env: dict | None = None) -> Config:
         env = dict(os.environ if env is None else env)
         mode = env.get("SWK_SERVICE_MODE", "production")
         if mode not in ("local", "production"):
@@ -198,7 +208,9 @@ class Config:
                 origin_of(value)  # checks the form
                 setattr(conf, attr, value.rstrip("/"))
             elif not conf.local:
-                raise ConfigError(f"{name} ontbreekt; zet het publieke adres, bv. https://www.example.org")
+                raise ConfigError(
+                    f"{name} ontbreekt; zet het publieke adres, bv. https://www.example.org"
+                )
         extra = [o.strip() for o in env.get("SWK_SITE_ORIGINS", "").split(",") if o.strip()]
         conf.site_origins = tuple(dict.fromkeys([origin_of(conf.site_url), *map(origin_of, extra)]))
         conf.data_dir.mkdir(parents=True, exist_ok=True)
@@ -214,16 +226,22 @@ class Config:
                 )
             setattr(conf, name.removeprefix("SWK_").lower(), value)
         if not conf.local and not conf.service_url.startswith("https://"):
-            raise ConfigError(f"SWK_SERVICE_URL is {conf.service_url}; buiten de lokale modus moet het "
-                              "een https-adres zijn (de afmeldlinks in de nieuwsbrief gaan erheen)")
+            raise ConfigError(
+                f"SWK_SERVICE_URL is {conf.service_url}; buiten de lokale modus moet het "
+                "een https-adres zijn (de afmeldlinks in de nieuwsbrief gaan erheen)"
+            )
         conf.smtp = Smtp.from_env(env)
         if conf.smtp is None and not conf.local:
-            raise ConfigError("SMTP_HOST ontbreekt; zonder mailserver kan de dienst geen bevestigingen "
-                              "en nieuwsbrieven versturen. Zet SMTP_HOST (en SMTP_PORT, SMTP_SECURITY, "
-                              "SMTP_USER, SMTP_PASSWORD)")
+            raise ConfigError(
+                "SMTP_HOST ontbreekt; zonder mailserver kan de dienst geen bevestigingen "
+                "en nieuwsbrieven versturen. Zet SMTP_HOST (en SMTP_PORT, SMTP_SECURITY, "
+                "SMTP_USER, SMTP_PASSWORD)"
+            )
         conf.dkim = Dkim.from_env(env)
         conf.mail_from = env.get("SWK_MAIL_FROM", "").strip()
-        conf.test_to = tuple(a.strip() for a in env.get("SWK_NEWSLETTER_TEST_TO", "").split(",") if a.strip())
+        conf.test_to = tuple(
+            a.strip() for a in env.get("SWK_NEWSLETTER_TEST_TO", "").split(",") if a.strip()
+        )
         for address in conf.test_to:
             if "@" not in address or any(c in address for c in " <>,;\r\n"):
                 raise ConfigError(f'SWK_NEWSLETTER_TEST_TO: "{address}" is geen e-mailadres')
@@ -233,7 +251,9 @@ class Config:
             try:
                 conf.retry_delays = tuple(float(d) for d in delays.split(","))
             except ValueError:
-                raise ConfigError(f'SWK_SEND_RETRY is "{delays}"; geef seconden, met komma\'s, bv. 300,1800,7200') from None
+                raise ConfigError(
+                    f'SWK_SEND_RETRY is "{delays}"; geef seconden, met komma\'s, bv. 300,1800,7200'
+                ) from None
         conf.pending_days = _int(env, "SWK_PENDING_DAYS", conf.pending_days)
         conf.limit_client = _int(env, "SWK_LIMIT_CLIENT", conf.limit_client)
         conf.limit_address = _int(env, "SWK_LIMIT_ADDRESS", conf.limit_address)

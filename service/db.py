@@ -17,8 +17,9 @@ BUSY_TIMEOUT_MS = 5000
 
 def connect(path: Path) -> sqlite3.Connection:
     """A connection in autocommit mode (use ``transaction`` for several statements)."""
-    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
-                           check_same_thread=False)
+    conn = sqlite3.connect(
+        path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+    )
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode = WAL")
@@ -42,9 +43,13 @@ def transaction(conn: sqlite3.Connection):
 
 def migrate(conn: sqlite3.Connection, feature: str, steps: list[str]) -> None:
     """Apply the steps of ``feature`` this database has not had yet, each in a transaction."""
-    conn.execute("CREATE TABLE IF NOT EXISTS schema_version (feature TEXT PRIMARY KEY, version INTEGER NOT NULL)")
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version (feature TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+    )
     with transaction(conn):
-        row = conn.execute("SELECT version FROM schema_version WHERE feature = ?", (feature,)).fetchone()
+        row = conn.execute(
+            "SELECT version FROM schema_version WHERE feature = ?", (feature,)
+        ).fetchone()
         done = row[0] if row else 0
         if done > len(steps):
             raise RuntimeError(

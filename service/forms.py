@@ -24,9 +24,12 @@ class Refusal(Exception):
 
 async def read_body(request: Request, limit: int) -> bytes:
     """The body, at most ``limit`` bytes (413 above that, also when it is streamed)."""
-    too_big = Refusal(413, "Te veel gegevens",
-                      "Het formulier stuurde meer gegevens dan wij aannemen. Vul alleen de velden "
-                      "van het formulier in en probeer het opnieuw.")
+    too_big = Refusal(
+        413,
+        "Te veel gegevens",
+        "Het formulier stuurde meer gegevens dan wij aannemen. Vul alleen de velden "
+        "van het formulier in en probeer het opnieuw.",
+    )
     declared = request.headers.get("content-length")
     if declared is not None:
         if not declared.isdigit():
@@ -42,9 +45,12 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 def _not_utf8() -> Refusal:
-    return Refusal(400, "Onleesbare tekens",
-                   "Het formulier bevatte tekens die wij niet kunnen lezen (geen UTF-8). Typ uw "
-                   "gegevens opnieuw in het formulier, zonder ze te plakken uit een ander programma.")
+    return Refusal(
+        400,
+        "Onleesbare tekens",
+        "Het formulier bevatte tekens die wij niet kunnen lezen (geen UTF-8). Typ uw "
+        "gegevens opnieuw in het formulier, zonder ze te plakken uit een ander programma.",
+    )
 
 
 def parse_form(content_type: str, body: bytes, max_fields: int = 20) -> dict[str, str]:
@@ -53,8 +59,13 @@ def parse_form(content_type: str, body: bytes, max_fields: int = 20) -> dict[str
     fields: dict[str, str] = {}
     if main == "application/x-www-form-urlencoded":
         try:
-            pairs = parse_qsl(body.decode("ascii"), keep_blank_values=True, encoding="utf-8",
-                              errors="strict", max_num_fields=max_fields)
+            pairs = parse_qsl(
+                body.decode("ascii"),
+                keep_blank_values=True,
+                encoding="utf-8",
+                errors="strict",
+                max_num_fields=max_fields,
+            )
         except UnicodeDecodeError:
             raise _not_utf8() from None
         except ValueError:
@@ -62,7 +73,8 @@ def parse_form(content_type: str, body: bytes, max_fields: int = 20) -> dict[str
     elif main == "multipart/form-data":
         message = email.message_from_bytes(
             b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body,
-            policy=email.policy.HTTP)
+            policy=email.policy.HTTP,
+        )
         if not message.is_multipart():
             raise Refusal(400, "Onjuist verzoek", "Het formulier is niet goed verstuurd.")
         pairs = []
@@ -77,9 +89,12 @@ def parse_form(content_type: str, body: bytes, max_fields: int = 20) -> dict[str
         if len(pairs) > max_fields:
             raise Refusal(400, "Te veel velden", "Het formulier stuurde te veel velden.")
     else:
-        raise Refusal(415, "Verkeerd soort gegevens",
-                      "Dit adres neemt alleen een ingevuld formulier aan (een webformulier). Gebruik "
-                      "het aanmeldformulier op de website.")
+        raise Refusal(
+            415,
+            "Verkeerd soort gegevens",
+            "Dit adres neemt alleen een ingevuld formulier aan (een webformulier). Gebruik "
+            "het aanmeldformulier op de website.",
+        )
     for name, value in pairs:
         fields.setdefault(name, value)
     return fields
@@ -98,7 +113,9 @@ def origin_allowed(request: Request, allowed: tuple[str, ...]) -> bool:
     return False
 
 
-async def read_site_form(request: Request, allowed: tuple[str, ...], limit: int, elsewhere: str) -> dict[str, str]:
+async def read_site_form(
+    request: Request, allowed: tuple[str, ...], limit: int, elsewhere: str
+) -> dict[str, str]:
     """The fields of a form posted from one of our pages (``read_body``, ``parse_form``,
     ``origin_allowed``); a form from anywhere else is refused (403) with the text ``elsewhere``,
     which says where the real form is."""

@@ -71,40 +71,55 @@ class Problem:
 
 
 NOT_CONFIGURED = Problem(
-    503, "Inloggen met GitHub is nog niet ingesteld",
+    503,
+    "Inloggen met GitHub is nog niet ingesteld",
     "De beheerder moet de koppeling met GitHub (een OAuth App) nog instellen op de sitedienst. "
-    "Tot dat gebeurd is, kun je niet inloggen in de webeditor; meld het aan de beheerder.")
+    "Tot dat gebeurd is, kun je niet inloggen in de webeditor; meld het aan de beheerder.",
+)
 DENIED = Problem(
-    403, "GitHub gaf geen toestemming",
+    403,
+    "GitHub gaf geen toestemming",
     "Je hebt op GitHub geen toestemming gegeven (of GitHub weigerde die), dus je bent niet "
     "ingelogd. Wil je wel inloggen: sluit dit venster en kies opnieuw Inloggen met GitHub, en "
-    "klik op GitHub op de groene knop Authorize.")
+    "klik op GitHub op de groene knop Authorize.",
+)
 EXPIRED = Problem(
-    400, "Deze inlogpoging is verlopen",
+    400,
+    "Deze inlogpoging is verlopen",
     "Deze inlogpoging is ouder dan 10 minuten, of is niet in deze browser begonnen (dan kan "
     "iemand anders hem hebben gestart, en dan loggen we je niet in). Sluit dit venster en kies "
-    "opnieuw Inloggen met GitHub.")
+    "opnieuw Inloggen met GitHub.",
+)
 UNREACHABLE = Problem(
-    502, "GitHub is niet bereikbaar",
+    502,
+    "GitHub is niet bereikbaar",
     "De sitedienst kon GitHub niet bereiken om het inloggen af te ronden. Probeer het over een "
-    "paar minuten opnieuw; blijft dit zo, meld het dan aan de beheerder.")
+    "paar minuten opnieuw; blijft dit zo, meld het dan aan de beheerder.",
+)
 BAD_CODE = Problem(
-    502, "GitHub weigerde het inloggen",
+    502,
+    "GitHub weigerde het inloggen",
     "GitHub accepteerde de inlogcode niet (verlopen of al gebruikt). Sluit dit venster en kies "
-    "opnieuw Inloggen met GitHub.")
+    "opnieuw Inloggen met GitHub.",
+)
 MISCONFIGURED = Problem(
-    502, "De koppeling met GitHub is niet goed ingesteld",
+    502,
+    "De koppeling met GitHub is niet goed ingesteld",
     "GitHub weigerde de sitedienst ({reason}). Meld dit aan de beheerder: de client-id, het "
-    "client secret of de callback-URL van de OAuth App klopt niet.")
+    "client secret of de callback-URL van de OAuth App klopt niet.",
+)
 WRONG_PROVIDER = Problem(
-    400, "Dit inloggen kent de sitedienst niet",
+    400,
+    "Dit inloggen kent de sitedienst niet",
     "De sitedienst kan alleen inloggen met GitHub. Open de webeditor op de site en kies daar "
-    "Inloggen met GitHub.")
+    "Inloggen met GitHub.",
+)
 
 # Shown in the window when nothing answers the handshake (opened by hand or from elsewhere).
 NO_EDITOR = (
     "Dit venster hoort bij de webeditor en geeft de inloggegevens alleen aan de webeditor van "
-    "de site. Open {admin} en kies daar Inloggen met GitHub.")
+    "de site. Open {admin} en kies daar Inloggen met GitHub."
+)
 
 
 @dataclass(frozen=True)
@@ -114,10 +129,14 @@ class GitHubSettings:
     oauth_url: str
 
     @classmethod
-    def from_env(cls, env: dict) -> "GitHubSettings":
+    def from_env(cls, env: dict) -> GitHubSettings:
         url = (env.get("GITHUB_OAUTH_URL") or "https://github.com").rstrip("/")
         origin_of(url)  # a full address, or a clear ConfigError at start
-        return cls(env.get("GITHUB_CLIENT_ID", "").strip(), env.get("GITHUB_CLIENT_SECRET", "").strip(), url)
+        return cls(
+            env.get("GITHUB_CLIENT_ID", "").strip(),
+            env.get("GITHUB_CLIENT_SECRET", "").strip(),
+            url,
+        )
 
     @property
     def configured(self) -> bool:
@@ -141,7 +160,11 @@ class GitHubLogin:
     # --- the state cookie: "<state>.<expiry>.<signature>" -------------------------------------
 
     def _sign(self, state: str, expires: int) -> str:
-        mac = hmac.new(self.config.secret_key.encode(), f"github-login:{state}.{expires}".encode(), hashlib.sha256)
+        mac = hmac.new(
+            self.config.secret_key.encode(),
+            f"github-login:{state}.{expires}".encode(),
+            hashlib.sha256,
+        )
         return _b64(mac.digest())
 
     def _cookie_value(self, state: str) -> str:
@@ -163,28 +186,48 @@ class GitHubLogin:
         )
 
     def _set_cookie(self, response: Response, value: str, max_age: int) -> None:
-        response.set_cookie(self.cookie, value, max_age=max_age, path="/", httponly=True,
-                            samesite="lax", secure=not self.config.local)
+        response.set_cookie(
+            self.cookie,
+            value,
+            max_age=max_age,
+            path="/",
+            httponly=True,
+            samesite="lax",
+            secure=not self.config.local,
+        )
 
     # --- pages -------------------------------------------------------------------------------------
 
-    def _page(self, title: str, text: str, message: str, status: int = 200, success: bool = False) -> Response:
+    def _page(
+        self, title: str, text: str, message: str, status: int = 200, success: bool = False
+    ) -> Response:
         """The login window's page: the message for Decap (through the handshake) and the
         same news for the person looking at the window."""
         nonce = secrets.token_urlsafe(16)
         response = self.service.pages.response(
-            "github_login.html", status, title=title, text=text, nonce=nonce, origins=self.origins,
-            message=message, success=success, no_editor=NO_EDITOR.format(admin=f"{self.config.site_url}/admin/"))
+            "github_login.html",
+            status,
+            title=title,
+            text=text,
+            nonce=nonce,
+            origins=self.origins,
+            message=message,
+            success=success,
+            no_editor=NO_EDITOR.format(admin=f"{self.config.site_url}/admin/"),
+        )
         site = " ".join(self.origins)
         response.headers["Content-Security-Policy"] = (
             f"default-src 'none'; script-src 'nonce-{nonce}'; style-src {site}; img-src {site} data:; "
-            f"font-src {site}; form-action {site}; base-uri 'none'; frame-ancestors 'none'")
+            f"font-src {site}; form-action {site}; base-uri 'none'; frame-ancestors 'none'"
+        )
         return response
 
     def _problem(self, problem: Problem, reason: str = "") -> Response:
         text = problem.text.format(reason=reason)
         log.warning("github login refused: %s%s", problem.title, f" ({reason})" if reason else "")
-        message = f"authorization:{PROVIDER}:error:" + json.dumps({"message": f"{problem.title}. {text}"})
+        message = f"authorization:{PROVIDER}:error:" + json.dumps(
+            {"message": f"{problem.title}. {text}"}
+        )
         response = self._page(problem.title, text, message, problem.status)
         self._set_cookie(response, "", 0)  # an attempt is used once
         return response
@@ -198,20 +241,30 @@ class GitHubLogin:
             return self._problem(NOT_CONFIGURED)
         scope = request.query_params.get("scope", "repo")
         state = secrets.token_urlsafe(32)
-        query = httpx.QueryParams({
-            "client_id": self.github.client_id, "redirect_uri": self.callback_url,
-            "scope": scope if scope in SCOPES else "repo", "state": state, "allow_signup": "false",
-        })
-        response = RedirectResponse(f"{self.github.oauth_url}/login/oauth/authorize?{query}", status_code=302,
-                                    headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+        query = httpx.QueryParams(
+            {
+                "client_id": self.github.client_id,
+                "redirect_uri": self.callback_url,
+                "scope": scope if scope in SCOPES else "repo",
+                "state": state,
+                "allow_signup": "false",
+            }
+        )
+        response = RedirectResponse(
+            f"{self.github.oauth_url}/login/oauth/authorize?{query}",
+            status_code=302,
+            headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
+        )
         self._set_cookie(response, self._cookie_value(state), STATE_TTL)
         return response
 
     async def callback(self, request: Request) -> Response:
         params = request.query_params
         if params.get("error"):
-            return self._problem(DENIED if params["error"] == "access_denied" else MISCONFIGURED,
-                                 reason=params["error"][:60])
+            return self._problem(
+                DENIED if params["error"] == "access_denied" else MISCONFIGURED,
+                reason=params["error"][:60],
+            )
         if not self._state_ok(request.cookies.get(self.cookie), params.get("state")):
             return self._problem(EXPIRED)
         if not self.github.configured:
@@ -222,9 +275,14 @@ class GitHubLogin:
             async with httpx.AsyncClient(timeout=10) as client:
                 answer = await client.post(
                     f"{self.github.oauth_url}/login/oauth/access_token",
-                    data={"client_id": self.github.client_id, "client_secret": self.github.client_secret,
-                          "code": params["code"], "redirect_uri": self.callback_url},
-                    headers={"Accept": "application/json"})
+                    data={
+                        "client_id": self.github.client_id,
+                        "client_secret": self.github.client_secret,
+                        "code": params["code"],
+                        "redirect_uri": self.callback_url,
+                    },
+                    headers={"Accept": "application/json"},
+                )
             data = answer.json()
         except httpx.HTTPError as exc:
             log.warning("github login: GitHub not reachable (%s)", type(exc).__name__)
@@ -234,11 +292,16 @@ class GitHubLogin:
         token = data.get("access_token") if isinstance(data, dict) else None
         if not token:
             error = str(data.get("error", "geen token")) if isinstance(data, dict) else "geen token"
-            return self._problem(BAD_CODE if error == "bad_verification_code" else MISCONFIGURED,
-                                 reason=error[:60])
+            return self._problem(
+                BAD_CODE if error == "bad_verification_code" else MISCONFIGURED, reason=error[:60]
+            )
         log.info("github login: token handed to the web editor")
-        message = f"authorization:{PROVIDER}:success:" + json.dumps({"token": token, "provider": PROVIDER})
-        response = self._page("Inloggen met GitHub", "Bezig met inloggen in de webeditor…", message, success=True)
+        message = f"authorization:{PROVIDER}:success:" + json.dumps(
+            {"token": token, "provider": PROVIDER}
+        )
+        response = self._page(
+            "Inloggen met GitHub", "Bezig met inloggen in de webeditor…", message, success=True
+        )
         self._set_cookie(response, "", 0)
         return response
 

@@ -14,8 +14,17 @@ from starlette.responses import HTMLResponse
 
 from .config import REPO, Config
 
-SITE_KEYS = ("SITENAME", "SITE_DESCRIPTION", "CONTACT_EMAIL", "MENU_ITEMS", "FOOTER_ITEMS",
-             "FOOTER_LINKS", "FEED_ATOM_PATH", "FEED_RSS_PATH", "SEARCH_URL")
+SITE_KEYS = (
+    "SITENAME",
+    "SITE_DESCRIPTION",
+    "CONTACT_EMAIL",
+    "MENU_ITEMS",
+    "FOOTER_ITEMS",
+    "FOOTER_LINKS",
+    "FEED_ATOM_PATH",
+    "FEED_RSS_PATH",
+    "SEARCH_URL",
+)
 
 
 def site_settings(config: Config) -> dict:
@@ -59,8 +68,12 @@ class Pages:
         return HTMLResponse(
             self.render(f"service/{name}", **values),
             status_code=status_code,
-            headers={"Cache-Control": "no-store", "Referrer-Policy": "same-origin",
-                     "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY"},
+            headers={
+                "Cache-Control": "no-store",
+                "Referrer-Policy": "same-origin",
+                "X-Content-Type-Options": "nosniff",
+                "X-Frame-Options": "DENY",
+            },
         )
 
     def message(self, title: str, text: str, status_code: int = 200, **values) -> HTMLResponse:

@@ -27,7 +27,8 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from content_model.schema import PARTNER
-from content_model.validate import CONVERTERS, Invalid as ContractInvalid, _parse_item
+from content_model.validate import CONVERTERS, _parse_item
+from content_model.validate import Invalid as ContractInvalid
 from newsletter.message import address_of
 from partners.application import APPLY_PATH, application_form
 
@@ -37,7 +38,7 @@ from .forms import Refusal, read_site_form
 from .mailing.outbox import enqueue_mail
 from .proposals import GitHub, LocalGit, ProposalError
 from .registrations import check_text
-from .subscribers import Invalid, allow, check_email, iso, remember_consent_text
+from .subscribers import Invalid, allow, check_email, remember_consent_text
 from .subscriptions import OUTDATED, PRIVACY_RE, client_key
 from .tokens import address_hash, new_uid
 
@@ -74,7 +75,9 @@ THANKS_PATH = "/partners/aanmelding-ontvangen"
 
 
 def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    ascii_text = (
+        unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    )
     return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:60].strip("-") or "partner"
 
 
@@ -83,7 +86,9 @@ def entry_text(meta: dict, description: str) -> str:
     description as its body."""
     ordered = {f.name: meta[f.name] for f in PARTNER.fields if meta.get(f.name) not in (None, "")}
     head = yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=1000)
-    return f"---\n{head}---\n{description.strip()}\n" if description.strip() else f"---\n{head}---\n"
+    return (
+        f"---\n{head}---\n{description.strip()}\n" if description.strip() else f"---\n{head}---\n"
+    )
 
 
 def proposer_of(config):
@@ -92,9 +97,13 @@ def proposer_of(config):
     if env.get("SWK_GITHUB_REPO"):
         token = env.get("SWK_GITHUB_TOKEN", "")
         if not re.fullmatch(r"[\w.-]+/[\w.-]+", env["SWK_GITHUB_REPO"]):
-            raise ConfigError(f'SWK_GITHUB_REPO is "{env["SWK_GITHUB_REPO"]}"; schrijf eigenaar/naam')
+            raise ConfigError(
+                f'SWK_GITHUB_REPO is "{env["SWK_GITHUB_REPO"]}"; schrijf eigenaar/naam'
+            )
         if not token:
-            raise ConfigError("SWK_GITHUB_TOKEN ontbreekt (een token dat branches en pull requests mag maken)")
+            raise ConfigError(
+                "SWK_GITHUB_TOKEN ontbreekt (een token dat branches en pull requests mag maken)"
+            )
         return GitHub(env["SWK_GITHUB_REPO"], token, base)
     if env.get("SWK_PARTNER_REPO"):
         repo = Path(env["SWK_PARTNER_REPO"])
@@ -124,34 +133,58 @@ def routes(service) -> list[Route]:
         row = conn.execute("SELECT * FROM partner_applications WHERE id = ?", (ref_id,)).fetchone()
         if row is None or not office:
             return None
-        text = pages.render("service/partner_office.txt", a=row, repo=proposer.describe() if proposer else None)
-        return service.outbox.message(office, f"Aanmelding als partner: {row['organisation']}", text.strip() + "\n",
-                                      reply_to=address_of(row["contact_email"], row["contact_name"])), office
+        text = pages.render(
+            "service/partner_office.txt", a=row, repo=proposer.describe() if proposer else None
+        )
+        return service.outbox.message(
+            office,
+            f"Aanmelding als partner: {row['organisation']}",
+            text.strip() + "\n",
+            reply_to=address_of(row["contact_email"], row["contact_name"]),
+        ), office
 
     service.outbox.composers["partner-kantoor"] = compose
 
     def purge(conn, now):
         with db.transaction(conn):
-            conn.execute("DELETE FROM partner_applications WHERE received_at < ?", (now - keep_days * 86400,))
+            conn.execute(
+                "DELETE FROM partner_applications WHERE received_at < ?", (now - keep_days * 86400,)
+            )
 
     service.outbox.purgers.append(purge)
 
     # --- the form ---------------------------------------------------------------------------------
 
     def form_page(status: int, values: dict, errors: dict):
-        return pages.response("partner_application.html", status, partner_application_form=form,
-                              form_values=values, form_errors=errors)
+        return pages.response(
+            "partner_application.html",
+            status,
+            partner_application_form=form,
+            form_values=values,
+            form_errors=errors,
+        )
 
     def check(fields: dict) -> tuple[dict, dict, dict]:
-        names = ("organisation", "kind", "district", "sector", "website", "description", "contact_name",
-                 "contact_email", "contact_phone")
+        names = (
+            "organisation",
+            "kind",
+            "district",
+            "sector",
+            "website",
+            "description",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+        )
         values = {n: fields.get(n, "") for n in names}
         values["consent"] = fields.get("consent") == "ja"
         errors: dict = {}
         meta: dict = {"status": "draft"}
-        texts = (("organisation", "title", "De naam van de organisatie", 150, True),
-                 ("sector", "sector", "De sector", 100, False),
-                 ("contact_name", None, "De naam van de contactpersoon", 100, True))
+        texts = (
+            ("organisation", "title", "De naam van de organisatie", 150, True),
+            ("sector", "sector", "De sector", 100, False),
+            ("contact_name", None, "De naam van de contactpersoon", 100, True),
+        )
         for name, field, what, limit, required in texts:
             try:
                 values[name] = check_text(values[name], what, limit, required)
@@ -160,12 +193,16 @@ def routes(service) -> list[Route]:
             except Invalid as exc:
                 errors[name] = str(exc)
         try:
-            values["description"] = check_text(values["description"], "De beschrijving", 1000, False, multiline=True)
+            values["description"] = check_text(
+                values["description"], "De beschrijving", 1000, False, multiline=True
+            )
         except Invalid as exc:
             errors["description"] = str(exc)
-        contract = (("kind", "kind", "Kies de soort organisatie.", True),
-                    ("district", "district", "", False),
-                    ("website", "website", "", False))
+        contract = (
+            ("kind", "kind", "Kies de soort organisatie.", True),
+            ("district", "district", "", False),
+            ("website", "website", "", False),
+        )
         for name, field, missing, required in contract:
             value = values[name].strip()
             values[name] = value
@@ -176,9 +213,13 @@ def routes(service) -> list[Route]:
             try:
                 meta[field] = CONVERTERS[PARTNER.field(field).type](PARTNER.field(field), value)
             except ContractInvalid as exc:
-                errors[name] = {"kind": "Kies een soort organisatie uit de lijst.",
-                                "district": "Kies een stadsdeel uit de lijst, of laat het leeg.",
-                                }.get(name, f"Dit is geen webadres. Schrijf het volledig, bv. https://www.voorbeeld.nl ({exc}).")
+                errors[name] = {
+                    "kind": "Kies een soort organisatie uit de lijst.",
+                    "district": "Kies een stadsdeel uit de lijst, of laat het leeg.",
+                }.get(
+                    name,
+                    f"Dit is geen webadres. Schrijf het volledig, bv. https://www.voorbeeld.nl ({exc}).",
+                )
         try:
             values["contact_email"] = check_email(values["contact_email"])
         except Invalid as exc:
@@ -186,12 +227,18 @@ def routes(service) -> list[Route]:
         phone = values["contact_phone"].strip()
         values["contact_phone"] = phone
         if phone and not re.fullmatch(r"\+?[0-9][0-9 ()-]{5,29}", phone):
-            errors["contact_phone"] = "Dit is geen telefoonnummer. Schrijf het bv. als 020 123 4567, of laat het leeg."
+            errors["contact_phone"] = (
+                "Dit is geen telefoonnummer. Schrijf het bv. als 020 123 4567, of laat het leeg."
+            )
         if not values["consent"]:
-            errors["consent"] = "Vink het vakje aan: zonder uw toestemming kunnen wij uw aanmelding niet behandelen."
+            errors["consent"] = (
+                "Vink het vakje aan: zonder uw toestemming kunnen wij uw aanmelding niet behandelen."
+            )
         if fields.get("website_hp"):
-            errors["website"] = ("Het verborgen veld ‘Laat dit veld leeg’ is ingevuld. Laat het leeg en verstuur het "
-                                 "formulier opnieuw.")
+            errors["website"] = (
+                "Het verborgen veld ‘Laat dit veld leeg’ is ingevuld. Laat het leeg en verstuur het "
+                "formulier opnieuw."
+            )
         version, privacy = fields.get("consent_version", ""), fields.get("privacy_version", "")
         if version != form["consent_version"] or not PRIVACY_RE.match(privacy):
             errors["form"] = OUTDATED
@@ -205,7 +252,9 @@ def routes(service) -> list[Route]:
         text = entry_text(meta, values["description"])
         problems: list = []
         _parse_item(PARTNER, Path(folder) / f"{slugify(values['organisation'])}.md", text, problems)
-        if problems:  # cannot happen with the checks above; never propose a file that breaks the contract
+        if (
+            problems
+        ):  # cannot happen with the checks above; never propose a file that breaks the contract
             raise RuntimeError("; ".join(map(str, problems)))
         with service.connection() as conn, db.transaction(conn):
             if not allow(conn, client, config.limit_client, 3600, now):
@@ -214,13 +263,26 @@ def routes(service) -> list[Route]:
                 "INSERT INTO partner_applications (uid, organisation, slug, entry, contact_name, contact_email, "
                 "contact_phone, consent_version, privacy_version, received_at, state) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'nieuw')",
-                (new_uid(), values["organisation"], slugify(values["organisation"]), text, values["contact_name"],
-                 values["contact_email"], values["contact_phone"] or None, values["consent_version"],
-                 values["privacy_version"], now)).lastrowid
+                (
+                    new_uid(),
+                    values["organisation"],
+                    slugify(values["organisation"]),
+                    text,
+                    values["contact_name"],
+                    values["contact_email"],
+                    values["contact_phone"] or None,
+                    values["consent_version"],
+                    values["privacy_version"],
+                    now,
+                ),
+            ).lastrowid
         propose(ref)
         with service.connection() as conn, db.transaction(conn):
             enqueue_mail(conn, "partner-kantoor", ref, time.time())
-        log.info("aanmelding als partner van %s", address_hash(config.secret_key, values["contact_email"]))
+        log.info(
+            "aanmelding als partner van %s",
+            address_hash(config.secret_key, values["contact_email"]),
+        )
         return ref
 
     def propose(ref: int) -> None:
@@ -235,15 +297,21 @@ def routes(service) -> list[Route]:
                 if not proposer.taken(f"cms/{COLLECTION}/{slug}", f"{folder}/{slug}.md"):
                     break
                 slug = f"{row['slug']}-{n}"
-            result = proposer.propose(f"cms/{COLLECTION}/{slug}", f"{folder}/{slug}.md", row["entry"],
-                                      f"Create Partners “{slug}”")
+            result = proposer.propose(
+                f"cms/{COLLECTION}/{slug}",
+                f"{folder}/{slug}.md",
+                row["entry"],
+                f"Create Partners “{slug}”",
+            )
             state, error = "voorgesteld", None
         except ProposalError as exc:
             log.error("aanmelding als partner %d niet voorgesteld: %s", ref, exc)
             slug, result, state, error = row["slug"], None, "mislukt", str(exc)
         with service.connection() as conn, db.transaction(conn):
-            conn.execute("UPDATE partner_applications SET slug = ?, proposal = ?, state = ?, error = ? WHERE id = ?",
-                         (slug, result, state, error, ref))
+            conn.execute(
+                "UPDATE partner_applications SET slug = ?, proposal = ?, state = ?, error = ? WHERE id = ?",
+                (slug, result, state, error, ref),
+            )
 
     service.propose_partner = propose
 
@@ -252,9 +320,13 @@ def routes(service) -> list[Route]:
 
     async def apply_post(request: Request):
         try:
-            fields = await read_site_form(request, config.form_origins, FORM_LIMIT,
-                                          f"Dit formulier kwam niet van onze website. Gebruik het formulier op {config.site_url}/"
-                                          f"{form['page']}/.")
+            fields = await read_site_form(
+                request,
+                config.form_origins,
+                FORM_LIMIT,
+                f"Dit formulier kwam niet van onze website. Gebruik het formulier op {config.site_url}/"
+                f"{form['page']}/.",
+            )
         except Refusal as refusal:
             return page(refusal.status, refusal.title, refusal.text)
         values, errors, meta = await run_in_threadpool(check, fields)
@@ -262,12 +334,19 @@ def routes(service) -> list[Route]:
             return form_page(400, values, errors)
         client = client_key(config.secret_key, request.client.host if request.client else None)
         if await run_in_threadpool(store, values, meta, client) is None:
-            return page(429, "Even geduld", "Vanaf uw internetverbinding zijn in het afgelopen uur te veel "
-                        "formulieren verstuurd. Probeer het over een uur opnieuw, of mail ons.")
+            return page(
+                429,
+                "Even geduld",
+                "Vanaf uw internetverbinding zijn in het afgelopen uur te veel "
+                "formulieren verstuurd. Probeer het over een uur opnieuw, of mail ons.",
+            )
         service.outbox.wake()
-        return page(200, "Dank u wel voor uw aanmelding",
-                    f"Wij hebben de aanmelding van {values['organisation']} ontvangen. De redactie bekijkt hem en "
-                    "neemt contact op met de contactpersoon. Pas daarna komt uw organisatie in de partnerlijst.")
+        return page(
+            200,
+            "Dank u wel voor uw aanmelding",
+            f"Wij hebben de aanmelding van {values['organisation']} ontvangen. De redactie bekijkt hem en "
+            "neemt contact op met de contactpersoon. Pas daarna komt uw organisatie in de partnerlijst.",
+        )
 
     return [
         Route(APPLY_PATH, apply_get, methods=["GET"]),

@@ -105,7 +105,9 @@ class Previews:
             folder.mkdir(parents=True, exist_ok=True)
 
     def preview_id(self, name: str) -> str:
-        return hmac.new(self.config.secret_key.encode(), f"preview:{name}".encode(), hashlib.sha256).hexdigest()[:32]
+        return hmac.new(
+            self.config.secret_key.encode(), f"preview:{name}".encode(), hashlib.sha256
+        ).hexdigest()[:32]
 
     def url(self, preview_id: str) -> str:
         return f"{self.config.service_url}{PATH}/{preview_id}/"
@@ -113,7 +115,9 @@ class Previews:
     def _authorized(self, request: Request) -> bool:
         given = request.headers.get("authorization", "")
         expected = f"Bearer {self.config.api_token}"
-        return bool(self.config.api_token) and hmac.compare_digest(given.encode(), expected.encode())
+        return bool(self.config.api_token) and hmac.compare_digest(
+            given.encode(), expected.encode()
+        )
 
     @staticmethod
     def _refuse(status: int, message: str) -> JSONResponse:
@@ -121,7 +125,9 @@ class Previews:
 
     async def reserve(self, request: Request) -> JSONResponse:
         if not self._authorized(request):
-            return self._refuse(401, "Authorization: Bearer <SWK_API_TOKEN> ontbreekt of klopt niet")
+            return self._refuse(
+                401, "Authorization: Bearer <SWK_API_TOKEN> ontbreekt of klopt niet"
+            )
         try:
             name = (await request.json()).get("name", "")
         except (ValueError, AttributeError):
@@ -133,10 +139,14 @@ class Previews:
 
     async def upload(self, request: Request) -> JSONResponse:
         if not self._authorized(request):
-            return self._refuse(401, "Authorization: Bearer <SWK_API_TOKEN> ontbreekt of klopt niet")
+            return self._refuse(
+                401, "Authorization: Bearer <SWK_API_TOKEN> ontbreekt of klopt niet"
+            )
         preview_id = request.path_params["preview_id"]
         if not ID_RE.match(preview_id):
-            return self._refuse(404, f"onbekend voorbeeld; vraag eerst een adres aan met POST {PATH}")
+            return self._refuse(
+                404, f"onbekend voorbeeld; vraag eerst een adres aan met POST {PATH}"
+            )
         work = self.incoming / secrets.token_hex(8)
         work.mkdir()
         try:

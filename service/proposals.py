@@ -36,19 +36,32 @@ class LocalGit:
         return f"Git-repository {self.repo} (vanaf {self.base})"
 
     def _git(self, *args, env=None, input: bytes | None = None, check=True) -> str:
-        result = subprocess.run(["git", "-C", str(self.repo), *args], input=input, capture_output=True,
-                                env={**os.environ, "GIT_AUTHOR_NAME": AUTHOR[0], "GIT_AUTHOR_EMAIL": AUTHOR[1],
-                                     "GIT_COMMITTER_NAME": AUTHOR[0], "GIT_COMMITTER_EMAIL": AUTHOR[1],
-                                     **(env or {})})
+        result = subprocess.run(
+            ["git", "-C", str(self.repo), *args],
+            input=input,
+            capture_output=True,
+            env={
+                **os.environ,
+                "GIT_AUTHOR_NAME": AUTHOR[0],
+                "GIT_AUTHOR_EMAIL": AUTHOR[1],
+                "GIT_COMMITTER_NAME": AUTHOR[0],
+                "GIT_COMMITTER_EMAIL": AUTHOR[1],
+                **(env or {}),
+            },
+        )
         if check and result.returncode != 0:
-            raise ProposalError(f"git {args[0]} in {self.repo} mislukte: {result.stderr.decode(errors='replace').strip()}")
+            raise ProposalError(
+                f"git {args[0]} in {self.repo} mislukte: {result.stderr.decode(errors='replace').strip()}"
+            )
         return result.stdout.decode("utf-8").strip() if result.returncode == 0 else ""
 
     def taken(self, branch: str, path: str) -> bool:
         """Is there a branch of this name already, or the file on the base?"""
         if self._git("rev-parse", "--verify", "--quiet", f"refs/heads/{branch}", check=False):
             return True
-        return bool(self._git("rev-parse", "--verify", "--quiet", f"{self.base}:{path}", check=False))
+        return bool(
+            self._git("rev-parse", "--verify", "--quiet", f"{self.base}:{path}", check=False)
+        )
 
     def propose(self, branch: str, path: str, content: str, message: str) -> str:
         base = self._git("rev-parse", "--verify", f"refs/heads/{self.base}")
@@ -76,9 +89,16 @@ class GitHub:
         import httpx
 
         self.repo, self.base = repo, base
-        self.client = client or httpx.Client(base_url=self.API, timeout=30, headers={
-            "Authorization": f"Bearer {token}", "Accept": "application/vnd.github+json",
-            "X-GitHub-Api-Version": "2022-11-28", "User-Agent": "swk-sitedienst"})
+        self.client = client or httpx.Client(
+            base_url=self.API,
+            timeout=30,
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Accept": "application/vnd.github+json",
+                "X-GitHub-Api-Version": "2022-11-28",
+                "User-Agent": "swk-sitedienst",
+            },
+        )
 
     def describe(self) -> str:
         return f"GitHub {self.repo} (vanaf {self.base})"
@@ -91,23 +111,48 @@ class GitHub:
         except httpx.HTTPError as exc:
             raise ProposalError(f"GitHub is niet bereikbaar: {exc}") from None
         if resp.status_code not in ok:
-            raise ProposalError(f"GitHub weigerde {method} {url}: {resp.status_code} {resp.text[:200]}")
+            raise ProposalError(
+                f"GitHub weigerde {method} {url}: {resp.status_code} {resp.text[:200]}"
+            )
         return resp
 
     def taken(self, branch: str, path: str) -> bool:
-        if self._call("GET", f"/repos/{self.repo}/git/ref/heads/{branch}", ok=(200, 404)).status_code == 200:
+        if (
+            self._call(
+                "GET", f"/repos/{self.repo}/git/ref/heads/{branch}", ok=(200, 404)
+            ).status_code
+            == 200
+        ):
             return True
-        return self._call("GET", f"/repos/{self.repo}/contents/{path}", ok=(200, 404),
-                          params={"ref": self.base}).status_code == 200
+        return (
+            self._call(
+                "GET",
+                f"/repos/{self.repo}/contents/{path}",
+                ok=(200, 404),
+                params={"ref": self.base},
+            ).status_code
+            == 200
+        )
 
     def propose(self, branch: str, path: str, content: str, message: str) -> str:
         repo = f"/repos/{self.repo}"
         sha = self._call("GET", f"{repo}/git/ref/heads/{self.base}").json()["object"]["sha"]
         self._call("POST", f"{repo}/git/refs", json={"ref": f"refs/heads/{branch}", "sha": sha})
-        self._call("PUT", f"{repo}/contents/{path}", json={
-            "message": message, "branch": branch,
-            "content": base64.b64encode(content.encode("utf-8")).decode("ascii")})
-        pr = self._call("POST", f"{repo}/pulls", json={
-            "title": message, "body": DECAP_PR_BODY, "head": branch, "base": self.base}).json()
-        self._call("POST", f"{repo}/issues/{pr['number']}/labels", json={"labels": [DECAP_DRAFT_LABEL]})
+        self._call(
+            "PUT",
+            f"{repo}/contents/{path}",
+            json={
+                "message": message,
+                "branch": branch,
+                "content": base64.b64encode(content.encode("utf-8")).decode("ascii"),
+            },
+        )
+        pr = self._call(
+            "POST",
+            f"{repo}/pulls",
+            json={"title": message, "body": DECAP_PR_BODY, "head": branch, "base": self.base},
+        ).json()
+        self._call(
+            "POST", f"{repo}/issues/{pr['number']}/labels", json={"labels": [DECAP_DRAFT_LABEL]}
+        )
         return pr.get("html_url") or branch

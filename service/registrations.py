@@ -24,7 +24,6 @@ that were never confirmed after ``SWK_PENDING_DAYS``.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import sqlite3
@@ -35,7 +34,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
 
-from markupsafe import escape
 from mjml import mjml2html
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -49,7 +47,7 @@ from . import db
 from .config import ConfigError, _int
 from .forms import Refusal, read_body, read_site_form
 from .mailing.outbox import enqueue_mail
-from .subscribers import Invalid, allow, check_email, check_name, iso, key_of, remember_consent_text
+from .subscribers import Invalid, allow, check_email, iso, key_of, remember_consent_text
 from .subscriptions import ACTION_LIMIT, OUTDATED, PRIVACY_RE, client_key
 from .tokens import _sig, address_hash, new_uid
 
@@ -94,10 +92,21 @@ EVENT_CACHE_SECONDS = 60.0
 ORGANISATION_MAX = 150
 REMARKS_MAX = 1000
 KINDS = ("aanmelding-bevestigen", "aanmelding-al", "aanmelding-plaats", "aanmelding-kantoor")
-EXPORT_COLUMNS = {"name": "Naam", "email": "E-mailadres", "organisation": "Organisatie", "remarks": "Opmerkingen",
-                  "status": "Status", "registered_at": "Aangemeld op", "confirmed_at": "Bevestigd op"}
-STATUS_LABELS = {"pending": "nog niet bevestigd", "confirmed": "aangemeld", "waiting": "wachtlijst",
-                 "cancelled": "afgemeld"}
+EXPORT_COLUMNS = {
+    "name": "Naam",
+    "email": "E-mailadres",
+    "organisation": "Organisatie",
+    "remarks": "Opmerkingen",
+    "status": "Status",
+    "registered_at": "Aangemeld op",
+    "confirmed_at": "Bevestigd op",
+}
+STATUS_LABELS = {
+    "pending": "nog niet bevestigd",
+    "confirmed": "aangemeld",
+    "waiting": "wachtlijst",
+    "cancelled": "afgemeld",
+}
 
 
 # --- tokens: <uid>.<sig>, one purpose each ---------------------------------------------------------
@@ -137,7 +146,8 @@ class EventInfo:
 
     @property
     def registration_closes_text(self) -> str:  # as the event page says it (plugins/agenda)
-        from datetime import time as clock, timedelta
+        from datetime import time as clock
+        from datetime import timedelta
 
         from dutch_dates import nl_day, nl_time
 
@@ -171,16 +181,28 @@ class Events:
             resp = httpx.get(url, timeout=10, follow_redirects=True)
         except httpx.HTTPError:
             log.warning("evenement %s: de site is niet bereikbaar", slug)
-            raise Refusal(503, "Even niet bereikbaar", "Wij kunnen uw aanmelding nu niet verwerken. Probeer het "
-                          "over een paar minuten opnieuw.") from None
+            raise Refusal(
+                503,
+                "Even niet bereikbaar",
+                "Wij kunnen uw aanmelding nu niet verwerken. Probeer het "
+                "over een paar minuten opnieuw.",
+            ) from None
         info = None
         if resp.status_code == 200:
             try:
                 d = resp.json()
                 info = EventInfo(
-                    slug=d["slug"], title=d["title"], url=d["url"], when=d["when"], place=d.get("place"),
-                    starts_at=datetime.fromisoformat(d["starts_at"]), ends_at=datetime.fromisoformat(d["ends_at"]),
-                    closes_at=datetime.fromisoformat(d["closes_at"]), capacity=d.get("capacity"), ics=d["ics"])
+                    slug=d["slug"],
+                    title=d["title"],
+                    url=d["url"],
+                    when=d["when"],
+                    place=d.get("place"),
+                    starts_at=datetime.fromisoformat(d["starts_at"]),
+                    ends_at=datetime.fromisoformat(d["ends_at"]),
+                    closes_at=datetime.fromisoformat(d["closes_at"]),
+                    capacity=d.get("capacity"),
+                    ics=d["ics"],
+                )
             except (ValueError, KeyError, TypeError):
                 log.error("evenement %s: %s is geen geldige registration.json", slug, url)
         with self.lock:
@@ -195,8 +217,10 @@ def check_text(text: str, what: str, limit: int, required: bool, multiline: bool
     bad = ("Cc",) if multiline else ("Cc", "Zl", "Zp")
     allowed = "\n\r\t" if multiline else ""
     if any(unicodedata.category(c) in bad and c not in allowed for c in text):
-        raise Invalid(f"{what} kan geen stuurtekens{'' if multiline else ' of regeleinden'} bevatten. "
-                      "Typ de tekst opnieuw.")
+        raise Invalid(
+            f"{what} kan geen stuurtekens{'' if multiline else ' of regeleinden'} bevatten. "
+            "Typ de tekst opnieuw."
+        )
     text = text.strip() if multiline else " ".join(text.split())
     if required and not text:
         raise Invalid(f"Vul {what.lower()} in.")
@@ -206,8 +230,11 @@ def check_text(text: str, what: str, limit: int, required: bool, multiline: bool
 
 
 def counts(conn: sqlite3.Connection, event: str) -> dict[str, int]:
-    found = dict(conn.execute("SELECT status, count(*) FROM registrations WHERE event = ? GROUP BY status",
-                              (event,)).fetchall())
+    found = dict(
+        conn.execute(
+            "SELECT status, count(*) FROM registrations WHERE event = ? GROUP BY status", (event,)
+        ).fetchall()
+    )
     return {s: found.get(s, 0) for s in STATUS_LABELS}
 
 
@@ -221,29 +248,47 @@ def by_uid(conn: sqlite3.Connection, uid: str):
     return conn.execute("SELECT * FROM registrations WHERE uid = ?", (uid,)).fetchone()
 
 
-def register(conn: sqlite3.Connection, info: EventInfo, values: dict, now: float, pending_days: int):
+def register(
+    conn: sqlite3.Connection, info: EventInfo, values: dict, now: float, pending_days: int
+):
     """A registration from the form; returns (row, mail kind). One per address per event: a
     known address gets its confirmation mail again (pending) or an "al aangemeld" mail."""
-    row = conn.execute("SELECT * FROM registrations WHERE event = ? AND email_key = ?",
-                       (info.slug, key_of(values["email"]))).fetchone()
+    row = conn.execute(
+        "SELECT * FROM registrations WHERE event = ? AND email_key = ?",
+        (info.slug, key_of(values["email"])),
+    ).fetchone()
     expires = int(now + pending_days * 86400)
     if row is not None and row["status"] in ("confirmed", "waiting"):
         return row, "aanmelding-al"
-    fields = (values["email"], values["name"], values["organisation"], values["remarks"] or None,
-              values["consent_version"], values["privacy_version"], iso(now), expires, info.ends_at.timestamp())
+    fields = (
+        values["email"],
+        values["name"],
+        values["organisation"],
+        values["remarks"] or None,
+        values["consent_version"],
+        values["privacy_version"],
+        iso(now),
+        expires,
+        info.ends_at.timestamp(),
+    )
     if row is None:
         conn.execute(
             "INSERT INTO registrations (uid, event, email_key, email, name, organisation, remarks, status, "
             "consent_version, privacy_version, registered_at, confirm_expires, event_ends) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)",
-            (new_uid(), info.slug, key_of(values["email"]), *fields))
+            (new_uid(), info.slug, key_of(values["email"]), *fields),
+        )
     else:  # pending again, or cancelled and registering anew
         conn.execute(
             "UPDATE registrations SET email = ?, name = ?, organisation = ?, remarks = ?, status = 'pending', "
             "consent_version = ?, privacy_version = ?, registered_at = ?, confirm_expires = ?, event_ends = ?, "
-            "confirmed_at = NULL, placed_at = NULL, cancelled_at = NULL WHERE id = ?", (*fields, row["id"]))
-    row = conn.execute("SELECT * FROM registrations WHERE event = ? AND email_key = ?",
-                       (info.slug, key_of(values["email"]))).fetchone()
+            "confirmed_at = NULL, placed_at = NULL, cancelled_at = NULL WHERE id = ?",
+            (*fields, row["id"]),
+        )
+    row = conn.execute(
+        "SELECT * FROM registrations WHERE event = ? AND email_key = ?",
+        (info.slug, key_of(values["email"])),
+    ).fetchone()
     return row, "aanmelding-bevestigen"
 
 
@@ -256,8 +301,10 @@ def confirm(conn: sqlite3.Connection, row, info: EventInfo, now: float) -> str:
         return "verlopen"
     left = places_left(conn, info)
     status = "confirmed" if left is None or left > 0 else "waiting"
-    conn.execute("UPDATE registrations SET status = ?, confirmed_at = ?, placed_at = ? WHERE id = ?",
-                 (status, iso(now), iso(now) if status == "confirmed" else None, row["id"]))
+    conn.execute(
+        "UPDATE registrations SET status = ?, confirmed_at = ?, placed_at = ? WHERE id = ?",
+        (status, iso(now), iso(now) if status == "confirmed" else None, row["id"]),
+    )
     return status
 
 
@@ -267,17 +314,26 @@ def cancel(conn: sqlite3.Connection, row, info: EventInfo | None, now: float) ->
     if row["status"] == "cancelled":
         return None
     was = row["status"]
-    conn.execute("UPDATE registrations SET status = 'cancelled', cancelled_at = ? WHERE id = ?", (iso(now), row["id"]))
+    conn.execute(
+        "UPDATE registrations SET status = 'cancelled', cancelled_at = ? WHERE id = ?",
+        (iso(now), row["id"]),
+    )
     if was != "confirmed" or info is None or not info.open(now):
         return None
     left = places_left(conn, info)
     if left is not None and left <= 0:
         return None
-    first = conn.execute("SELECT id FROM registrations WHERE event = ? AND status = 'waiting' "
-                         "ORDER BY confirmed_at, id LIMIT 1", (row["event"],)).fetchone()
+    first = conn.execute(
+        "SELECT id FROM registrations WHERE event = ? AND status = 'waiting' "
+        "ORDER BY confirmed_at, id LIMIT 1",
+        (row["event"],),
+    ).fetchone()
     if first is None:
         return None
-    conn.execute("UPDATE registrations SET status = 'confirmed', placed_at = ? WHERE id = ?", (iso(now), first["id"]))
+    conn.execute(
+        "UPDATE registrations SET status = 'confirmed', placed_at = ? WHERE id = ?",
+        (iso(now), first["id"]),
+    )
     return first["id"]
 
 
@@ -285,17 +341,27 @@ def purge(conn: sqlite3.Connection, now: float, keep_days: int) -> int:
     """Delete registrations ``keep_days`` after their event ended, and pending ones whose
     confirmation link expired. Returns how many."""
     with db.transaction(conn):
-        return conn.execute("DELETE FROM registrations WHERE event_ends + ? < ? "
-                            "OR (status = 'pending' AND confirm_expires < ?)",
-                            (keep_days * 86400, now, now)).rowcount
+        return conn.execute(
+            "DELETE FROM registrations WHERE event_ends + ? < ? "
+            "OR (status = 'pending' AND confirm_expires < ?)",
+            (keep_days * 86400, now, now),
+        ).rowcount
 
 
 def export(conn: sqlite3.Connection, event: str, statuses=("confirmed",)) -> list[dict]:
     marks = ",".join("?" * len(statuses))
-    rows = conn.execute(f"SELECT * FROM registrations WHERE event = ? AND status IN ({marks}) "
-                        "ORDER BY placed_at, confirmed_at, id", (event, *statuses)).fetchall()
-    return [{label: (STATUS_LABELS[row[c]] if c == "status" else row[c]) or "" for c, label in EXPORT_COLUMNS.items()}
-            for row in rows]
+    rows = conn.execute(
+        f"SELECT * FROM registrations WHERE event = ? AND status IN ({marks}) "
+        "ORDER BY placed_at, confirmed_at, id",
+        (event, *statuses),
+    ).fetchall()
+    return [
+        {
+            label: (STATUS_LABELS[row[c]] if c == "status" else row[c]) or ""
+            for c, label in EXPORT_COLUMNS.items()
+        }
+        for row in rows
+    ]
 
 
 def settings_of(config) -> dict:
@@ -311,7 +377,9 @@ def settings_of(config) -> dict:
         except Invalid:
             raise ConfigError(f'SWK_OFFICE_EMAIL: "{office}" is geen e-mailadres') from None
     if notify in ("ja", "1", "true") and not office:
-        raise ConfigError("SWK_REGISTRATION_NOTIFY=ja heeft SWK_OFFICE_EMAIL nodig: het adres van kantoor")
+        raise ConfigError(
+            "SWK_REGISTRATION_NOTIFY=ja heeft SWK_OFFICE_EMAIL nodig: het adres van kantoor"
+        )
     return {"keep_days": keep, "notify": notify in ("ja", "1", "true"), "office": office}
 
 
@@ -343,8 +411,12 @@ def routes(service) -> list[Route]:
             row = conn.execute("SELECT * FROM registrations WHERE id = ?", (ref_id,)).fetchone()
             if row is None:
                 return None
-            wanted = {"aanmelding-bevestigen": ("pending",), "aanmelding-al": ("confirmed", "waiting"),
-                      "aanmelding-plaats": ("confirmed",), "aanmelding-kantoor": ("pending", "confirmed", "waiting")}
+            wanted = {
+                "aanmelding-bevestigen": ("pending",),
+                "aanmelding-al": ("confirmed", "waiting"),
+                "aanmelding-plaats": ("confirmed",),
+                "aanmelding-kantoor": ("pending", "confirmed", "waiting"),
+            }
             if row["status"] not in wanted[kind]:
                 return None
             info = events.get(row["event"])
@@ -352,21 +424,42 @@ def routes(service) -> list[Route]:
                 return None
             left = places_left(conn, info)
             if kind == "aanmelding-kantoor":
-                text = pages.render("service/registration_office.txt", r=row, event=info, counts=counts(conn, info.slug))
+                text = pages.render(
+                    "service/registration_office.txt",
+                    r=row,
+                    event=info,
+                    counts=counts(conn, info.slug),
+                )
                 subject = f"Nieuwe aanmelding: {info.title}"
-                return service.outbox.message(own["office"], subject, text.strip() + "\n",
-                                              reply_to=address_of(row["email"], row["name"])), own["office"]
-            subject = {"aanmelding-bevestigen": f"Bevestig uw aanmelding: {info.title}",
-                       "aanmelding-al": f"U bent al aangemeld: {info.title}",
-                       "aanmelding-plaats": f"Er is een plaats voor u: {info.title}"}[kind]
-            values = {"kind": kind, "subject": subject, "r": row, "event": info, "full": left == 0,
-                      "status": row["status"], "days": config.pending_days,
-                      "confirm_url": link(CONFIRM_PATH, "aanmelding-bevestigen", row["uid"]),
-                      "cancel_url": link(CANCEL_PATH, "aanmelding-afmelden", row["uid"])}
+                return service.outbox.message(
+                    own["office"],
+                    subject,
+                    text.strip() + "\n",
+                    reply_to=address_of(row["email"], row["name"]),
+                ), own["office"]
+            subject = {
+                "aanmelding-bevestigen": f"Bevestig uw aanmelding: {info.title}",
+                "aanmelding-al": f"U bent al aangemeld: {info.title}",
+                "aanmelding-plaats": f"Er is een plaats voor u: {info.title}",
+            }[kind]
+            values = {
+                "kind": kind,
+                "subject": subject,
+                "r": row,
+                "event": info,
+                "full": left == 0,
+                "status": row["status"],
+                "days": config.pending_days,
+                "confirm_url": link(CONFIRM_PATH, "aanmelding-bevestigen", row["uid"]),
+                "cancel_url": link(CANCEL_PATH, "aanmelding-afmelden", row["uid"]),
+            }
             html = mjml2html(pages.render("service/registration_mail.mjml", **values))
             text = pages.render("service/registration_mail.txt", **values).strip() + "\n"
             ics = [(info.ics.encode("utf-8"), "text", "calendar", f"{info.slug}.ics")]
-            return service.outbox.message(address_of(row["email"], row["name"]), subject, text, html, ics), row["email"]
+            return service.outbox.message(
+                address_of(row["email"], row["name"]), subject, text, html, ics
+            ), row["email"]
+
         return composer
 
     for kind in KINDS:
@@ -376,17 +469,24 @@ def routes(service) -> list[Route]:
     # --- the form ---------------------------------------------------------------------------------
 
     def form_page(status: int, info: EventInfo, values: dict, errors: dict):
-        return pages.response("registration.html", status, event=info, registration_form=form,
-                              form_values=values, form_errors=errors)
+        return pages.response(
+            "registration.html",
+            status,
+            event=info,
+            registration_form=form,
+            form_values=values,
+            form_errors=errors,
+        )
 
     def check(fields: dict) -> tuple[dict, dict]:
         values = {k: fields.get(k, "") for k in ("name", "email", "organisation", "remarks")}
         values["consent"] = fields.get("consent") == "ja"
         errors = {}
-        for name, what, limit, required, multi in (("name", "Uw naam", 100, True, False),
-                                                    ("organisation", "De naam van uw organisatie", ORGANISATION_MAX,
-                                                     True, False),
-                                                    ("remarks", "Uw opmerking", REMARKS_MAX, False, True)):
+        for name, what, limit, required, multi in (
+            ("name", "Uw naam", 100, True, False),
+            ("organisation", "De naam van uw organisatie", ORGANISATION_MAX, True, False),
+            ("remarks", "Uw opmerking", REMARKS_MAX, False, True),
+        ):
             try:
                 values[name] = check_text(values[name], what, limit, required, multi)
             except Invalid as exc:
@@ -396,11 +496,14 @@ def routes(service) -> list[Route]:
         except Invalid as exc:
             errors["email"] = str(exc)
         if not values["consent"]:
-            errors["consent"] = ("Vink het vakje aan: zonder uw toestemming kunnen wij uw aanmelding niet "
-                                 "verwerken.")
+            errors["consent"] = (
+                "Vink het vakje aan: zonder uw toestemming kunnen wij uw aanmelding niet verwerken."
+            )
         if fields.get("website_hp"):
-            errors["website"] = ("Het verborgen veld ‘Laat dit veld leeg’ is ingevuld. Laat het leeg en verstuur "
-                                 "het formulier opnieuw.")
+            errors["website"] = (
+                "Het verborgen veld ‘Laat dit veld leeg’ is ingevuld. Laat het leeg en verstuur "
+                "het formulier opnieuw."
+            )
         version, privacy = fields.get("consent_version", ""), fields.get("privacy_version", "")
         if version != form["consent_version"] or not PRIVACY_RE.match(privacy):
             errors["form"] = OUTDATED
@@ -421,9 +524,13 @@ def routes(service) -> list[Route]:
 
     async def register_post(request: Request):
         try:
-            fields = await read_site_form(request, config.form_origins, FORM_LIMIT,
-                                          "Dit formulier kwam niet van onze website. Meld u aan met het formulier op de pagina van "
-                                          f"het evenement, in de agenda op {config.site_url}/agenda/.")
+            fields = await read_site_form(
+                request,
+                config.form_origins,
+                FORM_LIMIT,
+                "Dit formulier kwam niet van onze website. Meld u aan met het formulier op de pagina van "
+                f"het evenement, in de agenda op {config.site_url}/agenda/.",
+            )
         except Refusal as refusal:
             return page(refusal.status, refusal.title, refusal.text)
         try:
@@ -431,22 +538,33 @@ def routes(service) -> list[Route]:
         except Refusal as refusal:
             return page(refusal.status, refusal.title, refusal.text)
         if info is None:
-            return page(404, "Evenement niet gevonden",
-                        "Voor dit evenement kunt u zich hier niet aanmelden. Kijk in de agenda op "
-                        f"{config.site_url}/agenda/ hoe u zich aanmeldt.")
+            return page(
+                404,
+                "Evenement niet gevonden",
+                "Voor dit evenement kunt u zich hier niet aanmelden. Kijk in de agenda op "
+                f"{config.site_url}/agenda/ hoe u zich aanmeldt.",
+            )
         if not info.open(time.time()):
-            return page(410, "Aanmelden is gesloten",
-                        f"Aanmelden voor {info.title} is gesloten. Hebt u een vraag, mail ons dan.")
+            return page(
+                410,
+                "Aanmelden is gesloten",
+                f"Aanmelden voor {info.title} is gesloten. Hebt u een vraag, mail ons dan.",
+            )
         values, errors = await run_in_threadpool(check, fields)
         if errors:
             return form_page(400, info, values, errors)
         client = client_key(secret, request.client.host if request.client else None)
         if await run_in_threadpool(store, info, values, client) == "te-vaak":
-            return page(429, "Even geduld",
-                        "Vanaf uw internetverbinding zijn in het afgelopen uur te veel aanmeldingen verstuurd. "
-                        "Probeer het over een uur opnieuw, of mail ons.")
+            return page(
+                429,
+                "Even geduld",
+                "Vanaf uw internetverbinding zijn in het afgelopen uur te veel aanmeldingen verstuurd. "
+                "Probeer het over een uur opnieuw, of mail ons.",
+            )
         service.outbox.wake()
-        return RedirectResponse(f"{config.service_url}{MAILBOX_PATH}?event={info.slug}", status_code=303)
+        return RedirectResponse(
+            f"{config.service_url}{MAILBOX_PATH}?event={info.slug}", status_code=303
+        )
 
     async def mailbox(request: Request):
         slug = request.query_params.get("event", "")
@@ -455,32 +573,47 @@ def routes(service) -> list[Route]:
         if info is not None and info.capacity:
             with service.connection() as conn:
                 full = places_left(conn, info) == 0
-        text = ("Wij hebben u een e-mail gestuurd. Klik op de knop in die e-mail om uw aanmelding te bevestigen; "
-                f"pas dan is uw aanmelding rond. De knop werkt {config.pending_days} dagen. Ziet u geen e-mail? "
-                "Kijk dan ook bij uw ongewenste e-mail (spam).")
+        text = (
+            "Wij hebben u een e-mail gestuurd. Klik op de knop in die e-mail om uw aanmelding te bevestigen; "
+            f"pas dan is uw aanmelding rond. De knop werkt {config.pending_days} dagen. Ziet u geen e-mail? "
+            "Kijk dan ook bij uw ongewenste e-mail (spam)."
+        )
         if full:
-            text = ("Het evenement is vol: als u uw aanmelding bevestigt, staat u op de wachtlijst. Komt er een "
-                    "plaats vrij, dan krijgt u bericht. " + text)
+            text = (
+                "Het evenement is vol: als u uw aanmelding bevestigt, staat u op de wachtlijst. Komt er een "
+                "plaats vrij, dan krijgt u bericht. " + text
+            )
         return page(200, "Vol, u komt op de wachtlijst" if full else "Kijk in uw mailbox", text)
 
     # --- confirm and cancel -----------------------------------------------------------------------
 
     def bad_link():
-        return page(400, "Deze link klopt niet",
-                    "Deze link is niet (helemaal) goed overgekomen. Kopieer het hele adres uit de e-mail naar uw "
-                    "browser, of mail ons.")
+        return page(
+            400,
+            "Deze link klopt niet",
+            "Deze link is niet (helemaal) goed overgekomen. Kopieer het hele adres uit de e-mail naar uw "
+            "browser, of mail ons.",
+        )
 
     def gone():
-        return page(410, "Deze aanmelding bestaat niet meer",
-                    "Deze aanmelding is verlopen of verwijderd. Meld u opnieuw aan via de agenda, of mail ons.")
+        return page(
+            410,
+            "Deze aanmelding bestaat niet meer",
+            "Deze aanmelding is verlopen of verwijderd. Meld u opnieuw aan via de agenda, of mail ons.",
+        )
 
     async def confirm_get(request: Request):
         t = request.query_params.get("token", "")
         if check_token(secret, "aanmelding-bevestigen", t) is None:
             return bad_link()
-        return pages.response("action.html", title="Bevestig uw aanmelding", button="Bevestigen",
-                              text="Klik op de knop om uw aanmelding voor het evenement te bevestigen.",
-                              action=f"{config.service_url}{CONFIRM_PATH}?token={quote(t, safe='')}", fields={})
+        return pages.response(
+            "action.html",
+            title="Bevestig uw aanmelding",
+            button="Bevestigen",
+            text="Klik op de knop om uw aanmelding voor het evenement te bevestigen.",
+            action=f"{config.service_url}{CONFIRM_PATH}?token={quote(t, safe='')}",
+            fields={},
+        )
 
     def do_confirm(uid: str):
         with service.connection() as conn:
@@ -493,9 +626,15 @@ def routes(service) -> list[Route]:
             with db.transaction(conn):
                 row = by_uid(conn, uid)
                 outcome = confirm(conn, row, info, time.time())
-                if outcome in ("confirmed", "waiting") and row["status"] == "pending" and own["notify"]:
+                if (
+                    outcome in ("confirmed", "waiting")
+                    and row["status"] == "pending"
+                    and own["notify"]
+                ):
                     enqueue_mail(conn, "aanmelding-kantoor", row["id"], time.time())
-            log.info("bevestigen %s voor %s: %s", address_hash(secret, row["email"]), info.slug, outcome)
+            log.info(
+                "bevestigen %s voor %s: %s", address_hash(secret, row["email"]), info.slug, outcome
+            )
             return outcome, info
 
     async def confirm_post(request: Request):
@@ -514,27 +653,47 @@ def routes(service) -> list[Route]:
         if outcome is None or outcome == "verlopen":
             return gone()
         if outcome == "gesloten":
-            return page(410, "Aanmelden is gesloten", "Aanmelden voor dit evenement is gesloten; uw aanmelding is "
-                        "niet bevestigd. Hebt u een vraag, mail ons dan.")
+            return page(
+                410,
+                "Aanmelden is gesloten",
+                "Aanmelden voor dit evenement is gesloten; uw aanmelding is "
+                "niet bevestigd. Hebt u een vraag, mail ons dan.",
+            )
         if outcome == "confirmed":
-            return page(200, "U bent aangemeld", f"Dank u wel. U bent aangemeld voor {info.title}, {info.when}. "
-                        "Kunt u toch niet komen? Meld u dan af met de link in de e-mail, dan geven wij uw plaats "
-                        "aan iemand anders.")
+            return page(
+                200,
+                "U bent aangemeld",
+                f"Dank u wel. U bent aangemeld voor {info.title}, {info.when}. "
+                "Kunt u toch niet komen? Meld u dan af met de link in de e-mail, dan geven wij uw plaats "
+                "aan iemand anders.",
+            )
         if outcome == "waiting":
-            return page(200, "Vol, u staat op de wachtlijst",
-                        f"{info.title} is vol. U staat op de wachtlijst; komt er een plaats vrij, dan krijgt u "
-                        "een e-mail. Wilt u niet meer op de wachtlijst staan, meld u dan af met de link in de e-mail.")
-        return page(409, "U bent afgemeld", "U hebt deze aanmelding afgemeld. Wilt u toch komen, meld u dan "
-                    "opnieuw aan via de agenda.")
+            return page(
+                200,
+                "Vol, u staat op de wachtlijst",
+                f"{info.title} is vol. U staat op de wachtlijst; komt er een plaats vrij, dan krijgt u "
+                "een e-mail. Wilt u niet meer op de wachtlijst staan, meld u dan af met de link in de e-mail.",
+            )
+        return page(
+            409,
+            "U bent afgemeld",
+            "U hebt deze aanmelding afgemeld. Wilt u toch komen, meld u dan "
+            "opnieuw aan via de agenda.",
+        )
 
     async def cancel_get(request: Request):
         t = request.query_params.get("token", "")
         if check_token(secret, "aanmelding-afmelden", t) is None:
             return bad_link()
-        return pages.response("action.html", title="Afmelden voor het evenement", button="Afmelden",
-                              text="Klik op de knop om u af te melden. Uw plaats gaat dan naar wie op de wachtlijst "
-                                   "staat.",
-                              action=f"{config.service_url}{CANCEL_PATH}?token={quote(t, safe='')}", fields={})
+        return pages.response(
+            "action.html",
+            title="Afmelden voor het evenement",
+            button="Afmelden",
+            text="Klik op de knop om u af te melden. Uw plaats gaat dan naar wie op de wachtlijst "
+            "staat.",
+            action=f"{config.service_url}{CANCEL_PATH}?token={quote(t, safe='')}",
+            fields={},
+        )
 
     def do_cancel(uid: str) -> bool:
         with service.connection() as conn:
@@ -566,7 +725,11 @@ def routes(service) -> list[Route]:
         if not found:
             return gone()
         service.outbox.wake()
-        return page(200, "U bent afgemeld", "U bent afgemeld voor het evenement. Dank u wel voor het laten weten.")
+        return page(
+            200,
+            "U bent afgemeld",
+            "U bent afgemeld voor het evenement. Dank u wel voor het laten weten.",
+        )
 
     # --- places left ------------------------------------------------------------------------------
 
@@ -584,8 +747,10 @@ def routes(service) -> list[Route]:
             return JSONResponse({"message": "onbekend evenement"}, status_code=404, headers=headers)
         with service.connection() as conn:
             left = places_left(conn, info)
-        return JSONResponse({"capacity": info.capacity, "left": left, "open": info.open(time.time())},
-                            headers=headers)
+        return JSONResponse(
+            {"capacity": info.capacity, "left": left, "open": info.open(time.time())},
+            headers=headers,
+        )
 
     return [
         Route(REGISTER_PATH, register_post, methods=["POST"]),

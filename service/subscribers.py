@@ -22,7 +22,7 @@ import sqlite3
 import time
 import unicodedata
 from dataclasses import dataclass, fields
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import db
@@ -79,7 +79,9 @@ def check_email(text: str) -> str:
     if not text:
         raise Invalid("Vul uw e-mailadres in.")
     if len(text) > EMAIL_MAX:
-        raise Invalid(f"Dit e-mailadres is te lang (meer dan {EMAIL_MAX} tekens). Controleer het adres.")
+        raise Invalid(
+            f"Dit e-mailadres is te lang (meer dan {EMAIL_MAX} tekens). Controleer het adres."
+        )
     match = EMAIL_RE.match(text)
     if not match or len(match.group(1)) > 64:
         raise Invalid("Dit is geen geldig e-mailadres. Schrijf het als naam@voorbeeld.nl.")
@@ -88,10 +90,14 @@ def check_email(text: str) -> str:
 
 def check_name(text: str) -> str | None:
     if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in text):
-        raise Invalid("Een naam kan geen regeleinden of andere stuurtekens bevatten. Typ hem op één regel.")
+        raise Invalid(
+            "Een naam kan geen regeleinden of andere stuurtekens bevatten. Typ hem op één regel."
+        )
     text = " ".join(text.split())
     if len(text) > NAME_MAX:
-        raise Invalid(f"Deze naam is te lang (meer dan {NAME_MAX} tekens). Laat het veld leeg of kort de naam in.")
+        raise Invalid(
+            f"Deze naam is te lang (meer dan {NAME_MAX} tekens). Laat het veld leeg of kort de naam in."
+        )
     return text or None
 
 
@@ -100,7 +106,9 @@ def key_of(email: str) -> str:
 
 
 def iso(ts: float | None = None) -> str:
-    return datetime.fromtimestamp(time.time() if ts is None else ts, timezone.utc).isoformat(timespec="seconds")
+    return datetime.fromtimestamp(time.time() if ts is None else ts, UTC).isoformat(
+        timespec="seconds"
+    )
 
 
 @dataclass
@@ -125,12 +133,14 @@ class Subscriber:
     bounce_reason: str | None
 
     @classmethod
-    def of(cls, row) -> "Subscriber | None":
+    def of(cls, row) -> Subscriber | None:
         return cls(**{f.name: row[f.name] for f in fields(cls)}) if row else None
 
 
 def by_email(conn: sqlite3.Connection, email: str) -> Subscriber | None:
-    return Subscriber.of(conn.execute("SELECT * FROM subscribers WHERE email_key = ?", (key_of(email),)).fetchone())
+    return Subscriber.of(
+        conn.execute("SELECT * FROM subscribers WHERE email_key = ?", (key_of(email),)).fetchone()
+    )
 
 
 def by_uid(conn: sqlite3.Connection, uid: str) -> Subscriber | None:
@@ -142,12 +152,17 @@ def by_id(conn: sqlite3.Connection, id_: int) -> Subscriber | None:
 
 
 def remember_consent_text(conn: sqlite3.Connection, version: str, text: str) -> None:
-    conn.execute("INSERT INTO consent_texts VALUES (?, ?, ?) ON CONFLICT (version) DO NOTHING",
-                 (version, text, iso()))
+    conn.execute(
+        "INSERT INTO consent_texts VALUES (?, ?, ?) ON CONFLICT (version) DO NOTHING",
+        (version, text, iso()),
+    )
 
 
 def known_consent_version(conn: sqlite3.Connection, version: str) -> bool:
-    return conn.execute("SELECT 1 FROM consent_texts WHERE version = ?", (version,)).fetchone() is not None
+    return (
+        conn.execute("SELECT 1 FROM consent_texts WHERE version = ?", (version,)).fetchone()
+        is not None
+    )
 
 
 # --- rate limits --------------------------------------------------------------------------------
@@ -155,8 +170,9 @@ def known_consent_version(conn: sqlite3.Connection, version: str) -> bool:
 
 def allow(conn: sqlite3.Connection, key: str, limit: int, window: float, now: float) -> bool:
     """Record an attempt under ``key`` unless ``limit`` were made in the last ``window`` seconds."""
-    count = conn.execute("SELECT count(*) FROM signup_attempts WHERE key = ? AND at > ?",
-                         (key, now - window)).fetchone()[0]
+    count = conn.execute(
+        "SELECT count(*) FROM signup_attempts WHERE key = ? AND at > ?", (key, now - window)
+    ).fetchone()[0]
     if count >= limit:
         return False
     conn.execute("INSERT INTO signup_attempts VALUES (?, ?)", (key, now))
@@ -166,8 +182,17 @@ def allow(conn: sqlite3.Connection, key: str, limit: int, window: float, now: fl
 # --- the life of a subscription -----------------------------------------------------------------
 
 
-def sign_up(conn: sqlite3.Connection, email: str, name: str | None, *, page: str, consent_version: str,
-            privacy_version: str, now: float, pending_days: int) -> tuple[Subscriber, str]:
+def sign_up(
+    conn: sqlite3.Connection,
+    email: str,
+    name: str | None,
+    *,
+    page: str,
+    consent_version: str,
+    privacy_version: str,
+    now: float,
+    pending_days: int,
+) -> tuple[Subscriber, str]:
     """Record a sign-up from the form; returns the subscriber and the mail to send them:
     ``bevestigen`` (confirm your sign-up) or ``al-aangemeld`` (you already are)."""
     row = by_email(conn, email)
@@ -179,14 +204,36 @@ def sign_up(conn: sqlite3.Connection, email: str, name: str | None, *, page: str
             "INSERT INTO subscribers (uid, email, email_key, name, status, source, signup_page, "
             "consent_version, privacy_version, signed_up_at, confirm_expires) "
             "VALUES (?, ?, ?, ?, 'pending', 'formulier', ?, ?, ?, ?, ?)",
-            (new_uid(), email, key_of(email), name, page, consent_version, privacy_version, iso(now), expires))
+            (
+                new_uid(),
+                email,
+                key_of(email),
+                name,
+                page,
+                consent_version,
+                privacy_version,
+                iso(now),
+                expires,
+            ),
+        )
     else:
         previous = row.previous_status if row.status == "pending" else row.status
         conn.execute(
             "UPDATE subscribers SET email = ?, name = coalesce(?, name), status = 'pending', previous_status = ?, "
             "source = 'formulier', signup_page = ?, consent_version = ?, privacy_version = ?, signed_up_at = ?, "
             "confirm_expires = ? WHERE id = ?",
-            (email, name, previous, page, consent_version, privacy_version, iso(now), expires, row.id))
+            (
+                email,
+                name,
+                previous,
+                page,
+                consent_version,
+                privacy_version,
+                iso(now),
+                expires,
+                row.id,
+            ),
+        )
     return by_email(conn, email), "bevestigen"
 
 
@@ -205,8 +252,11 @@ def confirm(conn: sqlite3.Connection, uid: str, expires: int, now: float) -> str
     conn.execute(
         "UPDATE subscribers SET status = 'confirmed', previous_status = NULL, confirmed_at = ?, "
         "unsubscribed_at = NULL, unsubscribe_how = NULL, bounced_at = NULL, bounce_reason = NULL WHERE id = ?",
-        (iso(now), row.id))
-    conn.execute("DELETE FROM suppressed WHERE email_hash = ?", (suppression_hash(conn, row.email),))
+        (iso(now), row.id),
+    )
+    conn.execute(
+        "DELETE FROM suppressed WHERE email_hash = ?", (suppression_hash(conn, row.email),)
+    )
     return "bevestigd"
 
 
@@ -216,25 +266,35 @@ def unsubscribe(conn: sqlite3.Connection, uid: str, how: str, now: float) -> boo
     was given can still be shown."""
     changed = conn.execute(
         "UPDATE subscribers SET status = 'unsubscribed', previous_status = NULL, name = NULL, unsubscribed_at = ?, "
-        "unsubscribe_how = ? WHERE uid = ? AND status != 'unsubscribed'", (iso(now), how, uid)).rowcount
+        "unsubscribe_how = ? WHERE uid = ? AND status != 'unsubscribed'",
+        (iso(now), how, uid),
+    ).rowcount
     return bool(changed)
 
 
 def bounce(conn: sqlite3.Connection, subscriber_id: int, reason: str, now: float) -> None:
     """A permanent refusal (5xx) of this address: no more newsletters until they sign up again."""
-    conn.execute("UPDATE subscribers SET status = 'bounced', previous_status = NULL, bounced_at = ?, "
-                 "bounce_reason = ? WHERE id = ? AND status = 'confirmed'", (iso(now), reason[:300], subscriber_id))
+    conn.execute(
+        "UPDATE subscribers SET status = 'bounced', previous_status = NULL, bounced_at = ?, "
+        "bounce_reason = ? WHERE id = ? AND status = 'confirmed'",
+        (iso(now), reason[:300], subscriber_id),
+    )
 
 
 def purge(conn: sqlite3.Connection, now: float) -> tuple[int, int]:
     """Sign-ups not confirmed in time: new ones are deleted, renewed ones fall back to their
     previous state. Old rate-limit records go too. Returns (deleted, restored)."""
     with db.transaction(conn):
-        deleted = conn.execute("DELETE FROM subscribers WHERE status = 'pending' AND previous_status IS NULL "
-                               "AND confirm_expires < ?", (now,)).rowcount
-        restored = conn.execute("UPDATE subscribers SET status = previous_status, previous_status = NULL "
-                                "WHERE status = 'pending' AND previous_status IS NOT NULL AND confirm_expires < ?",
-                                (now,)).rowcount
+        deleted = conn.execute(
+            "DELETE FROM subscribers WHERE status = 'pending' AND previous_status IS NULL "
+            "AND confirm_expires < ?",
+            (now,),
+        ).rowcount
+        restored = conn.execute(
+            "UPDATE subscribers SET status = previous_status, previous_status = NULL "
+            "WHERE status = 'pending' AND previous_status IS NOT NULL AND confirm_expires < ?",
+            (now,),
+        ).rowcount
         conn.execute("DELETE FROM signup_attempts WHERE at < ?", (now - 86400,))
     return deleted, restored
 
@@ -244,7 +304,7 @@ def purge(conn: sqlite3.Connection, now: float) -> tuple[int, int]:
 
 def suppression_hash(conn: sqlite3.Connection, email: str) -> str:
     salt = conn.execute("SELECT value FROM suppression_salt").fetchone()[0]
-    return hashlib.sha256(f"{salt}\0{key_of(email)}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{salt}\0{key_of(email)}".encode()).hexdigest()
 
 
 @dataclass
@@ -279,7 +339,9 @@ def read_csv(path: Path) -> tuple[list[tuple[int, str, str | None]], list[str]]:
             problems.append(f"{path}:{line}: {exc} Regel overgeslagen.")
             continue
         if key_of(email) in seen:
-            problems.append(f"{path}:{line}: dit adres staat al op regel {seen[key_of(email)]}; regel overgeslagen.")
+            problems.append(
+                f"{path}:{line}: dit adres staat al op regel {seen[key_of(email)]}; regel overgeslagen."
+            )
             continue
         seen[key_of(email)] = line
         good.append((line, email, name))
@@ -295,27 +357,47 @@ def import_rows(conn: sqlite3.Connection, rows, source: str, now: float) -> Impo
         for line, email, name in rows:
             row = by_email(conn, email)
             if row is not None:
-                if row.status in ("unsubscribed", "bounced") or row.previous_status in ("unsubscribed", "bounced"):
+                if row.status in ("unsubscribed", "bounced") or row.previous_status in (
+                    "unsubscribed",
+                    "bounced",
+                ):
                     report.refused += 1
-                    report.problems.append(f"regel {line}: afgemeld of onbestelbaar; niet opnieuw toegevoegd")
+                    report.problems.append(
+                        f"regel {line}: afgemeld of onbestelbaar; niet opnieuw toegevoegd"
+                    )
                 else:
                     report.already += 1
                 continue
-            if conn.execute("SELECT 1 FROM suppressed WHERE email_hash = ?",
-                            (suppression_hash(conn, email),)).fetchone():
+            if conn.execute(
+                "SELECT 1 FROM suppressed WHERE email_hash = ?", (suppression_hash(conn, email),)
+            ).fetchone():
                 report.refused += 1
-                report.problems.append(f"regel {line}: op eigen verzoek gewist; niet opnieuw toegevoegd")
+                report.problems.append(
+                    f"regel {line}: op eigen verzoek gewist; niet opnieuw toegevoegd"
+                )
                 continue
             conn.execute(
                 "INSERT INTO subscribers (uid, email, email_key, name, status, source, signed_up_at, confirmed_at) "
                 "VALUES (?, ?, ?, ?, 'confirmed', ?, ?, ?)",
-                (new_uid(), email, key_of(email), name, f"import: {source}", iso(now), iso(now)))
+                (new_uid(), email, key_of(email), name, f"import: {source}", iso(now), iso(now)),
+            )
             report.added += 1
     return report
 
 
-EXPORT_COLUMNS = ("email", "name", "status", "source", "signup_page", "signed_up_at", "confirmed_at",
-                  "consent_version", "privacy_version", "unsubscribed_at", "bounced_at")
+EXPORT_COLUMNS = (
+    "email",
+    "name",
+    "status",
+    "source",
+    "signup_page",
+    "signed_up_at",
+    "confirmed_at",
+    "consent_version",
+    "privacy_version",
+    "unsubscribed_at",
+    "bounced_at",
+)
 
 
 def export(conn: sqlite3.Connection, everyone: bool = False) -> list[dict]:
@@ -329,9 +411,15 @@ def show(conn: sqlite3.Connection, email: str) -> dict | None:
     row = by_email(conn, email)
     if row is None:
         return None
-    data = {f.name: getattr(row, f.name) for f in fields(Subscriber) if f.name not in ("id", "email_key")}
+    data = {
+        f.name: getattr(row, f.name)
+        for f in fields(Subscriber)
+        if f.name not in ("id", "email_key")
+    }
     if row.consent_version:
-        text = conn.execute("SELECT text FROM consent_texts WHERE version = ?", (row.consent_version,)).fetchone()
+        text = conn.execute(
+            "SELECT text FROM consent_texts WHERE version = ?", (row.consent_version,)
+        ).fetchone()
         data["consent_text"] = text[0] if text else None
     return data
 
@@ -341,8 +429,10 @@ def erase(conn: sqlite3.Connection, email: str, now: float) -> bool:
     add them again. Their deliveries and queued mail go with the row (foreign keys)."""
     with db.transaction(conn):
         row = by_email(conn, email)
-        conn.execute("INSERT INTO suppressed VALUES (?, 'gewist', ?) ON CONFLICT (email_hash) DO NOTHING",
-                     (suppression_hash(conn, email), iso(now)))
+        conn.execute(
+            "INSERT INTO suppressed VALUES (?, 'gewist', ?) ON CONFLICT (email_hash) DO NOTHING",
+            (suppression_hash(conn, email), iso(now)),
+        )
         if row is None:
             return False
         conn.execute("DELETE FROM subscribers WHERE id = ?", (row.id,))
@@ -350,5 +440,10 @@ def erase(conn: sqlite3.Connection, email: str, now: float) -> bool:
 
 
 def counts(conn: sqlite3.Connection) -> dict[str, int]:
-    found = dict(conn.execute("SELECT status, count(*) FROM subscribers GROUP BY status").fetchall())
-    return {status: found.get(status, 0) for status in ("confirmed", "pending", "unsubscribed", "bounced")}
+    found = dict(
+        conn.execute("SELECT status, count(*) FROM subscribers GROUP BY status").fetchall()
+    )
+    return {
+        status: found.get(status, 0)
+        for status in ("confirmed", "pending", "unsubscribed", "bounced")
+    }

@@ -30,8 +30,19 @@ from newsletter.signup import SIGNUP_PATH, UNSUBSCRIBE_PATH, signup_form
 from . import db
 from .forms import Refusal, parse_form, read_body, read_site_form
 from .mailing import outbox
-from .subscribers import (MIGRATIONS, Invalid, allow, by_uid, check_email, check_name, confirm,
-                          known_consent_version, remember_consent_text, sign_up, unsubscribe)
+from .subscribers import (
+    MIGRATIONS,
+    Invalid,
+    allow,
+    by_uid,
+    check_email,
+    check_name,
+    confirm,
+    known_consent_version,
+    remember_consent_text,
+    sign_up,
+    unsubscribe,
+)
 from .tokens import address_hash, check_confirm, check_unsubscribe
 
 __all__ = ["MIGRATIONS", "routes"]
@@ -51,7 +62,11 @@ def client_key(secret: str, host: str | None) -> str:
     """The client's address as a keyed hash; IPv6 by its /64 (one household or server)."""
     try:
         address = ipaddress.ip_address(host or "")
-        network = str(ipaddress.ip_network(f"{address}/64", strict=False)) if address.version == 6 else str(address)
+        network = (
+            str(ipaddress.ip_network(f"{address}/64", strict=False))
+            if address.version == 6
+            else str(address)
+        )
     except ValueError:
         network = host or "?"
     return "c:" + address_hash(secret, network)
@@ -67,8 +82,13 @@ def routes(service) -> list[Route]:
         return pages.message(title, text, status_code=status, **values)
 
     def form_page(status: int, values: dict, errors: dict):
-        return pages.response("signup.html", status, newsletter_signup=form, signup_values=values,
-                              signup_errors=errors)
+        return pages.response(
+            "signup.html",
+            status,
+            newsletter_signup=form,
+            signup_values=values,
+            signup_errors=errors,
+        )
 
     # --- sign-up ------------------------------------------------------------------------------
 
@@ -76,12 +96,18 @@ def routes(service) -> list[Route]:
         return form_page(200, {"page": SIGNUP_PATH}, {})
 
     def check(fields: dict) -> tuple[dict, dict]:
-        values = {"email": fields.get("email", ""), "name": fields.get("name", ""),
-                  "consent": fields.get("consent") == "ja", "page": fields.get("page", "")}
+        values = {
+            "email": fields.get("email", ""),
+            "name": fields.get("name", ""),
+            "consent": fields.get("consent") == "ja",
+            "page": fields.get("page", ""),
+        }
         errors = {}
         if fields.get("website"):
-            errors["website"] = ("Het verborgen veld ‘Laat dit veld leeg’ is ingevuld. Laat het leeg en "
-                                 "verstuur het formulier opnieuw.")
+            errors["website"] = (
+                "Het verborgen veld ‘Laat dit veld leeg’ is ingevuld. Laat het leeg en "
+                "verstuur het formulier opnieuw."
+            )
         try:
             values["email"] = check_email(values["email"])
         except Invalid as exc:
@@ -91,11 +117,16 @@ def routes(service) -> list[Route]:
         except Invalid as exc:
             errors["name"] = str(exc)
         if not values["consent"]:
-            errors["consent"] = ("Vink het vakje aan als u de nieuwsbrief wilt ontvangen: zonder uw "
-                                 "toestemming kunnen wij u niet aanmelden.")
+            errors["consent"] = (
+                "Vink het vakje aan als u de nieuwsbrief wilt ontvangen: zonder uw "
+                "toestemming kunnen wij u niet aanmelden."
+            )
         version, privacy = fields.get("consent_version", ""), fields.get("privacy_version", "")
-        if (not PAGE_RE.match(values["page"]) or not PRIVACY_RE.match(privacy)
-                or not (len(version) == 16 and _known(version))):
+        if (
+            not PAGE_RE.match(values["page"])
+            or not PRIVACY_RE.match(privacy)
+            or not (len(version) == 16 and _known(version))
+        ):
             errors["form"] = OUTDATED
             values["page"] = values["page"] if PAGE_RE.match(values["page"]) else SIGNUP_PATH
         values["consent_version"], values["privacy_version"] = version, privacy
@@ -117,10 +148,16 @@ def routes(service) -> list[Route]:
         with service.connection() as conn, db.transaction(conn):
             if not allow(conn, client, config.limit_client, 3600, now):
                 return "te-vaak"
-            sub, kind = sign_up(conn, email, values["name"] or None, page=values["page"],
-                                consent_version=values["consent_version"],
-                                privacy_version=values["privacy_version"], now=now,
-                                pending_days=config.pending_days)
+            sub, kind = sign_up(
+                conn,
+                email,
+                values["name"] or None,
+                page=values["page"],
+                consent_version=values["consent_version"],
+                privacy_version=values["privacy_version"],
+                now=now,
+                pending_days=config.pending_days,
+            )
             who = address_hash(config.secret_key, email)
             if allow(conn, "e:" + who, config.limit_address, 86400, now):
                 outbox.enqueue(conn, sub.id, kind, now)
@@ -131,9 +168,13 @@ def routes(service) -> list[Route]:
 
     async def signup_post(request: Request):
         try:
-            fields = await read_site_form(request, config.form_origins, FORM_LIMIT,
-                                          "Dit formulier kwam niet van onze website. Meld u aan met het formulier op "
-                                          f"{config.site_url}/nieuwsbrief/.")
+            fields = await read_site_form(
+                request,
+                config.form_origins,
+                FORM_LIMIT,
+                "Dit formulier kwam niet van onze website. Meld u aan met het formulier op "
+                f"{config.site_url}/nieuwsbrief/.",
+            )
         except Refusal as refusal:
             return page(refusal.status, refusal.title, refusal.text)
         values, errors = await run_in_threadpool(check, fields)
@@ -142,19 +183,25 @@ def routes(service) -> list[Route]:
         client = client_key(config.secret_key, request.client.host if request.client else None)
         outcome = await run_in_threadpool(store, values, client)
         if outcome == "te-vaak":
-            return page(429, "Even geduld",
-                        "Vanaf uw internetverbinding zijn in het afgelopen uur te veel aanmeldingen verstuurd. "
-                        "Probeer het over een uur opnieuw, of mail ons.")
+            return page(
+                429,
+                "Even geduld",
+                "Vanaf uw internetverbinding zijn in het afgelopen uur te veel aanmeldingen verstuurd. "
+                "Probeer het over een uur opnieuw, of mail ons.",
+            )
         wake = getattr(service, "outbox", None)
         if wake is not None:
             wake.wake()
         return RedirectResponse(config.service_url + MAILBOX_PATH, status_code=303)
 
     async def mailbox(request: Request):
-        return page(200, "Kijk in uw mailbox",
-                    "Wij hebben u een e-mail gestuurd. Klik op de knop in die e-mail om uw aanmelding te "
-                    f"bevestigen; pas dan ontvangt u de nieuwsbrief. De knop werkt {config.pending_days} dagen. "
-                    "Ziet u geen e-mail? Kijk dan ook bij uw ongewenste e-mail (spam).")
+        return page(
+            200,
+            "Kijk in uw mailbox",
+            "Wij hebben u een e-mail gestuurd. Klik op de knop in die e-mail om uw aanmelding te "
+            f"bevestigen; pas dan ontvangt u de nieuwsbrief. De knop werkt {config.pending_days} dagen. "
+            "Ziet u geen e-mail? Kijk dan ook bij uw ongewenste e-mail (spam).",
+        )
 
     # --- confirm ------------------------------------------------------------------------------
 
@@ -162,14 +209,22 @@ def routes(service) -> list[Route]:
         return f"{config.service_url}{path}?token={quote(token, safe='')}"
 
     def bad_confirm_link():
-        return page(400, "Deze link klopt niet",
-                    "Deze bevestigingslink is niet (helemaal) goed overgekomen. Kopieer het hele adres uit de "
-                    "e-mail naar uw browser, of meld u opnieuw aan.", signup_link=True)
+        return page(
+            400,
+            "Deze link klopt niet",
+            "Deze bevestigingslink is niet (helemaal) goed overgekomen. Kopieer het hele adres uit de "
+            "e-mail naar uw browser, of meld u opnieuw aan.",
+            signup_link=True,
+        )
 
     def expired():
-        return page(410, "Deze link is verlopen",
-                    f"Een bevestigingslink werkt {config.pending_days} dagen; deze is te oud, en de aanmelding is "
-                    "vervallen. Meld u opnieuw aan; u krijgt dan een nieuwe e-mail.", signup_link=True)
+        return page(
+            410,
+            "Deze link is verlopen",
+            f"Een bevestigingslink werkt {config.pending_days} dagen; deze is te oud, en de aanmelding is "
+            "vervallen. Meld u opnieuw aan; u krijgt dan een nieuwe e-mail.",
+            signup_link=True,
+        )
 
     async def confirm_get(request: Request):
         token = request.query_params.get("token", "")
@@ -178,10 +233,15 @@ def routes(service) -> list[Route]:
             return bad_confirm_link()
         if checked[1] < time.time():
             return expired()
-        return pages.response("action.html", title="Bevestig uw aanmelding", button="Bevestigen",
-                              text=f"Klik op de knop om te bevestigen dat u de nieuwsbrief van "
-                                   f"{pages.context['SITENAME']} wilt ontvangen.",
-                              action=token_url(CONFIRM_PATH, token), fields={})
+        return pages.response(
+            "action.html",
+            title="Bevestig uw aanmelding",
+            button="Bevestigen",
+            text=f"Klik op de knop om te bevestigen dat u de nieuwsbrief van "
+            f"{pages.context['SITENAME']} wilt ontvangen.",
+            action=token_url(CONFIRM_PATH, token),
+            fields={},
+        )
 
     def do_confirm(uid: str, expires: int) -> str:
         with service.connection() as conn, db.transaction(conn):
@@ -202,41 +262,65 @@ def routes(service) -> list[Route]:
         outcome = await run_in_threadpool(do_confirm, *checked)
         name = pages.context["SITENAME"]
         if outcome == "bevestigd":
-            return page(200, "U bent aangemeld", f"Dank u wel. U ontvangt voortaan de nieuwsbrief van {name}. "
-                        "Afmelden kan altijd, met de link onderaan elke nieuwsbrief.")
+            return page(
+                200,
+                "U bent aangemeld",
+                f"Dank u wel. U ontvangt voortaan de nieuwsbrief van {name}. "
+                "Afmelden kan altijd, met de link onderaan elke nieuwsbrief.",
+            )
         if outcome == "al":
-            return page(200, "U bent aangemeld", f"U had uw aanmelding al bevestigd; u ontvangt de nieuwsbrief "
-                        f"van {name}. Afmelden kan altijd, met de link onderaan elke nieuwsbrief.")
+            return page(
+                200,
+                "U bent aangemeld",
+                f"U had uw aanmelding al bevestigd; u ontvangt de nieuwsbrief "
+                f"van {name}. Afmelden kan altijd, met de link onderaan elke nieuwsbrief.",
+            )
         if outcome == "afgemeld":
-            return page(409, "U bent afgemeld", "U hebt zich na deze aanmelding afgemeld, en deze link meldt u "
-                        "niet opnieuw aan. Wilt u de nieuwsbrief weer ontvangen, meld u dan opnieuw aan.",
-                        signup_link=True)
+            return page(
+                409,
+                "U bent afgemeld",
+                "U hebt zich na deze aanmelding afgemeld, en deze link meldt u "
+                "niet opnieuw aan. Wilt u de nieuwsbrief weer ontvangen, meld u dan opnieuw aan.",
+                signup_link=True,
+            )
         return expired()
 
     # --- unsubscribe --------------------------------------------------------------------------
 
     def bad_unsubscribe_link():
-        return page(400, "Deze afmeldlink klopt niet",
-                    "Deze afmeldlink is niet (helemaal) goed overgekomen; er is niemand afgemeld. Gebruik de "
-                    "link onderaan de nieuwsbrief, of meld u af per e-mail.", mail_fallback=True)
+        return page(
+            400,
+            "Deze afmeldlink klopt niet",
+            "Deze afmeldlink is niet (helemaal) goed overgekomen; er is niemand afgemeld. Gebruik de "
+            "link onderaan de nieuwsbrief, of meld u af per e-mail.",
+            mail_fallback=True,
+        )
 
     async def unsubscribe_get(request: Request):
         token = request.query_params.get("token", "")
         if check_unsubscribe(config.secret_key, token) is None:
             return bad_unsubscribe_link()
-        return pages.response("action.html", title="Afmelden voor de nieuwsbrief", button="Afmelden",
-                              text=f"Klik op de knop om u af te melden voor de nieuwsbrief van "
-                                   f"{pages.context['SITENAME']}. U krijgt daarna geen nieuwsbrief meer.",
-                              action=token_url(UNSUBSCRIBE_PATH, token),
-                              fields={"List-Unsubscribe": "One-Click", "via": "pagina"})
+        return pages.response(
+            "action.html",
+            title="Afmelden voor de nieuwsbrief",
+            button="Afmelden",
+            text=f"Klik op de knop om u af te melden voor de nieuwsbrief van "
+            f"{pages.context['SITENAME']}. U krijgt daarna geen nieuwsbrief meer.",
+            action=token_url(UNSUBSCRIBE_PATH, token),
+            fields={"List-Unsubscribe": "One-Click", "via": "pagina"},
+        )
 
     def do_unsubscribe(uid: str, how: str) -> None:
         with service.connection() as conn, db.transaction(conn):
             changed = unsubscribe(conn, uid, how, time.time())
             sub = by_uid(conn, uid)
         if sub is not None:
-            log.info("afmelden %s (%s): %s", address_hash(config.secret_key, sub.email), how,
-                     "afgemeld" if changed else "was al afgemeld")
+            log.info(
+                "afmelden %s (%s): %s",
+                address_hash(config.secret_key, sub.email),
+                how,
+                "afgemeld" if changed else "was al afgemeld",
+            )
 
     async def unsubscribe_post(request: Request):
         try:
@@ -251,8 +335,13 @@ def routes(service) -> list[Route]:
         except Refusal:
             via = None
         await run_in_threadpool(do_unsubscribe, uid, "pagina" if via == "pagina" else "één klik")
-        return page(200, "U bent afgemeld", f"U krijgt de nieuwsbrief van {pages.context['SITENAME']} niet meer. "
-                    "Was dit een vergissing? Meld u dan opnieuw aan.", signup_link=True)
+        return page(
+            200,
+            "U bent afgemeld",
+            f"U krijgt de nieuwsbrief van {pages.context['SITENAME']} niet meer. "
+            "Was dit een vergissing? Meld u dan opnieuw aan.",
+            signup_link=True,
+        )
 
     return [
         Route(SIGNUP_PATH, signup_get, methods=["GET"]),
@@ -263,4 +352,3 @@ def routes(service) -> list[Route]:
         Route(UNSUBSCRIBE_PATH, unsubscribe_get, methods=["GET"]),
         Route(UNSUBSCRIBE_PATH, unsubscribe_post, methods=["POST"]),
     ]
-

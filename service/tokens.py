@@ -51,7 +51,9 @@ def check_unsubscribe(key: str, token: str) -> str | None:
 def check_confirm(key: str, token: str) -> tuple[str, int] | None:
     """(uid, expires) of a genuine confirmation token (expired or not), else None."""
     parts = (token or "").split(".")
-    if len(parts) != 3 or not (UID_RE.match(parts[0]) and EXPIRES_RE.match(parts[1]) and SIG_RE.match(parts[2])):
+    if len(parts) != 3 or not (
+        UID_RE.match(parts[0]) and EXPIRES_RE.match(parts[1]) and SIG_RE.match(parts[2])
+    ):
         return None
     uid, expires, sig = parts
     if not hmac.compare_digest(_sig(key, "bevestigen", uid, expires), sig):
@@ -61,5 +63,6 @@ def check_confirm(key: str, token: str) -> tuple[str, int] | None:
 
 def address_hash(key: str, address: str) -> str:
     """What logs say instead of an address: a short keyed hash (the same address, the same hash)."""
-    return hmac.new(key.encode("utf-8"), b"adres\0" + address.strip().lower().encode("utf-8"),
-                    hashlib.sha256).hexdigest()[:12]
+    return hmac.new(
+        key.encode("utf-8"), b"adres\0" + address.strip().lower().encode("utf-8"), hashlib.sha256
+    ).hexdigest()[:12]

@@ -54,8 +54,9 @@ def _forget_unfinished_sitemap() -> None:
     generator.page_queue = []
 
 
-def build(settings_file: str = "pelicanconf.py", override: dict | None = None, *,
-          stock: bool = False) -> Path:
+def build(
+    settings_file: str = "pelicanconf.py", override: dict | None = None, *, stock: bool = False
+) -> Path:
     """Build into ``OUTPUT_PATH.new`` and swap it in; return the output folder.
 
     Content is checked by the content_model plugin when Pelican asks for its generators,

@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from content_model.validate import ContentError
 from swk.build import BuildError, build, validate
 from swk.wordpress import command as wordpress
-from content_model.validate import ContentError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,7 +16,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_build = sub.add_parser("build", help="build the site into output/ (atomically)")
     p_build.add_argument("-s", "--settings", default="pelicanconf.py")
-    p_serve = sub.add_parser("serve", help="dev server: build, serve on localhost, rebuild what a change affects")
+    p_serve = sub.add_parser(
+        "serve", help="dev server: build, serve on localhost, rebuild what a change affects"
+    )
     p_serve.add_argument("-s", "--settings", default="pelicanconf.py")
     p_serve.add_argument("--bind", default="127.0.0.1")
     p_serve.add_argument("--port", type=int, default=8000)
@@ -24,8 +26,12 @@ def main(argv: list[str] | None = None) -> int:
     p_check.add_argument("-s", "--settings", default="pelicanconf.py")
     p_import = sub.add_parser("import", help="import content from another system")
     import_sub = p_import.add_subparsers(dest="import_command", required=True)
-    wordpress.add_arguments(import_sub.add_parser(
-        "wordpress", help="import a WordPress export (WXR) with its images and old addresses (see README)"))
+    wordpress.add_arguments(
+        import_sub.add_parser(
+            "wordpress",
+            help="import a WordPress export (WXR) with its images and old addresses (see README)",
+        )
+    )
     args = parser.parse_args(argv)
 
     try:

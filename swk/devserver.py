@@ -130,20 +130,26 @@ def watched(settings, settings_file: str) -> tuple[list[str], list[str]]:
                 folders.append(path)
     folders = [os.path.abspath(f) for f in folders if os.path.isdir(f)]
     here = os.path.dirname(os.path.abspath(settings_file))
-    files = sorted({os.path.abspath(settings_file),
-                    *(os.path.join(here, n) for n in os.listdir(here) if n.endswith(".py"))})
+    files = sorted(
+        {
+            os.path.abspath(settings_file),
+            *(os.path.join(here, n) for n in os.listdir(here) if n.endswith(".py")),
+        }
+    )
     return folders, files
 
 
 def classify(changes, settings, settings_file: str) -> str:
-    """"restart" (settings or code), "full" (templates) or "update" (content)."""
+    """ "restart" (settings or code), "full" (templates) or "update" (content)."""
     plugin_paths = settings.get("PLUGIN_PATHS", [])
     templates = os.path.join(settings["THEME"], "templates")
     kind = "update"
     for _, path in changes:
         path = os.path.abspath(path)
-        if path.endswith(".py") or path == os.path.abspath(settings_file) or any(
-            _under(path, p) for p in plugin_paths
+        if (
+            path.endswith(".py")
+            or path == os.path.abspath(settings_file)
+            or any(_under(path, p) for p in plugin_paths)
         ):
             return "restart"
         if _under(path, templates):
@@ -159,7 +165,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")  # editors always see the last build
         super().end_headers()
 
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+    def log_message(self, format, *args):  # the base class's name
         if args and str(args[1]).startswith(("4", "5")) and str(args[1]) != "404":
             super().log_message(format, *args)
 
@@ -196,14 +202,19 @@ def build_once(site: DevSite, kind: str) -> bool:
     except BuildError as exc:
         _say(f"Fout: {exc}")
         return False
-    except Exception as exc:  # noqa: BLE001 - the server keeps running
-        _say(f"Fout bij het bouwen: {type(exc).__name__}: {exc}; bij de volgende wijziging "
-             "wordt de hele site opnieuw gebouwd.")
+    except Exception as exc:  # the server keeps running
+        _say(
+            f"Fout bij het bouwen: {type(exc).__name__}: {exc}; bij de volgende wijziging "
+            "wordt de hele site opnieuw gebouwd."
+        )
         return False
     report = site.last_report
     what = "alles" if kind == "full" or site.state is None else f"{report.rendered} pagina's"
-    _say(f"Site bijgewerkt in {_seconds(time.perf_counter() - start)} s ({what}"
-         + (f", {report.removed} verwijderd" if report and report.removed else "") + ").")
+    _say(
+        f"Site bijgewerkt in {_seconds(time.perf_counter() - start)} s ({what}"
+        + (f", {report.removed} verwijderd" if report and report.removed else "")
+        + ")."
+    )
     if os.environ.get("SWK_TIMING"):
         now = os.times()
         used = sum(now[:4]) - sum(cpu[:4])  # user + system, this process and ended workers
@@ -227,8 +238,10 @@ def serve(settings_file: str, bind: str = "127.0.0.1", port: int = 8000) -> int:
         build_once(site, "full")
         site.output.mkdir(parents=True, exist_ok=True)
         server = start_http(site.output, bind, port)
-        _say(f"De site staat op http://{'localhost' if bind == '127.0.0.1' else bind}:{port}/ "
-             "en wordt bijgewerkt bij elke wijziging. Stoppen: Ctrl-C.")
+        _say(
+            f"De site staat op http://{'localhost' if bind == '127.0.0.1' else bind}:{port}/ "
+            "en wordt bijgewerkt bij elke wijziging. Stoppen: Ctrl-C."
+        )
         folders, files = watched(site.settings, settings_file)
         for changes in watch(*folders, *files, step=50, debounce=1600):
             kind = classify(changes, site.settings, settings_file)

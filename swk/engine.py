@@ -87,8 +87,12 @@ def timing(label: str, start: float) -> float:
     if os.environ.get("SWK_TIMING"):
         t = os.times()
         own, children = t.user + t.system, t.children_user + t.children_system
-        print(f"  {label:<28} {now - start:6.3f} s   cpu {own - _cpu[0]:6.3f} s"
-              f" + workers {children - _cpu[1]:6.3f} s", file=sys.stderr, flush=True)
+        print(
+            f"  {label:<28} {now - start:6.3f} s   cpu {own - _cpu[0]:6.3f} s"
+            f" + workers {children - _cpu[1]:6.3f} s",
+            file=sys.stderr,
+            flush=True,
+        )
         _cpu[:] = [own, children]
     return now
 
@@ -111,14 +115,14 @@ class Shares:
         self.children: list[tuple[int, int]] = []
         self.frozen = False
 
-    def start(self) -> "Shares":
+    def start(self) -> Shares:
         if len(self.shares) == 1 and self.local:
             return self
         sys.stdout.flush()
         sys.stderr.flush()
         gc.freeze()  # children do not touch (and so copy) the objects for garbage collection
         self.frozen = True
-        for share in self.shares[1 if self.local else 0:]:
+        for share in self.shares[1 if self.local else 0 :]:
             read_end, write_end = os.pipe()
             pid = os.fork()
             if pid == 0:  # child
@@ -132,12 +136,12 @@ class Shares:
         status = 0
         try:
             payload = pickle.dumps(("ok", self.work(share)), protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException as exc:  # noqa: BLE001 - reported to the parent
+        except BaseException as exc:  # reported to the parent
             status = 1
             text = "".join(traceback.format_exception(exc))
             try:
                 payload = pickle.dumps(("error", exc, text))
-            except Exception:  # noqa: BLE001 - an exception that does not pickle
+            except Exception:  # an exception that does not pickle
                 payload = pickle.dumps(("error", None, text))
         try:
             with os.fdopen(write_end, "wb") as out:
@@ -153,7 +157,7 @@ class Shares:
         if self.local:
             try:
                 results = [self.work(self.shares[0])]
-            except BaseException as exc:  # noqa: BLE001 - raised after the children are reaped
+            except BaseException as exc:  # raised after the children are reaped
                 results, first_error = [None], exc
         try:
             for pid, read_end in self.children:
@@ -163,7 +167,8 @@ class Shares:
                 if not data:
                     results.append(None)
                     first_error = first_error or WorkerError(
-                        f"worker process {pid} ended without a result (status {status})")
+                        f"worker process {pid} ended without a result (status {status})"
+                    )
                     continue
                 outcome = pickle.loads(data)
                 if outcome[0] == "ok":
@@ -172,7 +177,8 @@ class Shares:
                     results.append(None)
                     _, exc, text = outcome
                     first_error = first_error or (
-                        exc if isinstance(exc, BaseException) else WorkerError(text))
+                        exc if isinstance(exc, BaseException) else WorkerError(text)
+                    )
         finally:
             self.children = []
             self._thaw()
@@ -282,7 +288,7 @@ class ReadCache:
         result = original(path)
         try:
             self.entries[key] = (digest, self.dump(result))
-        except Exception:  # noqa: BLE001 - a result that does not pickle is just not kept
+        except Exception:  # a result that does not pickle is just not kept
             self.entries.pop(key, None)
         return result
 
@@ -303,7 +309,7 @@ class ReadCache:
                 read._swk_cached = True
                 reader.read = read
 
-    def prefetch(self, settings, workers: int, min_files: int) -> "Prefetch":
+    def prefetch(self, settings, workers: int, min_files: int) -> Prefetch:
         """Start reading the source files under PATH that are not cached yet, in ``workers``
         processes (this one included); the returned Prefetch's ``finish()`` has this process
         read what is left and stores every result. A file no generator reads costs only its
@@ -351,7 +357,7 @@ class ReadCache:
                             if _digest(f.read()) != digest:
                                 continue  # changed while being read: leave it to the generator
                         out.append((self.key(reader, path), digest, self.dump(result)))
-                    except Exception:  # noqa: BLE001, S112 - the generator reads it again and reports
+                    except Exception:  # the generator reads it again and reports
                         continue
                 if counter is None:
                     break
@@ -413,13 +419,15 @@ class RecordingWriter(Writer):
         if path in self._overridden_files:
             if override:
                 raise FileOverwriteFailedError(
-                    f'Failed to overwrite "{path}" a second time (was previously overwritten)')
+                    f'Failed to overwrite "{path}" a second time (was previously overwritten)'
+                )
             job.write = False
         elif path in self._written_files:
             if not override:
                 raise FileOverwriteFailedError(
                     f'Failed to overwrite "{path}" as Pelican has already written to it '
-                    "previously (set `override=True` if intended)")
+                    "previously (set `override=True` if intended)"
+                )
             earlier = self._by_name[path]
             earlier.write = False  # the overriding page wins
             job.after = earlier.index < self.dispatched
@@ -430,8 +438,18 @@ class RecordingWriter(Writer):
             self._by_name[path] = job
         self.jobs.append(job)
 
-    def write_file(self, name, template, context, relative_urls=False, paginated=None,
-                   template_name=None, override_output=False, url=None, **kwargs):
+    def write_file(
+        self,
+        name,
+        template,
+        context,
+        relative_urls=False,
+        paginated=None,
+        template_name=None,
+        override_output=False,
+        url=None,
+        **kwargs,
+    ):
         if name is False or name == "" or not name:
             return
 
@@ -452,31 +470,51 @@ class RecordingWriter(Writer):
         if paginated and template_name in self.settings["PAGINATED_TEMPLATES"]:
             from pelican.paginator import Paginator
 
-            per_page = (self.settings["PAGINATED_TEMPLATES"][template_name]
-                        or self.settings["DEFAULT_PAGINATION"])
-            paginators = {key: Paginator(name, url, val, self.settings, per_page)
-                          for key, val in paginated.items()}
+            per_page = (
+                self.settings["PAGINATED_TEMPLATES"][template_name]
+                or self.settings["DEFAULT_PAGINATION"]
+            )
+            paginators = {
+                key: Paginator(name, url, val, self.settings, per_page)
+                for key, val in paginated.items()
+            }
             for page_num in range(next(iter(paginators.values())).num_pages):
                 paginated_kwargs = kwargs.copy()
                 for key, paginator in paginators.items():
                     previous_page = paginator.page(page_num) if page_num > 0 else None
                     page = paginator.page(page_num + 1)
-                    next_page = paginator.page(page_num + 2) if page_num + 1 < paginator.num_pages else None
-                    paginated_kwargs.update({
-                        f"{key}_paginator": paginator,
-                        f"{key}_page": page,
-                        f"{key}_previous_page": previous_page,
-                        f"{key}_next_page": next_page,
-                    })
-                self._add(template, context, localcontext_for(page.save_as, paginated_kwargs),
-                          page.save_as, override_output, own | frozenset(paginated_kwargs))
+                    next_page = (
+                        paginator.page(page_num + 2) if page_num + 1 < paginator.num_pages else None
+                    )
+                    paginated_kwargs.update(
+                        {
+                            f"{key}_paginator": paginator,
+                            f"{key}_page": page,
+                            f"{key}_previous_page": previous_page,
+                            f"{key}_next_page": next_page,
+                        }
+                    )
+                self._add(
+                    template,
+                    context,
+                    localcontext_for(page.save_as, paginated_kwargs),
+                    page.save_as,
+                    override_output,
+                    own | frozenset(paginated_kwargs),
+                )
         else:
-            self._add(template, context, localcontext_for(name, kwargs), name, override_output,
-                      own | frozenset(kwargs))
+            self._add(
+                template,
+                context,
+                localcontext_for(name, kwargs),
+                name,
+                override_output,
+                own | frozenset(kwargs),
+            )
 
 
 # What a render read, while one is being tracked (one render at a time per process).
-_current: "Reads | None" = None
+_current: Reads | None = None
 
 
 @dataclass
@@ -577,12 +615,14 @@ class TemplateCode(jinja2.BytecodeCache):
 
     def warm(self, env) -> None:
         """Compile every template of the theme once (before workers are forked)."""
-        for name in env.list_templates(filter_func=lambda n: n.endswith((".html", ".mjml", ".txt"))):
+        for name in env.list_templates(
+            filter_func=lambda n: n.endswith((".html", ".mjml", ".txt"))
+        ):
             if name.startswith("!"):
                 continue  # Pelican's "!simple/" fallbacks
             try:
                 env.get_template(name)
-            except Exception:  # noqa: BLE001, S112 - a broken template fails where it is used
+            except Exception:  # a broken template fails where it is used
                 continue
 
 
@@ -597,6 +637,7 @@ class _MemoUrls:
         self.saved = {name: Content.__dict__[name] for name in self.NAMES}
         cache: dict = {}
         for name, prop in self.saved.items():
+
             def get(obj, _get=prop.fget, _name=name):
                 hit = cache.get((id(obj), _name))
                 if hit is None:
@@ -712,8 +753,12 @@ class FastPelican(Pelican):
         self.output_path = path
         self.settings["OUTPUT_PATH"] = path
 
-    def run(self, track: bool = False, previous: BuildState | None = None,
-            direct_path: str | None = None) -> BuildState | None:
+    def run(
+        self,
+        track: bool = False,
+        previous: BuildState | None = None,
+        direct_path: str | None = None,
+    ) -> BuildState | None:
         # The cyclic garbage collector would walk the whole heap (the last build's state, the
         # read cache, this build's objects) many times during a build; collect once after.
         enabled = gc.isenabled()
@@ -748,8 +793,13 @@ class FastPelican(Pelican):
             prefetch = self.read_cache.prefetch(self.settings, self.workers, self.parallel_min)
         try:
             generators = [
-                cls(context=context, settings=self.settings, path=self.path, theme=self.theme,
-                    output_path=self.output_path)
+                cls(
+                    context=context,
+                    settings=self.settings,
+                    path=self.path,
+                    theme=self.theme,
+                    output_path=self.output_path,
+                )
                 for cls in self._get_generator_classes()
             ]
         except BaseException:
@@ -757,9 +807,12 @@ class FastPelican(Pelican):
                 prefetch.abort()
             raise
         t = timing("generators (+ validation)", t)
-        if previous is None and self.delete_outputdir and os.path.commonpath(
-            [os.path.realpath(self.output_path)]
-        ) != os.path.commonpath([os.path.realpath(self.output_path), os.path.realpath(self.path)]):
+        if (
+            previous is None
+            and self.delete_outputdir
+            and os.path.commonpath([os.path.realpath(self.output_path)])
+            != os.path.commonpath([os.path.realpath(self.output_path), os.path.realpath(self.path)])
+        ):
             clean_output_dir(self.output_path, self.output_retention)
 
         envs = [p.env for p in generators if getattr(p, "env", None) is not None]
@@ -811,7 +864,7 @@ class FastPelican(Pelican):
                 if hasattr(p, "generate_output"):
                     p.generate_output(writer)
                 if pipelined:
-                    batch = [j for j in writer.jobs[writer.dispatched:] if j.write]
+                    batch = [j for j in writer.jobs[writer.dispatched :] if j.write]
                     if len(batch) >= self.parallel_min:
                         if warm:
                             self.template_code.warm(envs[0])
@@ -827,10 +880,12 @@ class FastPelican(Pelican):
         direct: set[str] = set()
         if track:  # the files generators wrote themselves (no page is written yet)
             direct_root = direct_path if direct_path is not None else self.output_path
-            direct = _files_under(direct_root) - ({j.name for j in jobs} if direct_path is None else set())
+            direct = _files_under(direct_root) - (
+                {j.name for j in jobs} if direct_path is None else set()
+            )
         t = timing("generate_output (recorded)", t)
 
-        todo = [j for j in jobs[writer.dispatched:] if j.write and not j.after]
+        todo = [j for j in jobs[writer.dispatched :] if j.write and not j.after]
         stale: set[str] = set()
         snap = Snapshot(self.settings, context) if track else None
         if previous is not None:
@@ -850,13 +905,15 @@ class FastPelican(Pelican):
         for shares in running:
             try:
                 shares.finish()
-            except BaseException as exc:  # noqa: BLE001 - every worker is waited for first
+            except BaseException as exc:  # every worker is waited for first
                 failed.append(exc)
         if failed:
             raise failed[0]
         later = [j for j in jobs if j.after and j.write]  # they overwrite pages written already
         self._render(later, track, write=True) if later else None
-        report.rendered = len(todo) + sum(1 for j in jobs[:writer.dispatched] if j.write) + len(later)
+        report.rendered = (
+            len(todo) + sum(1 for j in jobs[: writer.dispatched] if j.write) + len(later)
+        )
         t = timing(f"render {len(todo)} pages", t)
 
         state = None
@@ -870,8 +927,9 @@ class FastPelican(Pelican):
             _sync(direct_path, self.output_path)
             t = timing("written", t)
         for job in jobs:
-            signals.content_written.send(sanitised_join(self.output_path, job.name),
-                                         context=job.localcontext)
+            signals.content_written.send(
+                sanitised_join(self.output_path, job.name), context=job.localcontext
+            )
         # The pages' contexts (and, in a one-off build, the reader results) are not needed
         # any more: give their memory back before the search index runs next to this process.
         del jobs, todo, outputs, running, later
@@ -924,7 +982,11 @@ class FastPelican(Pelican):
                             write_page(output_path, job.name, html)
                             html = None
                         if reads is not None:  # objects by token: ids mean nothing elsewhere
-                            reads = (reads.names, [token(o) for o in reads.objects.values()], reads.lookups)
+                            reads = (
+                                reads.names,
+                                [token(o) for o in reads.objects.values()],
+                                reads.lookups,
+                            )
                         results[job.index] = (html, reads)
             return results
 
@@ -968,8 +1030,11 @@ class Snapshot:
     def _is_shared(self, job: Job, name: str) -> bool:
         """Whether the page got the shared context's current value for ``name`` (not its own,
         and not one a later generator has since replaced in the context)."""
-        return (name not in job.own and name in self.shared
-                and job.localcontext[name] is self.context[name])
+        return (
+            name not in job.own
+            and name in self.shared
+            and job.localcontext[name] is self.context[name]
+        )
 
     def freeze(self, job: Job) -> None:
         """Take the fingerprints of all the page's own values (before it is rendered)."""
@@ -999,7 +1064,9 @@ class Snapshot:
         return fp if fp is not None else _Volatile()
 
 
-def _changed(previous: BuildState, jobs: list[Job], context, snap: Snapshot) -> tuple[list[Job], set[str]]:
+def _changed(
+    previous: BuildState, jobs: list[Job], context, snap: Snapshot
+) -> tuple[list[Job], set[str]]:
     """The jobs whose inputs differ from the previous build, and the output names the
     previous build produced that this one does not."""
     explain = os.environ.get("SWK_EXPLAIN")
@@ -1013,12 +1080,17 @@ def _changed(previous: BuildState, jobs: list[Job], context, snap: Snapshot) -> 
         if record is None or record.template != job.template.name or "*" in record.names:
             todo.append(job)
             continue
-        why = [f"object {tok}" for tok, old in record.objects.items() if snap.objects.get(tok) != old]
+        why = [
+            f"object {tok}" for tok, old in record.objects.items() if snap.objects.get(tok) != old
+        ]
         if not why or explain:
             why += [f"name {n}" for n, old in record.names.items() if snap.name(job, n) != old]
         if not why or explain:
-            why += [f"lookup {label}:{key}" for (label, key), old in record.lookups.items()
-                    if _lookup_token(context, label, key) != old]
+            why += [
+                f"lookup {label}:{key}"
+                for (label, key), old in record.lookups.items()
+                if _lookup_token(context, label, key) != old
+            ]
         if why:
             todo.append(job)
             if explain:
@@ -1036,7 +1108,9 @@ def _state(previous, jobs, rendered, outputs, context, direct, snap: Snapshot) -
         names, tokens, lookups = outputs[job.index][1]
         record_names = {"*": None} if "*" in names else {n: snap.name(job, n) for n in names}
         pages[job.name] = PageRecord(
-            job.template.name, record_names, {tok: snap.object(tok) for tok in tokens},
+            job.template.name,
+            record_names,
+            {tok: snap.object(tok) for tok in tokens},
             {(label, key): _lookup_token(context, label, key) for label, key in lookups},
         )
     return BuildState(pages, direct, "")

@@ -28,8 +28,23 @@ from pathlib import PurePath
 
 from pelican.contents import Content
 
-_ATOMS = (str, bytes, int, float, complex, bool, type(None), datetime.date, datetime.time,
-          datetime.timedelta, datetime.tzinfo, Decimal, PurePath, Enum, range)
+_ATOMS = (
+    str,
+    bytes,
+    int,
+    float,
+    complex,
+    bool,
+    type(None),
+    datetime.date,
+    datetime.time,
+    datetime.timedelta,
+    datetime.tzinfo,
+    Decimal,
+    PurePath,
+    Enum,
+    range,
+)
 _EXACT = {int, float, bool, type(None), bytes, datetime.date, datetime.datetime}
 _volatile = itertools.count()
 
@@ -85,8 +100,12 @@ class Fingerprinter:
                 continue
             if key == "metadata" and type(value) is dict:
                 # Pelican copies each metadata value to an attribute: one fingerprint is enough
-                value = tuple([(k, _SAME if attrs.get(k.lower(), MISSING) is v else canon(v))
-                               for k, v in value.items()])
+                value = tuple(
+                    [
+                        (k, _SAME if attrs.get(k.lower(), MISSING) is v else canon(v))
+                        for k, v in value.items()
+                    ]
+                )
                 state.append((key, value))
             else:
                 state.append((key, canon(value)))
@@ -168,11 +187,17 @@ class Fingerprinter:
         slots = _SLOTS.get(cls)
         if slots is None:
             slots = _SLOTS[cls] = tuple(
-                s for c in cls.__mro__ for s in getattr(c, "__slots__", ()) if s not in ("__dict__", "__weakref__"))
+                s
+                for c in cls.__mro__
+                for s in getattr(c, "__slots__", ())
+                if s not in ("__dict__", "__weakref__")
+            )
         state = getattr(value, "__dict__", None)
         if state is not None or slots:
             parts = self._canon_dict(state) if state is not None else ()
-            slot_values = tuple([(s, self._canon(getattr(value, s))) for s in slots if hasattr(value, s)])
+            slot_values = tuple(
+                [(s, self._canon(getattr(value, s))) for s in slots if hasattr(value, s)]
+            )
             return ("obj", cls.__module__, kind, parts, slot_values)
         try:
             hash(value)

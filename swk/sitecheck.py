@@ -11,8 +11,8 @@ import json
 import re
 import subprocess
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from fnmatch import fnmatch
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -36,7 +36,15 @@ EXCLUDED_CSS = ("theme/css/site.min.css",)
 _BASE = "http://site.invalid"
 _URL_ATTRS = ("href", "src", "action", "poster", "data")
 # rel values of <link> whose target the browser loads by itself
-_LOADED_RELS = {"stylesheet", "icon", "preload", "modulepreload", "manifest", "apple-touch-icon", "prefetch"}
+_LOADED_RELS = {
+    "stylesheet",
+    "icon",
+    "preload",
+    "modulepreload",
+    "manifest",
+    "apple-touch-icon",
+    "prefetch",
+}
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""")
 
 
@@ -106,8 +114,18 @@ class _Parser(HTMLParser):
         elif tag == "a" and self._in_body and p.first_link is None:
             p.first_link = a.get("href")
         rels = set(a.get("rel", "").lower().split())
-        loaded = tag in ("img", "script", "source", "iframe", "video", "audio", "track", "embed",
-                         "object", "input") or (tag == "link" and bool(rels & _LOADED_RELS))
+        loaded = tag in (
+            "img",
+            "script",
+            "source",
+            "iframe",
+            "video",
+            "audio",
+            "track",
+            "embed",
+            "object",
+            "input",
+        ) or (tag == "link" and bool(rels & _LOADED_RELS))
         for attr in _URL_ATTRS:
             if a.get(attr):
                 p.refs.append(Ref(attr, a[attr].strip(), line, loaded and attr != "action"))
@@ -168,7 +186,7 @@ def local_path(url: str, page_url: str, bases: list[str]) -> tuple[str, str] | N
     if parts.scheme or parts.netloc:
         for base in bases:
             if url == base or url.startswith(base + "/") or url.startswith(base + "#"):
-                url = url[len(base):] or "/"
+                url = url[len(base) :] or "/"
                 break
         else:
             return None  # another site, mailto:, tel:, data:, javascript:
@@ -209,7 +227,9 @@ def broken_links(output: Path, pages: dict[str, Page], siteurl: str = "") -> lis
         if target is None:
             problems.append(f"{where}: {url!r} -> {rel or '/'} does not exist in the output")
         elif fragment and target.suffix == ".html" and fragment not in ids_of(target):
-            problems.append(f"{where}: {url!r}: {target.relative_to(output)} has no id {fragment!r}")
+            problems.append(
+                f"{where}: {url!r}: {target.relative_to(output)} has no id {fragment!r}"
+            )
 
     for page in pages.values():
         for ref in page.refs:
@@ -252,7 +272,8 @@ def external_assets(pages: dict[str, Page], siteurl: str = "") -> list[str]:
         f"{page.path}:{ref.line} ({ref.attr}): {ref.url}"
         for page in pages.values()
         for ref in page.refs
-        if ref.loaded and local_path(ref.url, page.url, bases) is None
+        if ref.loaded
+        and local_path(ref.url, page.url, bases) is None
         and not ref.url.startswith("data:")
     ]
 

@@ -35,7 +35,13 @@ def write(path: Path, text: str) -> Path:
 
 def make_project(tmp: Path, files: dict[str, str] | None = None, with_pages: bool = True) -> Path:
     """A project folder with content/, newsletters/ and the given files (path -> text)."""
-    for folder in ("content/articles", "content/partners", "content/events", "content/pages", "newsletters"):
+    for folder in (
+        "content/articles",
+        "content/partners",
+        "content/events",
+        "content/pages",
+        "newsletters",
+    ):
         (tmp / folder).mkdir(parents=True, exist_ok=True)
     if with_pages:
         for page in (ROOT / "content" / "pages").glob("*.md"):
@@ -133,7 +139,10 @@ class Inbox:
         from email import policy
 
         with self.lock:
-            return [(rcpt, email.message_from_bytes(raw, policy=policy.default)) for rcpt, raw in self.messages]
+            return [
+                (rcpt, email.message_from_bytes(raw, policy=policy.default))
+                for rcpt, raw in self.messages
+            ]
 
     def to(self, address: str) -> list:
         """The parsed messages for one recipient, oldest first."""
@@ -149,7 +158,9 @@ class Inbox:
             if len(found) >= count:
                 return found
             time.sleep(0.05)
-        raise AssertionError(f"{count} bericht(en) voor {address} niet binnen {timeout} s aangekomen")
+        raise AssertionError(
+            f"{count} bericht(en) voor {address} niet binnen {timeout} s aangekomen"
+        )
 
 
 @contextmanager
@@ -160,7 +171,11 @@ def smtp_server():
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
-    inbox.env = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(controller.port), "SMTP_SECURITY": "none"}
+    inbox.env = {
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(controller.port),
+        "SMTP_SECURITY": "none",
+    }
     try:
         yield inbox
     finally:
@@ -178,20 +193,32 @@ class RunningService:
         self.proc = None
         self.log = data_dir / "service.log"
 
-    def start(self, timeout: float = 20.0) -> "RunningService":
+    def start(self, timeout: float = 20.0) -> RunningService:
         import subprocess
         import sys
         import time
         import urllib.request
 
-        env = {**os.environ, "SWK_SERVICE_DATA": str(self.data_dir), "SWK_SERVICE_URL": self.url, **self.env}
+        env = {
+            **os.environ,
+            "SWK_SERVICE_DATA": str(self.data_dir),
+            "SWK_SERVICE_URL": self.url,
+            **self.env,
+        }
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "service", "--port", str(self.port)], cwd=ROOT, env=env,
-            stdout=open(self.log, "ab"), stderr=subprocess.STDOUT, start_new_session=True)
+            [sys.executable, "-m", "service", "--port", str(self.port)],
+            cwd=ROOT,
+            env=env,
+            stdout=open(self.log, "ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"service exited with {self.proc.returncode}:\n{self.log.read_text()}")
+                raise RuntimeError(
+                    f"service exited with {self.proc.returncode}:\n{self.log.read_text()}"
+                )
             try:
                 with urllib.request.urlopen(self.url + "/health", timeout=1) as resp:
                     if resp.status == 200:
@@ -216,7 +243,9 @@ class RunningService:
 def service(data_dir: Path, **env):
     """Run the site service in local mode on a free port; yields a RunningService."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    running = RunningService({"SWK_SERVICE_MODE": "local", **{k: str(v) for k, v in env.items()}}, data_dir)
+    running = RunningService(
+        {"SWK_SERVICE_MODE": "local", **{k: str(v) for k, v in env.items()}}, data_dir
+    )
     running.start()
     try:
         yield running

@@ -2,7 +2,6 @@
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -50,13 +49,16 @@ def test_bad_content_keeps_last_good_output(tmp_path):
     out = build_project(project)
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
-    write(project / "content/articles/goed.md", GOOD_ARTICLE.replace("date: 2023-02-16", "date: 16 februari"))
+    write(
+        project / "content/articles/goed.md",
+        GOOD_ARTICLE.replace("date: 2023-02-16", "date: 16 februari"),
+    )
     write(project / "content/articles/ander.md", "---\ntitle: [kapot\n---\n")
     with pytest.raises(ContentError) as err:
         build_project(project)
     message = str(err.value)
     assert "2 fouten in de inhoud; de site is niet bijgewerkt" in message
-    assert "goed.md: veld \"Publicatiedatum\" (date): \"16 februari\" is geen datum" in message
+    assert 'goed.md: veld "Publicatiedatum" (date): "16 februari" is geen datum' in message
     assert "ander.md:2: de velden bovenaan zijn niet te lezen" in message
 
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
@@ -67,10 +69,13 @@ def test_bad_content_keeps_last_good_output(tmp_path):
 def test_a_good_build_after_a_failed_one_is_complete(tmp_path):
     """A build that fails while writing (here: a newsletter e-mail too large) must not leave
     plugin state behind: the next build in the same process (autoreload) has its sitemap."""
-    project = make_project(tmp_path, {
-        "content/articles/goed.md": GOOD_ARTICLE,
-        "newsletters/2024-01.md": "---\ntitle: Januari\ndate: 2024-01-10\narticles: [goed]\nstatus: ready\n---\nKort.\n",
-    })
+    project = make_project(
+        tmp_path,
+        {
+            "content/articles/goed.md": GOOD_ARTICLE,
+            "newsletters/2024-01.md": "---\ntitle: Januari\ndate: 2024-01-10\narticles: [goed]\nstatus: ready\n---\nKort.\n",
+        },
+    )
     with pytest.raises(ContentError):
         build_project(project, NEWSLETTER_MAX_BYTES=100)
     out = build_project(project)
@@ -78,7 +83,9 @@ def test_a_good_build_after_a_failed_one_is_complete(tmp_path):
 
 
 def test_command_line_reports_errors_and_exits_non_zero(tmp_path):
-    project = make_project(tmp_path, {"content/partners/p.md": "---\ntitle: P\nkind: bedrijf\n---\n"})
+    project = make_project(
+        tmp_path, {"content/partners/p.md": "---\ntitle: P\nkind: bedrijf\n---\n"}
+    )
     settings = write(
         tmp_path / "settings.py",
         f"from pelicanconf import *\nPATH = {str(project / 'content')!r}\n"
@@ -86,10 +93,16 @@ def test_command_line_reports_errors_and_exits_non_zero(tmp_path):
     )
     result = subprocess.run(
         [sys.executable, "-m", "swk", "build", "-s", str(settings)],
-        cwd=ROOT, capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 1
-    assert "p.md: veld \"Soort\" (kind): \"bedrijf\" is geen geldige waarde; kies uit: werkgever" in result.stderr
+    assert (
+        'p.md: veld "Soort" (kind): "bedrijf" is geen geldige waarde; kies uit: werkgever'
+        in result.stderr
+    )
     assert not (project / "output").exists()
 
 

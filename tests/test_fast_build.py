@@ -24,9 +24,13 @@ SMALL = {"BUILD_WORKERS": 2, "BUILD_PARALLEL_MIN": 1}  # fork workers even for a
 
 def article(n: int, **extra) -> str:
     fields = {
-        "title": f'"Artikel {n}"', "date": f"2023-{1 + n % 12:02d}-{1 + n % 27:02d}",
-        "category": "Nieuws" if n % 2 else "Interview", "summary": f'"Samenvatting {n}."',
-        "tags": f"[thema-{n % 3}, werk]", "partners": f"[partner-{n % 3}]", "events": f"[event-{n % 2}]",
+        "title": f'"Artikel {n}"',
+        "date": f"2023-{1 + n % 12:02d}-{1 + n % 27:02d}",
+        "category": "Nieuws" if n % 2 else "Interview",
+        "summary": f'"Samenvatting {n}."',
+        "tags": f"[thema-{n % 3}, werk]",
+        "partners": f"[partner-{n % 3}]",
+        "events": f"[event-{n % 2}]",
         **extra,
     }
     head = "\n".join(f"{k}: {v}" for k, v in fields.items())
@@ -34,13 +38,17 @@ def article(n: int, **extra) -> str:
 
 
 def partner(n: int, title: str | None = None) -> str:
-    return (f'---\ntitle: "{title or f"Partner {n}"}"\nkind: werkgever\ndistrict: Noord\n'
-            f"sector: bouw\n---\nOver partner {n}.\n")
+    return (
+        f'---\ntitle: "{title or f"Partner {n}"}"\nkind: werkgever\ndistrict: Noord\n'
+        f"sector: bouw\n---\nOver partner {n}.\n"
+    )
 
 
 def event(n: int, start: str) -> str:
-    return (f'---\ntitle: "Bijeenkomst {n}"\nstart: {start}\nkind: training\n'
-            f"partners: [partner-{n}]\n---\nOver bijeenkomst {n}.\n")
+    return (
+        f'---\ntitle: "Bijeenkomst {n}"\nstart: {start}\nkind: training\n'
+        f"partners: [partner-{n}]\n---\nOver bijeenkomst {n}.\n"
+    )
 
 
 NEWSLETTER = """---
@@ -58,15 +66,18 @@ De inleiding, met een link naar [artikel 3]({filename}/articles/artikel-3.md).
 def project(tmp_path):
     files = {f"content/articles/artikel-{n}.md": article(n) for n in range(1, 13)}
     files.update({f"content/partners/partner-{n}.md": partner(n) for n in range(3)})
-    files.update({
-        "content/events/event-0.md": event(0, "2023-06-01T15:00"),
-        "content/events/event-1.md": event(1, "2024-03-01T15:00"),
-        "content/events/event-2.md": event(2, "2024-05-01"),
-        "newsletters/nieuwsbrief-1.md": NEWSLETTER,
-        # a link to an article that does not exist yet (step "add")
-        "content/articles/verwijzer.md": article(
-            20, title='"Verwijzer"').replace("Tekst", "Zie [het nieuwe]({filename}/articles/nieuw.md). Tekst"),
-    })
+    files.update(
+        {
+            "content/events/event-0.md": event(0, "2023-06-01T15:00"),
+            "content/events/event-1.md": event(1, "2024-03-01T15:00"),
+            "content/events/event-2.md": event(2, "2024-05-01"),
+            "newsletters/nieuwsbrief-1.md": NEWSLETTER,
+            # a link to an article that does not exist yet (step "add")
+            "content/articles/verwijzer.md": article(20, title='"Verwijzer"').replace(
+                "Tekst", "Zie [het nieuwe]({filename}/articles/nieuw.md). Tekst"
+            ),
+        }
+    )
     project = make_project(tmp_path, files)
     (project / "content/images").mkdir()
     (project / "content/images/logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
@@ -74,8 +85,11 @@ def project(tmp_path):
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and "pagefind" not in p.relative_to(root).parts[:1]}
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and "pagefind" not in p.relative_to(root).parts[:1]
+    }
 
 
 def folders(root: Path) -> set[str]:
@@ -86,8 +100,11 @@ def reference(project: Path, **extra) -> Path:
     """Pelican's own single-process build of the project, into ``reference/output``."""
     from swk.build import build
 
-    return build(str(ROOT / "pelicanconf.py"),
-                 overrides(project, OUTPUT_PATH=str(project / "reference/output"), **extra), stock=True)
+    return build(
+        str(ROOT / "pelicanconf.py"),
+        overrides(project, OUTPUT_PATH=str(project / "reference/output"), **extra),
+        stock=True,
+    )
 
 
 def assert_same(actual: Path, expected: Path):
@@ -107,22 +124,53 @@ def test_incremental_builds_write_what_a_full_build_writes(project):
     settings = overrides(project, SEARCH_INDEX=False, **SMALL)
     arts = project / "content/articles"
     steps = [
-        ("edit an article's title", lambda: write(arts / "artikel-5.md", article(5, title='"Nieuwe titel"'))),
-        ("add an article, that another one links to",
-         lambda: write(arts / "nieuw.md", article(30, date="2024-01-10", tags="[nieuw-thema]"))),
+        (
+            "edit an article's title",
+            lambda: write(arts / "artikel-5.md", article(5, title='"Nieuwe titel"')),
+        ),
+        (
+            "add an article, that another one links to",
+            lambda: write(arts / "nieuw.md", article(30, date="2024-01-10", tags="[nieuw-thema]")),
+        ),
         ("delete an article (its tag page goes)", lambda: (arts / "nieuw.md").unlink()),
-        ("move an article to another date and page", lambda: write(arts / "artikel-7.md", article(7, date="2020-01-01"))),
-        ("rename a partner (backlinks, jsonld, filter pages)",
-         lambda: write(project / "content/partners/partner-1.md", partner(1, "Hernoemde partner"))),
-        ("an event moves into the past (agenda, home, newsletter)",
-         lambda: write(project / "content/events/event-1.md", event(1, "2023-12-01T10:00"))),
-        ("delete an event (its page and .ics go)", lambda: (project / "content/events/event-2.md").unlink()),
-        ("a newsletter with other articles", lambda: write(
-            project / "newsletters/nieuwsbrief-1.md", NEWSLETTER.replace("artikel-1, artikel-2", "artikel-4"))),
-        ("an article becomes a draft", lambda: write(arts / "artikel-9.md", article(9, status="draft"))),
-        ("a static file is added and one removed", lambda: (
-            (project / "content/images/logo.svg").unlink(),
-            (project / "content/images/foto.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>"))),
+        (
+            "move an article to another date and page",
+            lambda: write(arts / "artikel-7.md", article(7, date="2020-01-01")),
+        ),
+        (
+            "rename a partner (backlinks, jsonld, filter pages)",
+            lambda: write(
+                project / "content/partners/partner-1.md", partner(1, "Hernoemde partner")
+            ),
+        ),
+        (
+            "an event moves into the past (agenda, home, newsletter)",
+            lambda: write(project / "content/events/event-1.md", event(1, "2023-12-01T10:00")),
+        ),
+        (
+            "delete an event (its page and .ics go)",
+            lambda: (project / "content/events/event-2.md").unlink(),
+        ),
+        (
+            "a newsletter with other articles",
+            lambda: write(
+                project / "newsletters/nieuwsbrief-1.md",
+                NEWSLETTER.replace("artikel-1, artikel-2", "artikel-4"),
+            ),
+        ),
+        (
+            "an article becomes a draft",
+            lambda: write(arts / "artikel-9.md", article(9, status="draft")),
+        ),
+        (
+            "a static file is added and one removed",
+            lambda: (
+                (project / "content/images/logo.svg").unlink(),
+                (project / "content/images/foto.svg").write_text(
+                    "<svg xmlns='http://www.w3.org/2000/svg'/>"
+                ),
+            ),
+        ),
     ]
     with env(SWK_NOW=NOW):
         site = DevSite(str(ROOT / "pelicanconf.py"), settings)
@@ -150,11 +198,18 @@ def test_bad_content_in_the_dev_server_changes_nothing(project):
             site.full()
             before = tree(site.output)
             good = (project / "content/articles/artikel-3.md").read_text()
-            write(project / "content/articles/artikel-3.md", good.replace("date: ", "date: gisteren #"))
-            with pytest.raises(ContentError, match=r'artikel-3.md: veld "Publicatiedatum" \(date\)'):
+            write(
+                project / "content/articles/artikel-3.md",
+                good.replace("date: ", "date: gisteren #"),
+            )
+            with pytest.raises(
+                ContentError, match=r'artikel-3.md: veld "Publicatiedatum" \(date\)'
+            ):
                 site.update()
             assert tree(site.output) == before
-            write(project / "content/articles/artikel-3.md", good.replace("Artikel 3", "Artikel drie"))
+            write(
+                project / "content/articles/artikel-3.md", good.replace("Artikel 3", "Artikel drie")
+            )
             site.update()
             assert "Artikel drie" in (site.output / "artikelen/artikel-3/index.html").read_text()
             assert_same(site.output, reference(project, SEARCH_INDEX=False))
@@ -166,7 +221,8 @@ def search_answers(page, url: str, terms: list[str]) -> dict[str, list[str]]:
     import importlib.util
 
     spec = importlib.util.spec_from_file_location(
-        "search_tests", ROOT / "plugins/search/tests/test_search.py")
+        "search_tests", ROOT / "plugins/search/tests/test_search.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     search_js = module.search_js
@@ -178,7 +234,10 @@ def test_search_index_after_incremental_builds_answers_as_a_full_build(project, 
         site = DevSite(str(ROOT / "pelicanconf.py"), overrides(project, **SMALL))
         try:
             site.full()
-            write(project / "content/articles/artikel-4.md", article(4, title='"Kwartelkoning gezien"'))
+            write(
+                project / "content/articles/artikel-4.md",
+                article(4, title='"Kwartelkoning gezien"'),
+            )
             (project / "content/articles/artikel-6.md").unlink()
             site.update()
             assert "Kwartelkoning" in (site.output / "artikelen/artikel-4/index.html").read_text()
@@ -198,15 +257,24 @@ def test_search_index_after_incremental_builds_answers_as_a_full_build(project, 
 def test_dev_server_serves_and_rebuilds_after_a_save(project):
     """``python -m swk serve`` as a real process: it builds, serves on 127.0.0.1 and updates
     a page after its source changes."""
-    settings = write(project / "settings.py", "from pelicanconf import *\n" + "".join(
-        f"{k} = {v!r}\n" for k, v in overrides(project, SEARCH_INDEX=False).items()))
+    settings = write(
+        project / "settings.py",
+        "from pelicanconf import *\n"
+        + "".join(f"{k} = {v!r}\n" for k, v in overrides(project, SEARCH_INDEX=False).items()),
+    )
     port = free_port()
     log = project / "serve.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "swk", "serve", "-s", str(settings), "--port", str(port)],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-            env={"PYTHONPATH": f"{ROOT}:{ROOT / 'plugins'}", "PATH": "/usr/bin:/bin", "SWK_NOW": NOW},
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={
+                "PYTHONPATH": f"{ROOT}:{ROOT / 'plugins'}",
+                "PATH": "/usr/bin:/bin",
+                "SWK_NOW": NOW,
+            },
         )
     url = f"http://127.0.0.1:{port}/artikelen/artikel-5/"
     updated = re.compile(r"Site bijgewerkt in [0-9,]+ s \((\d+) pagina's\)")

@@ -19,8 +19,19 @@ from swk import sitecheck
 from swk.testing import ROOT, build_project, env, make_project, write
 
 # Templates of the foundation; features add more (they are found in the output by themselves).
-FOUNDATION_TEMPLATES = {"home", "index", "article", "category", "tag", "tags", "page", "404",
-                        "partner", "event", "newsletter"}
+FOUNDATION_TEMPLATES = {
+    "home",
+    "index",
+    "article",
+    "category",
+    "tag",
+    "tags",
+    "page",
+    "404",
+    "partner",
+    "event",
+    "newsletter",
+}
 WIDTHS = {"desktop": (1280, 800), "phone": (375, 740)}
 
 
@@ -50,12 +61,20 @@ def published_articles():
 
 def test_every_page_is_valid_html(site, pages, tmp_path):
     # A page with known errors goes along in the same run: proof the checker really ran.
-    canary = write(tmp_path / "canary.html", "<!DOCTYPE html><html lang=nl><title>x</title><p><div></p>")
+    canary = write(
+        tmp_path / "canary.html", "<!DOCTYPE html><html lang=nl><title>x</title><p><div></p>"
+    )
     files = [site / rel for rel in pages] + [canary]
-    css = [p for p in sorted(site.rglob("*.css")) if p.relative_to(site).as_posix() not in sitecheck.EXCLUDED_CSS]
+    css = [
+        p
+        for p in sorted(site.rglob("*.css"))
+        if p.relative_to(site).as_posix() not in sitecheck.EXCLUDED_CSS
+    ]
     errors = sitecheck.vnu(files, css=css)
     assert any("canary.html" in m.get("url", "") for m in errors), "the Nu checker reported nothing"
-    problems = [sitecheck.format_vnu(m, site) for m in errors if "canary.html" not in m.get("url", "")]
+    problems = [
+        sitecheck.format_vnu(m, site) for m in errors if "canary.html" not in m.get("url", "")
+    ]
     assert not problems, f"{len(problems)} HTML errors:\n" + "\n".join(problems)
 
 
@@ -76,8 +95,11 @@ def test_nothing_is_loaded_from_other_hosts(pages, settings):
 def test_no_css_or_font_comes_from_a_cdn(site, pages, settings):
     """Stylesheets and fonts (the City's Amsterdam Sans too) come from the site itself: no
     <link> to another host, no url() or @import to one in any stylesheet or <style>."""
-    links = [f for f in sitecheck.external_assets(pages, settings["SITEURL"])
-             if re.search(r"\.(css|woff2?|ttf|otf)\b|fonts?\.", f)]
+    links = [
+        f
+        for f in sitecheck.external_assets(pages, settings["SITEURL"])
+        if re.search(r"\.(css|woff2?|ttf|otf)\b|fonts?\.", f)
+    ]
     assert not links and not sitecheck.external_css_urls(site, settings["SITEURL"]), links
     fonts = {r.url for p in pages.values() for r in p.refs if r.url.endswith(".woff2")}
     assert fonts and all(url.startswith("/theme/fonts/") for url in fonts), fonts
@@ -85,19 +107,29 @@ def test_no_css_or_font_comes_from_a_cdn(site, pages, settings):
 
 def test_cdn_checker_finds_css_and_fonts_from_other_hosts(tmp_path):
     out = tmp_path / "out"
-    write(out / "index.html", """<!DOCTYPE html><html lang="nl"><head><title>t</title>
+    write(
+        out / "index.html",
+        """<!DOCTYPE html><html lang="nl"><head><title>t</title>
         <style>@import url("https://cdn.example/ams.css"); body { font-family: x; }</style></head>
-        <body><p style="background: url(/eigen.png)">x</p></body></html>""")
-    write(out / "css/site.css", '@font-face { src: url("https://fonts.example/AmsterdamSans.woff2") } '
-                                "a { background: url(../img/x.png) } b { background: url(data:image/png;base64,AA) }")
+        <body><p style="background: url(/eigen.png)">x</p></body></html>""",
+    )
+    write(
+        out / "css/site.css",
+        '@font-face { src: url("https://fonts.example/AmsterdamSans.woff2") } '
+        "a { background: url(../img/x.png) } b { background: url(data:image/png;base64,AA) }",
+    )
     assert sitecheck.external_css_urls(out) == [
-        "css/site.css: https://fonts.example/AmsterdamSans.woff2", "index.html: https://cdn.example/ams.css"]
+        "css/site.css: https://fonts.example/AmsterdamSans.woff2",
+        "index.html: https://cdn.example/ams.css",
+    ]
 
 
 def test_link_checker_finds_broken_links(tmp_path):
     """The checker itself: every kind of reference, relative and root-relative."""
     out = tmp_path / "out"
-    write(out / "index.html", """
+    write(
+        out / "index.html",
+        """
         <!DOCTYPE html><html lang="nl"><head><title>t</title>
         <link rel="stylesheet" href="css/site.css"><link rel="icon" href="https://cdn.example/x.ico">
         </head><body><a href="#inhoud">skip</a><main id="inhoud">
@@ -106,16 +138,30 @@ def test_link_checker_finds_broken_links(tmp_path):
         <img src="img/x.png" srcset="img/x.png 1x, img/big.png 2x" alt="">
         <form action="/zoeken/"></form> <a href="mailto:a@b.nl">mail</a> <a href="https://elders.nl/">out</a>
         <a href="http://localhost:8000/a/">feed base</a></main></body></html>
-    """)
-    write(out / "a/index.html", '<!DOCTYPE html><html lang="nl"><title>a</title><h2 id="deel">d</h2><a href="../">up</a>')
+    """,
+    )
+    write(
+        out / "a/index.html",
+        '<!DOCTYPE html><html lang="nl"><title>a</title><h2 id="deel">d</h2><a href="../">up</a>',
+    )
     write(out / "img/x.png", "png")
     write(out / "css/site.css", "body { background: url('../img/x.png'); } @import 'weg.css';")
-    write(out / "sitemap.xml", '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                                "<url><loc>/a/</loc></url><url><loc>/c/</loc></url></urlset>")
+    write(
+        out / "sitemap.xml",
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "<url><loc>/a/</loc></url><url><loc>/c/</loc></url></urlset>",
+    )
     pages = sitecheck.parse_site(out)
     problems = "\n".join(sitecheck.broken_links(out, pages))
-    for expected in ("'/b/' -> b/", "'a/#weg': a/index.html has no id 'weg'", "'#nergens': no element",
-                     "img/big.png", "(action)", "css/weg.css", "sitemap.xml: '/c/'"):
+    for expected in (
+        "'/b/' -> b/",
+        "'a/#weg': a/index.html has no id 'weg'",
+        "'#nergens': no element",
+        "img/big.png",
+        "(action)",
+        "css/weg.css",
+        "sitemap.xml: '/c/'",
+    ):
         assert expected in problems, (expected, problems)
     assert len(problems.splitlines()) == 7, problems
     assert sitecheck.external_assets(pages) == ["index.html:2 (href): https://cdn.example/x.ico"]
@@ -123,7 +169,10 @@ def test_link_checker_finds_broken_links(tmp_path):
 
 def test_publish_build_uses_absolute_urls_and_links_resolve(tmp_path):
     """publishconf.py: sitemap, feeds, canonical and og:url carry SWK_SITEURL, and resolve."""
-    project = make_project(tmp_path, {"content/articles/goed.md": """
+    project = make_project(
+        tmp_path,
+        {
+            "content/articles/goed.md": """
         ---
         title: Goed artikel
         date: 2023-02-16
@@ -132,7 +181,9 @@ def test_publish_build_uses_absolute_urls_and_links_resolve(tmp_path):
         tags: [werkgevers]
         ---
         Tekst.
-        """})
+        """
+        },
+    )
     siteurl = "https://voorbeeld.github.io/swk"
     with env(SWK_SITEURL=siteurl, SWK_NOW="2024-01-15T12:00"):
         out = build_project(project, "publishconf.py")
@@ -160,11 +211,15 @@ def test_every_page_has_the_basics(site, pages):
         if page.h1 != 1:
             problems.append(f"{rel}: needs exactly one <h1>, has {page.h1}")
         if page.first_link != "#inhoud" or "inhoud" not in page.ids:
-            problems.append(f"{rel}: the first link must be the skip link to #inhoud (is {page.first_link!r})")
+            problems.append(
+                f"{rel}: the first link must be the skip link to #inhoud (is {page.first_link!r})"
+            )
         if "width=device-width" not in page.meta.get("viewport", ""):
             problems.append(f"{rel}: no <meta name=viewport content=width=device-width...>")
         if not page.template:
-            problems.append(f"{rel}: <body> has no data-template (does the template extend base.html?)")
+            problems.append(
+                f"{rel}: <body> has no data-template (does the template extend base.html?)"
+            )
         if not page.meta.get("description"):
             problems.append(f"{rel}: no meta description")
     assert not problems, "\n".join(problems)
@@ -193,7 +248,13 @@ def test_open_graph_on_article_pages(pages):
     articles = {rel: p for rel, p in pages.items() if p.template == "article"}
     assert len(articles) == sum(1 for *_, draft in published_articles() if not draft)
     for rel, page in articles.items():
-        for key in ("og:title", "og:description", "og:site_name", "og:locale", "article:published_time"):
+        for key in (
+            "og:title",
+            "og:description",
+            "og:site_name",
+            "og:locale",
+            "article:published_time",
+        ):
             assert page.meta.get(key), (rel, key)
         assert page.meta["og:type"] == "article", rel
         assert page.meta["og:locale"] == "nl_NL", rel
@@ -204,9 +265,20 @@ def test_fixed_pages_exist(site, pages):
     """Over ons is content; the two statements come from plugins/statements (its own tests
     check what they say)."""
     for slug, template, words in (
-        ("toegankelijkheid", "toegankelijkheid", ("Besluit digitale toegankelijkheid overheid", "WCAG-EM",
-                                                  "sociaalwerkkoepel@amsterdam.nl")),
-        ("privacy", "privacy", ("geen cookies", "GitHub", "IP-adres", "nieuwsbrief", "Autoriteit Persoonsgegevens")),
+        (
+            "toegankelijkheid",
+            "toegankelijkheid",
+            (
+                "Besluit digitale toegankelijkheid overheid",
+                "WCAG-EM",
+                "sociaalwerkkoepel@amsterdam.nl",
+            ),
+        ),
+        (
+            "privacy",
+            "privacy",
+            ("geen cookies", "GitHub", "IP-adres", "nieuwsbrief", "Autoriteit Persoonsgegevens"),
+        ),
         ("over-ons", "page", ("Contact", "sociaalwerkkoepel@amsterdam.nl")),
     ):
         page = pages.get(f"{slug}/index.html")
@@ -300,7 +372,9 @@ def test_one_page_per_template_has_no_axe_violations(pages, site_url, page):
                     f"{v['help']}: {v['targets']}\n    {v['summary']}"
                 )
             problems += sideways(page, f"{template} ({sample.url}, {label})")
-            problems += [f"{template} ({sample.url}): CSP blocked {v}" for v in page.evaluate("window.__csp")]
+            problems += [
+                f"{template} ({sample.url}): CSP blocked {v}" for v in page.evaluate("window.__csp")
+            ]
         # WCAG 1.4.10 reflow: 320 CSS pixels wide without scrolling sideways
         page.set_viewport_size({"width": 320, "height": 640})
         page.goto(site_url + sample.url)
@@ -313,7 +387,9 @@ def test_one_page_per_template_has_no_axe_violations(pages, site_url, page):
 
 
 def test_every_page_has_the_content_security_policy(site, pages):
-    want = '<meta http-equiv="Content-Security-Policy" content="default-src &#39;self&#39;; script-src'
+    want = (
+        '<meta http-equiv="Content-Security-Policy" content="default-src &#39;self&#39;; script-src'
+    )
     missing = [rel for rel in pages if want not in (site / rel).read_text()]
     assert not missing, missing
 
@@ -331,7 +407,9 @@ def test_skip_link_is_first_and_moves_focus(site_url, page):
 def test_focus_is_visible_everywhere(site_url, page):
     """Tabbing through a page: every focused element shows an outline or a ring."""
     page.goto(site_url + "/artikelen/sociaal-werkkoepel-is-van-ons-allemaal/")
-    count = page.evaluate("document.querySelectorAll('a[href], button, input, select, textarea').length")
+    count = page.evaluate(
+        "document.querySelectorAll('a[href], button, input, select, textarea').length"
+    )
     seen, missing = 0, []
     for _ in range(count):
         page.keyboard.press("Tab")

@@ -21,8 +21,15 @@ TEMPLATES = ROOT / "theme" / "templates"
 # Templates that editors see, not visitors (editors may be "je"): the web editor's page.
 EDITOR_TEMPLATES = {"admin.html"}
 # Visible attributes: what a screen reader reads or a browser shows; the search facets.
-ATTRIBUTES = ("alt", "title", "aria-label", "placeholder", "value", "data-pagefind-filter",
-              "data-pagefind-meta")
+ATTRIBUTES = (
+    "alt",
+    "title",
+    "aria-label",
+    "placeholder",
+    "value",
+    "data-pagefind-filter",
+    "data-pagefind-meta",
+)
 RULES = {  # the writing guide's rules for dates and times
     "t/m": re.compile(r"(?<!\w)t/m(?!\w)", re.I),
     "a time with a leading zero (09.00)": re.compile(r"(?<![\d.,])0\d\.\d\d(?!\d)"),
@@ -33,7 +40,7 @@ def word_list() -> tuple[dict[str, re.Pattern], list[str]]:
     """The "niet" column of the word list (term -> pattern) and the names that keep their own
     spelling ("Job Event")."""
     text = GUIDE.read_text(encoding="utf-8")
-    section = text[text.index("### Woordenlijst"):]
+    section = text[text.index("### Woordenlijst") :]
     section = section[: section.index("\n### ", 1)]
     rows = re.findall(r"^\| ([^|]+) \| ([^|]+) \| [^|]* \|$", section, re.M)
     terms = {}
@@ -44,7 +51,9 @@ def word_list() -> tuple[dict[str, re.Pattern], list[str]]:
             term = term.strip()
             words = r"\s+".join(map(re.escape, term.split()))
             terms[term] = re.compile(rf"(?<![\w-]){words}(?![\w-])", re.I)
-    names = re.search(r"Namen van evenementen en regelingen houden hun eigen spelling: ([^.]+)\.", section).group(1)
+    names = re.search(
+        r"Namen van evenementen en regelingen houden hun eigen spelling: ([^.]+)\.", section
+    ).group(1)
     return terms, [n.strip() for n in names.split(",")]
 
 
@@ -52,7 +61,16 @@ TERMS, NAMES = word_list()
 
 
 def test_the_word_list_is_read():
-    assert {"je", "jouw", "jij", "event", "bijeenkomst", "uitschrijven", "Type", "korte omschrijving"} <= set(TERMS)
+    assert {
+        "je",
+        "jouw",
+        "jij",
+        "event",
+        "bijeenkomst",
+        "uitschrijven",
+        "Type",
+        "korte omschrijving",
+    } <= set(TERMS)
     assert "Job Event" in NAMES
 
 
@@ -67,7 +85,7 @@ def problems_in(text: str, where: str) -> list[str]:
     found = []
     for term, pattern in {**TERMS, **RULES}.items():
         for m in pattern.finditer(text):
-            around = " ".join(text[max(0, m.start() - 40): m.end() + 40].split())
+            around = " ".join(text[max(0, m.start() - 40) : m.end() + 40].split())
             found.append(f"{where}: '{term}' in “{around}”")
     return found
 
@@ -83,7 +101,21 @@ class _Visible(HTMLParser):
         self._hidden = 0  # depth inside script/style/skipped elements
         self._stack: list[bool] = []
 
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+    VOID = {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -96,8 +128,12 @@ class _Visible(HTMLParser):
         for key in ATTRIBUTES:
             if a.get(key):
                 # a search result's meta key ("type:Artikel") is code; its value is shown
-                self.parts.append(a[key].split(":", 1)[-1] if key == "data-pagefind-meta" else a[key])
-        if tag == "meta" and (a.get("name") == "description" or (a.get("property") or "").startswith("og:")):
+                self.parts.append(
+                    a[key].split(":", 1)[-1] if key == "data-pagefind-meta" else a[key]
+                )
+        if tag == "meta" and (
+            a.get("name") == "description" or (a.get("property") or "").startswith("og:")
+        ):
             self.parts.append(a.get("content") or "")
 
     def handle_endtag(self, tag):
@@ -148,7 +184,8 @@ def test_the_checker_finds_what_breaks_the_voice():
     <p>‘Dan moet je er goed mee omgaan.’ Pak je kans. De firma’s.</p></body></html>"""
     found = problems_in(visible_text(page, skip={"prose"}), "x")
     assert sorted(f.split("'")[1] for f in found) == sorted(
-        ["je", "inschrijven", "Type", "t/m", "a time with a leading zero (09.00)"]), found
+        ["je", "inschrijven", "Type", "t/m", "a time with a leading zero (09.00)"]
+    ), found
 
 
 FILES = {
@@ -247,9 +284,27 @@ def test_every_page_and_email_of_a_build_speaks_with_one_voice(project_site):
         templates |= set(re.findall(r'data-template="([\w-]+)"', text))
         problems += problems_in(text if path.suffix == ".txt" else visible_text(text), rel)
     # the build above covers every template of the theme
-    assert {"home", "article", "partner", "partners", "event", "agenda", "agenda_archive", "newsletter",
-            "newsletters", "newsletter_unsubscribe", "search", "404", "tag", "tags", "category",
-            "index", "page", "toegankelijkheid", "privacy"} <= templates, templates
+    assert {
+        "home",
+        "article",
+        "partner",
+        "partners",
+        "event",
+        "agenda",
+        "agenda_archive",
+        "newsletter",
+        "newsletters",
+        "newsletter_unsubscribe",
+        "search",
+        "404",
+        "tag",
+        "tags",
+        "category",
+        "index",
+        "page",
+        "toegankelijkheid",
+        "privacy",
+    } <= templates, templates
     assert (project_site / "nieuwsbrief/2024-02-nieuwsbrief/email.txt").exists()
     assert not problems, "\n".join(problems)
 
@@ -267,18 +322,25 @@ def test_the_real_site_speaks_with_one_voice(site):
 def test_dutch_dates_times_and_words_in_the_pages(project_site):
     def main(rel):
         text = (project_site / rel / "index.html").read_text(encoding="utf-8")
-        return " ".join(visible_text(text[text.index("<main"):]).split())
+        return " ".join(visible_text(text[text.index("<main") :]).split())
 
     assert "dinsdag 5 maart 2024, 9.00–12.30 uur" in main("agenda/voorjaar")
     assert "maandag 11 maart 2024 tot en met dinsdag 12 maart 2024" in main("agenda/training")
     newsletter = main("nieuwsbrief/2024-02-nieuwsbrief")
     assert "Nieuwsbrief 4, februari 2024" in newsletter and "1 februari" not in newsletter
-    assert "Nieuwsbrief 4, februari 2024" in (project_site / "nieuwsbrief/2024-02-nieuwsbrief/email.txt").read_text()
+    assert (
+        "Nieuwsbrief 4, februari 2024"
+        in (project_site / "nieuwsbrief/2024-02-nieuwsbrief/email.txt").read_text()
+    )
     assert "februari 2024" in main("nieuwsbrief") and "1 februari 2024" not in main("nieuwsbrief")
     article = main("artikelen/werk")
     assert "duurzaam werk" in article and "duurzaam-werk" not in article  # tags as words
     assert "Trefwoord: duurzaam werk" in main("tag/duurzaam-werk")
     # a past event: nothing to sign up for or to add to a calendar
     past = main("agenda/winter")
-    assert "Dit evenement is voorbij." in past and "Zet in uw agenda" not in past and "Aanmelden" not in past
+    assert (
+        "Dit evenement is voorbij." in past
+        and "Zet in uw agenda" not in past
+        and "Aanmelden" not in past
+    )
     assert "Zet in uw agenda" in main("agenda/voorjaar")

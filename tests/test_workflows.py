@@ -93,7 +93,9 @@ def test_site_workflow_tests_builds_and_deploys_from_main_only():
     assert uses(build, "actions/setup-node")[0]["with"]["cache"] == "npm"
     publish = next(s for s in steps(build) if s.get("run") == "make publish")
     assert "steps.pages.outputs.base_url" in publish["env"]["SWK_SITEURL"]
-    assert publish["env"]["SWK_SERVICE_URL"] == "${{ vars.SWK_SERVICE_URL }}"  # the form and unsubscribe links
+    assert (
+        publish["env"]["SWK_SERVICE_URL"] == "${{ vars.SWK_SERVICE_URL }}"
+    )  # the form and unsubscribe links
     upload = uses(build, "actions/upload-artifact")[0]
     for part in ("email.html", "email.txt", "email.eml"):
         assert f"output/nieuwsbrief/*/{part}" in upload["with"]["path"]
@@ -115,7 +117,9 @@ def test_newsletter_workflow_tests_first_and_a_person_approves_the_send():
     test, send = wf["jobs"]["test"], wf["jobs"]["send"]
     assert send["needs"] == "test" and send["environment"] == "nieuwsbrief"  # required reviewers
     assert test["outputs"]["content_hash"] == "${{ steps.test.outputs.content_hash }}"
-    assert send["env"]["CONTENT_HASH"] == "${{ needs.test.outputs.content_hash }}"  # exactly what was tested
+    assert (
+        send["env"]["CONTENT_HASH"] == "${{ needs.test.outputs.content_hash }}"
+    )  # exactly what was tested
     for job in (test, send):
         assert job["permissions"] == {}  # no checkout, no build: the service sends
         assert "secrets" not in str(job.get("env", {}))
@@ -134,8 +138,14 @@ def _step_scripts(job: str) -> list[str]:
 def _run_job(job: str, env: dict, cwd: Path) -> subprocess.CompletedProcess:
     result = None
     for script in _step_scripts(job):  # as GitHub runs a step: bash -eo pipefail
-        result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
-                                env=env, cwd=cwd, capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+            env=env,
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         if result.returncode:
             break
     return result
@@ -151,31 +161,60 @@ def test_newsletter_workflow_scripts_against_the_real_service(tmp_path):
     token = "workflow-token-" + "w" * 30
     with smtp_server() as inbox:
         (tmp_path / "data").mkdir()
-        running = RunningService({"SWK_SERVICE_MODE": "local", "SWK_API_TOKEN": token, "SWK_SEND_RATE": "0",
-                                  "SWK_NEWSLETTER_TEST_TO": "redactie@example.org", **inbox.env}, tmp_path / "data")
-        out = build_project(make_project(tmp_path / "p", newsletter_files()), SERVICE_URL=running.url)
+        running = RunningService(
+            {
+                "SWK_SERVICE_MODE": "local",
+                "SWK_API_TOKEN": token,
+                "SWK_SEND_RATE": "0",
+                "SWK_NEWSLETTER_TEST_TO": "redactie@example.org",
+                **inbox.env,
+            },
+            tmp_path / "data",
+        )
+        out = build_project(
+            make_project(tmp_path / "p", newsletter_files()), SERVICE_URL=running.url
+        )
         with serve(out) as site:
             running.env["SWK_SITE_URL"] = site
             running.start()
             try:
-                env = {"PATH": os.environ["PATH"], "SWK_SERVICE_URL": running.url, "SWK_API_TOKEN": token,
-                       "GITHUB_OUTPUT": str(tmp_path / "output"), "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
-                       "POLL_SECONDS": "0.2"}
+                env = {
+                    "PATH": os.environ["PATH"],
+                    "SWK_SERVICE_URL": running.url,
+                    "SWK_API_TOKEN": token,
+                    "GITHUB_OUTPUT": str(tmp_path / "output"),
+                    "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
+                    "POLL_SECONDS": "0.2",
+                }
                 bad = _run_job("test", {**env, "SLUG": "Geen Slug"}, tmp_path)
                 assert bad.returncode == 1 and "geen bestandsnaam van een nieuwsbrief" in bad.stdout
                 draft = _run_job("test", {**env, "SLUG": "concept"}, tmp_path)
-                assert draft.returncode == 1 and "::error::Testversie niet verstuurd (HTTP 409)" in draft.stdout
-                unapproved = _run_job("send", {**env, "SLUG": "januari", "CONTENT_HASH": "0" * 64}, tmp_path)
-                assert unapproved.returncode == 1 and "nog geen testversie verstuurd" in unapproved.stdout
+                assert (
+                    draft.returncode == 1
+                    and "::error::Testversie niet verstuurd (HTTP 409)" in draft.stdout
+                )
+                unapproved = _run_job(
+                    "send", {**env, "SLUG": "januari", "CONTENT_HASH": "0" * 64}, tmp_path
+                )
+                assert (
+                    unapproved.returncode == 1
+                    and "nog geen testversie verstuurd" in unapproved.stdout
+                )
 
                 assert _run_job("test", {**env, "SLUG": "januari"}, tmp_path).returncode == 0
                 digest = (tmp_path / "output").read_text().strip().removeprefix("content_hash=")
                 assert len(digest) == 64 and len(inbox.messages) == 1
                 assert "Controlecode: `" + digest in (tmp_path / "summary").read_text()
-                sent = _run_job("send", {**env, "SLUG": "januari", "CONTENT_HASH": digest}, tmp_path)
+                sent = _run_job(
+                    "send", {**env, "SLUG": "januari", "CONTENT_HASH": digest}, tmp_path
+                )
                 assert sent.returncode == 0, sent.stdout + sent.stderr
-                assert "Verstuurd: 0. Nog te gaan: 0." in sent.stdout  # no subscribers in this store
-                wrong = _run_job("test", {**env, "SLUG": "januari", "SWK_API_TOKEN": "fout"}, tmp_path)
+                assert (
+                    "Verstuurd: 0. Nog te gaan: 0." in sent.stdout
+                )  # no subscribers in this store
+                wrong = _run_job(
+                    "test", {**env, "SLUG": "januari", "SWK_API_TOKEN": "fout"}, tmp_path
+                )
                 assert wrong.returncode == 1 and "HTTP 401" in wrong.stdout
             finally:
                 running.stop()
@@ -185,8 +224,11 @@ def test_site_workflow_previews_web_editor_changes_only_and_links_them():
     wf = load("site.yml")
     preview, status = wf["jobs"]["preview"], wf["jobs"]["preview-status"]
     assert preview["needs"] == "build"  # only a change that passed the tests
-    for part in ("github.event_name == 'pull_request'", "startsWith(github.head_ref, 'cms/')",
-                 "github.event.pull_request.head.repo.full_name == github.repository"):
+    for part in (
+        "github.event_name == 'pull_request'",
+        "startsWith(github.head_ref, 'cms/')",
+        "github.event.pull_request.head.repo.full_name == github.repository",
+    ):
         assert part in preview["if"]
     assert preview["environment"]["name"] == "voorbeeld"  # the token is an environment secret
     assert preview["permissions"] == {"contents": "read"}

@@ -29,8 +29,8 @@ from pelican import signals
 
 from .generator import AgendaGenerator
 from .model import annotate
-from .settings import DEFAULTS
 from .registration import registration_form
+from .settings import DEFAULTS
 
 
 def _finalized(generators):

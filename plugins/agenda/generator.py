@@ -26,8 +26,11 @@ class AgendaGenerator(Generator):
             ("agenda_archive", "AGENDA_ARCHIVE_SAVE_AS", "AGENDA_ARCHIVE_URL"),
         ):
             writer.write_file(
-                setting(s, save_as), self.get_template(template), ctx,
-                relative_urls=s["RELATIVE_URLS"], url=setting(s, url),
+                setting(s, save_as),
+                self.get_template(template),
+                ctx,
+                relative_urls=s["RELATIVE_URLS"],
+                url=setting(s, url),
             )
         events = ctx.get("events", [])
         ics = IcsWriter(s)
@@ -36,7 +39,11 @@ class AgendaGenerator(Generator):
             self._write_ics(event.ics_url, data)
             if getattr(event, "registration_site", False):  # for the site service
                 info = registration_data(event, s, data)
-                self._write_ics(setting(s, "EVENT_REGISTRATION_SAVE_AS").format(slug=event.slug),
-                                json.dumps(info, ensure_ascii=False, indent=1).encode("utf-8"))
+                self._write_ics(
+                    setting(s, "EVENT_REGISTRATION_SAVE_AS").format(slug=event.slug),
+                    json.dumps(info, ensure_ascii=False, indent=1).encode("utf-8"),
+                )
         if setting(s, "AGENDA_ICS_PATH"):
-            self._write_ics(setting(s, "AGENDA_ICS_PATH"), ics.ics(events, f"{s['SITENAME']}: agenda"))
+            self._write_ics(
+                setting(s, "AGENDA_ICS_PATH"), ics.ics(events, f"{s['SITENAME']}: agenda")
+            )

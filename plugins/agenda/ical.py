@@ -14,12 +14,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from content_model.history import History
 from feeds import site_url
-from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from .model import AMSTERDAM, KIND_LABELS, place_text
 from .settings import setting
@@ -43,7 +44,7 @@ def _plain(value: datetime) -> datetime:
     local = datetime(*value.timetuple()[:6], tzinfo=AMSTERDAM, fold=value.fold)
     first, second = local.replace(fold=0), local.replace(fold=1)
     if first.utcoffset() != second.utcoffset():
-        return local.astimezone(timezone.utc)
+        return local.astimezone(UTC)
     return local
 
 

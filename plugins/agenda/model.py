@@ -38,7 +38,11 @@ def is_past(event, now: datetime) -> bool:
 
 def starts_at(event) -> datetime:
     """The moment an event begins (midnight for a date alone)."""
-    return datetime.combine(event.start.date(), time(), tzinfo=AMSTERDAM) if event.start_all_day else event.start
+    return (
+        datetime.combine(event.start.date(), time(), tzinfo=AMSTERDAM)
+        if event.start_all_day
+        else event.start
+    )
 
 
 def registration_closes_at(event) -> datetime:
@@ -144,7 +148,9 @@ def event_jsonld(event, settings, partners_by_slug: dict) -> dict | None:
     organizers = [{"@type": "Organization", "name": settings["SITENAME"], "url": f"{base}/"}]
     organizers += [
         organization_ref(p, settings)
-        for p in (partners_by_slug[s] for s in getattr(event, "partners", []) if s in partners_by_slug)
+        for p in (
+            partners_by_slug[s] for s in getattr(event, "partners", []) if s in partners_by_slug
+        )
     ]
     data["organizer"] = organizers if len(organizers) > 1 else organizers[0]
     registration = getattr(event, "registration", None)
@@ -184,8 +190,10 @@ def annotate(context, settings) -> None:
         if e.registration_site:
             closes = registration_closes_at(e)
             e.registration_closes_text = (
-                f"tot en met {nl_day(closes - timedelta(minutes=1))}" if closes.time() == time()
-                else f"tot {nl_day(closes)}, {nl_time(closes)} uur")
+                f"tot en met {nl_day(closes - timedelta(minutes=1))}"
+                if closes.time() == time()
+                else f"tot {nl_day(closes)}, {nl_time(closes)} uur"
+            )
             e.registration_open = now < closes
     upcoming = [e for e in events if not e.is_past]
     past = [e for e in reversed(events) if e.is_past]

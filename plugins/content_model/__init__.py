@@ -31,7 +31,9 @@ from .validate import ContentError, build_now, load_all, markdown_files, preview
 
 def sources(settings) -> dict[str, list[Path]]:
     return {
-        type_name: [p for folder in source_folders(settings, type_name) for p in markdown_files(folder)]
+        type_name: [
+            p for folder in source_folders(settings, type_name) for p in markdown_files(folder)
+        ]
         for type_name in ("article", "page", "partner", "event", "newsletter")
     }
 

@@ -27,27 +27,43 @@ Loader.yaml_implicit_resolvers = {
 # What the YAML parser's English says, in plain Dutch for editors: (words in the parser's
 # problem or context, explanation). The first match wins; the last entry is the general case.
 _EXPLANATIONS = (
-    (("mapping values are not allowed",),
-     "er staat een dubbele punt op een plek waar die niet kan: in een waarde (zet dan de hele "
-     "waarde tussen aanhalingstekens), in een regel die inspringt, of na een regel zonder "
-     "dubbele punt"),
-    (("quoted scalar",), "een aanhalingsteken wordt niet gesloten; zet aan het eind van de waarde "
-                         "hetzelfde aanhalingsteken als aan het begin"),
-    (("flow sequence", "',' or ']'"), "een lijst tussen [ en ] is niet goed gesloten of mist een komma"),
-    (("flow mapping", "',' or '}'"), "er staat een { of } in een waarde; zet de waarde tussen "
-                                     "aanhalingstekens"),
+    (
+        ("mapping values are not allowed",),
+        "er staat een dubbele punt op een plek waar die niet kan: in een waarde (zet dan de hele "
+        "waarde tussen aanhalingstekens), in een regel die inspringt, of na een regel zonder "
+        "dubbele punt",
+    ),
+    (
+        ("quoted scalar",),
+        "een aanhalingsteken wordt niet gesloten; zet aan het eind van de waarde "
+        "hetzelfde aanhalingsteken als aan het begin",
+    ),
+    (
+        ("flow sequence", "',' or ']'"),
+        "een lijst tussen [ en ] is niet goed gesloten of mist een komma",
+    ),
+    (
+        ("flow mapping", "',' or '}'"),
+        "er staat een { of } in een waarde; zet de waarde tussen aanhalingstekens",
+    ),
     (("could not find expected ':'",), "er ontbreekt een dubbele punt na de naam van een veld"),
-    (("block end", "expected key", "block mapping"), "een regel springt in of staat verkeerd; "
-                                                     "begin elk veld aan het begin van de regel"),
+    (
+        ("block end", "expected key", "block mapping"),
+        "een regel springt in of staat verkeerd; begin elk veld aan het begin van de regel",
+    ),
     (("alias", "anchor"), "een waarde begint met * of &; zet de waarde tussen aanhalingstekens"),
-    (("cannot start any token",), "een waarde begint met een teken als @ of `; zet de waarde "
-                                  "tussen aanhalingstekens"),
+    (
+        ("cannot start any token",),
+        "een waarde begint met een teken als @ of `; zet de waarde tussen aanhalingstekens",
+    ),
 )
 
 
 def explain(exc) -> str:
     """The parser's problem in plain Dutch (never its English text)."""
-    said = " ".join(str(part) for part in (getattr(exc, "problem", ""), getattr(exc, "context", "")) if part)
+    said = " ".join(
+        str(part) for part in (getattr(exc, "problem", ""), getattr(exc, "context", "")) if part
+    )
     for words, text in _EXPLANATIONS:
         if any(w in said for w in words):
             return text
@@ -69,7 +85,7 @@ def split(text: str) -> tuple[dict, str]:
             "het bestand begint niet met '---'; zet de velden tussen twee regels '---' bovenaan",
             1,
         )
-    for end, line in enumerate(lines[1:], start=1):
+    for end, line in enumerate(lines[1:], start=1):  # noqa: B007 - end is used after the loop
         if line.strip() in ("---", "..."):
             break
     else:
@@ -80,7 +96,7 @@ def split(text: str) -> tuple[dict, str]:
     head = "\n".join(lines[1:end])
     body = "\n".join(lines[end + 1 :])
     try:
-        meta = yaml.load(head, Loader=Loader)  # noqa: S506 - Loader derives from SafeLoader
+        meta = yaml.load(head, Loader=Loader)  # Loader derives from SafeLoader
     except yaml.MarkedYAMLError as exc:
         # the context mark (where a bracket or quote was opened) says more than the
         # problem mark, which may lie past the end of the block

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,7 +27,10 @@ def _git(args: list[str], cwd: Path) -> str | None:
     try:
         result = subprocess.run(
             ["git", "-c", "core.quotePath=false", *args],
-            cwd=cwd, capture_output=True, text=True, timeout=120,
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
@@ -64,7 +67,9 @@ def _commit_times(top: Path, folder: str, head: str) -> dict[str, int]:
 
 
 def _uncommitted(top: Path, folder: str) -> set[str]:
-    out = _git(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", folder or "."], top)
+    out = _git(
+        ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", folder or "."], top
+    )
     entries = (out or "").split("\0")
     return {entry[3:] for entry in entries if len(entry) > 3}
 
@@ -101,5 +106,5 @@ class History:
                 self._dirty[(top, folder)] = _uncommitted(top, folder)
             committed = _commit_times(top, folder, head).get(rel)
             if committed is not None and rel not in self._dirty[(top, folder)]:
-                return datetime.fromtimestamp(committed, tz=timezone.utc)
-        return datetime.fromtimestamp(_mtime(path), tz=timezone.utc)
+                return datetime.fromtimestamp(committed, tz=UTC)
+        return datetime.fromtimestamp(_mtime(path), tz=UTC)

@@ -34,23 +34,31 @@ def media_folder(settings) -> tuple[Path, str]:
 def image_problem(value: str, folder: Path, public: str) -> str | None:
     """What is wrong with an image address, in Dutch; None when it is a file in ``folder``."""
     where = display_path(folder)
-    upload = (f"upload de afbeelding (in de webeditor in het veld zelf of via Media) of zet hem "
-              f"in {where}/ en schrijf {public}/naam.jpg")
+    upload = (
+        f"upload de afbeelding (in de webeditor in het veld zelf of via Media) of zet hem "
+        f"in {where}/ en schrijf {public}/naam.jpg"
+    )
     value = value.strip()
     parts = urlsplit(re.sub(r"^\{(static|attach)\}", "", value))  # Pelican's link syntax
     if parts.scheme in ("http", "https") or value.startswith("//"):
-        return (f'"{value}" staat op een andere website; de site laadt geen afbeeldingen van '
-                f"andere websites (privacy). Download hem en {upload}")
+        return (
+            f'"{value}" staat op een andere website; de site laadt geen afbeeldingen van '
+            f"andere websites (privacy). Download hem en {upload}"
+        )
     if parts.scheme:
         return f'"{value}" is geen adres van een afbeelding; {upload}'
     path = posixpath.normpath("/" + unquote(parts.path).lstrip("/"))
     if not path.startswith(public + "/"):
         return f'"{value}" staat niet in {where}/; {upload}'
-    name = path[len(public) + 1:]
+    name = path[len(public) + 1 :]
     target = folder / name
     if target.is_file():
         return None
-    known = [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
+    known = (
+        [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()]
+        if folder.is_dir()
+        else []
+    )
     close = difflib.get_close_matches(name, known, n=1)
     suggestion = f" Bedoel je {public}/{close[0]}?" if close else ""
     return f'"{value}": {display_path(target)} bestaat niet; {upload}.{suggestion}'

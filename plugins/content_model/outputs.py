@@ -50,8 +50,12 @@ class Generated:
 
     def regex(self) -> re.Pattern:
         parts = PLACEHOLDER.split(self.pattern)
-        return re.compile("".join(re.escape(p) + ("[^/]+" if i < len(parts) - 1 else "")
-                                  for i, p in enumerate(parts)) + ("(/.*)?" if self.folder else ""))
+        return re.compile(
+            "".join(
+                re.escape(p) + ("[^/]+" if i < len(parts) - 1 else "") for i, p in enumerate(parts)
+            )
+            + ("(/.*)?" if self.folder else "")
+        )
 
     def owned_folders(self) -> list[str]:
         """Its folders up to the first placeholder ("rubriek" for "rubriek/{slug}/index.html"):
@@ -74,13 +78,18 @@ class Generated:
 
 def _own_save_as(settings) -> set[str]:
     """The settings that say where content items themselves are written."""
-    names = {f"{t.upper()}_SAVE_AS" for t in CONTENT_TYPES} | {"DRAFT_SAVE_AS", "DRAFT_PAGE_SAVE_AS",
-                                                               "STATIC_SAVE_AS"}
+    names = {f"{t.upper()}_SAVE_AS" for t in CONTENT_TYPES} | {
+        "DRAFT_SAVE_AS",
+        "DRAFT_PAGE_SAVE_AS",
+        "STATIC_SAVE_AS",
+    }
     return names | {k for k in settings if k.endswith("_LANG_SAVE_AS")}
 
 
 def _is_place(value) -> bool:
-    return isinstance(value, str) and value.strip() and not os.path.isabs(value) and "://" not in value
+    return (
+        isinstance(value, str) and value.strip() and not os.path.isabs(value) and "://" not in value
+    )
 
 
 def generated_outputs(settings) -> list[Generated]:
@@ -96,8 +105,13 @@ def generated_outputs(settings) -> list[Generated]:
             if name in paginated:  # the later pages, as Pelican's Paginator names them
                 folder, file = os.path.split(value)
                 stem, extension = os.path.splitext(value)
-                fields = {"base_name": folder if file in ("index.htm", "index.html") else value,
-                          "number": "{number}", "save_as": value, "name": stem, "extension": extension}
+                fields = {
+                    "base_name": folder if file in ("index.htm", "index.html") else value,
+                    "number": "{number}",
+                    "save_as": value,
+                    "name": stem,
+                    "extension": extension,
+                }
                 for _, _, save_as in patterns:
                     try:
                         page = save_as.format(**fields)
@@ -114,7 +128,9 @@ def generated_outputs(settings) -> list[Generated]:
     for folder in settings.get("STATIC_PATHS") or ():
         out.append(Generated(folder.strip("/"), "STATIC_PATHS", folder=True))
     if settings.get("THEME_STATIC_DIR"):
-        out.append(Generated(settings["THEME_STATIC_DIR"].strip("/"), "THEME_STATIC_DIR", folder=True))
+        out.append(
+            Generated(settings["THEME_STATIC_DIR"].strip("/"), "THEME_STATIC_DIR", folder=True)
+        )
     return out
 
 
@@ -153,23 +169,33 @@ def check_outputs(cols: Collections, settings) -> list[Problem]:
             if not path:
                 continue
             shown = display_path(item.path)
-            hint = ("geef het bestand een andere naam of kies een ander webadres (veld 'slug'), "
-                    f"bijvoorbeeld '{item.slug}-{item.type.label_singular.lower()}'")
+            hint = (
+                "geef het bestand een andere naam of kies een ander webadres (veld 'slug'), "
+                f"bijvoorbeeld '{item.slug}-{item.type.label_singular.lower()}'"
+            )
             clash = next((g for g, rx in matchers if rx.fullmatch(path)), None)
             if clash is None:
                 clash = owned.get(os.path.dirname(path))
             if clash is not None:
-                problems.append(problem(
-                    item.type, shown, "slug",
-                    f"'{item.slug}' geeft het webadres {_url(path)}, maar dat gebruikt de site zelf "
-                    f"al ({clash.shown()}, instelling {clash.setting}); {hint}",
-                ))
+                problems.append(
+                    problem(
+                        item.type,
+                        shown,
+                        "slug",
+                        f"'{item.slug}' geeft het webadres {_url(path)}, maar dat gebruikt de site zelf "
+                        f"al ({clash.shown()}, instelling {clash.setting}); {hint}",
+                    )
+                )
             elif path in taken:
-                problems.append(problem(
-                    item.type, shown, "slug",
-                    f"'{item.slug}' geeft het webadres {_url(path)}, net als "
-                    f"{display_path(taken[path].path)}; {hint}",
-                ))
+                problems.append(
+                    problem(
+                        item.type,
+                        shown,
+                        "slug",
+                        f"'{item.slug}' geeft het webadres {_url(path)}, net als "
+                        f"{display_path(taken[path].path)}; {hint}",
+                    )
+                )
             else:
                 taken[path] = item
     return problems

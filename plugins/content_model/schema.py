@@ -110,21 +110,38 @@ ARTICLE = ContentType(
     publish_field="date",
     fields=(
         Field("title", "string", "Titel", required=True),
-        Field("date", "date", "Publicatiedatum", required=True,
-              hint="Bijvoorbeeld 2023-02-16. Een datum in de toekomst: het artikel verschijnt "
-              "pas vanaf die dag op de site."),
+        Field(
+            "date",
+            "date",
+            "Publicatiedatum",
+            required=True,
+            hint="Bijvoorbeeld 2023-02-16. Een datum in de toekomst: het artikel verschijnt "
+            "pas vanaf die dag op de site.",
+        ),
         Field("category", "choice", "Rubriek", required=True, choices=CATEGORIES),
-        Field("summary", "text", "Samenvatting", required=True,
-              hint="Eén of twee zinnen; verschijnt in overzichten, feeds en de nieuwsbrief."),
+        Field(
+            "summary",
+            "text",
+            "Samenvatting",
+            required=True,
+            hint="Eén of twee zinnen; verschijnt in overzichten, feeds en de nieuwsbrief.",
+        ),
         Field("tags", "list", "Trefwoorden"),
         Field("people", "list", "Personen", hint="Namen van de mensen in het artikel."),
         Field("partners", "refs", "Partners", collection="partner"),
         Field("events", "refs", "Evenementen", collection="event"),
         Field("image", "image", "Afbeelding"),
-        Field("image_alt", "string", "Beschrijving van de afbeelding (alt-tekst)",
-              hint="Verplicht als er een afbeelding is: wat staat erop?"),
+        Field(
+            "image_alt",
+            "string",
+            "Beschrijving van de afbeelding (alt-tekst)",
+            hint="Verplicht als er een afbeelding is: wat staat erop?",
+        ),
         SLUG,
-        _status(("published", "draft"), "draft (concept): niet op de site, niet in feeds, zoeken en nieuwsbrieven."),
+        _status(
+            ("published", "draft"),
+            "draft (concept): niet op de site, niet in feeds, zoeken en nieuwsbrieven.",
+        ),
     ),
 )
 
@@ -143,8 +160,12 @@ PARTNER = ContentType(
         Field("phone", "phone", "Telefoonnummer"),
         Field("logo", "image", "Logo"),
         Field("since", "int", "Partner sinds (jaar)"),
-        Field("summary", "text", "Samenvatting",
-              hint="Eén of twee zinnen over de organisatie; verschijnt in de lijst van partners."),
+        Field(
+            "summary",
+            "text",
+            "Samenvatting",
+            hint="Eén of twee zinnen over de organisatie; verschijnt in de lijst van partners.",
+        ),
         SLUG,
         _status(("published", "draft"), "draft (concept): niet op de site."),
     ),
@@ -158,32 +179,61 @@ EVENT = ContentType(
     publish_field="publish",
     fields=(
         Field("title", "string", "Titel", required=True),
-        Field("start", "datetime", "Begin", required=True,
-              hint="2023-02-16 voor een hele dag, 2023-02-16T15:00 met tijd (Amsterdamse tijd).",
-              editor_hint="Alleen een datum: de hele dag. Met een tijd: vanaf die tijd "
-              "(Amsterdamse tijd)."),
-        Field("end", "datetime", "Einde",
-              hint="Niet vóór het begin. Meerdere dagen: de laatste dag, bv. 2023-02-18.",
-              editor_hint="Niet vóór het begin. Meerdere dagen: de datum van de laatste dag, "
-              "zonder tijd. Leeg: geen einde."),
+        Field(
+            "start",
+            "datetime",
+            "Begin",
+            required=True,
+            hint="2023-02-16 voor een hele dag, 2023-02-16T15:00 met tijd (Amsterdamse tijd).",
+            editor_hint="Alleen een datum: de hele dag. Met een tijd: vanaf die tijd "
+            "(Amsterdamse tijd).",
+        ),
+        Field(
+            "end",
+            "datetime",
+            "Einde",
+            hint="Niet vóór het begin. Meerdere dagen: de laatste dag, bv. 2023-02-18.",
+            editor_hint="Niet vóór het begin. Meerdere dagen: de datum van de laatste dag, "
+            "zonder tijd. Leeg: geen einde.",
+        ),
         Field("kind", "choice", "Soort", choices=KINDS_EVENT),
         Field("location", "string", "Locatie"),
         Field("online", "bool", "Online"),
-        Field("registration", "registration", "Aanmelden (site, link of mailto:)",
-              hint="site: een aanmeldformulier op de eigen website (via de sitedienst); of een "
-              "webadres of mailto: om elders aan te melden."),
-        Field("capacity", "int", "Aantal plaatsen",
-              hint="Alleen bij registration: site. Is het vol, dan komen nieuwe aanmeldingen op de "
-              "wachtlijst. Leeg: geen grens."),
-        Field("registration_closes", "datetime", "Aanmelden sluit",
-              hint="Alleen bij registration: site. Een datum alleen: aanmelden kan tot en met die dag. "
-              "Leeg: tot het begin."),
+        Field(
+            "registration",
+            "registration",
+            "Aanmelden (site, link of mailto:)",
+            hint="site: een aanmeldformulier op de eigen website (via de sitedienst); of een "
+            "webadres of mailto: om elders aan te melden.",
+        ),
+        Field(
+            "capacity",
+            "int",
+            "Aantal plaatsen",
+            hint="Alleen bij registration: site. Is het vol, dan komen nieuwe aanmeldingen op de "
+            "wachtlijst. Leeg: geen grens.",
+        ),
+        Field(
+            "registration_closes",
+            "datetime",
+            "Aanmelden sluit",
+            hint="Alleen bij registration: site. Een datum alleen: aanmelden kan tot en met die dag. "
+            "Leeg: tot het begin.",
+        ),
         Field("partners", "refs", "Partners (organisatoren)", collection="partner"),
-        Field("summary", "text", "Samenvatting",
-              hint="Eén of twee zinnen; verschijnt in de agenda en de nieuwsbrief."),
-        Field("publish", "datetime", "Op de site vanaf",
-              hint="Leeg: meteen. Een datum in de toekomst: het evenement verschijnt pas vanaf "
-              "die dag op de site en in de agenda."),
+        Field(
+            "summary",
+            "text",
+            "Samenvatting",
+            hint="Eén of twee zinnen; verschijnt in de agenda en de nieuwsbrief.",
+        ),
+        Field(
+            "publish",
+            "datetime",
+            "Op de site vanaf",
+            hint="Leeg: meteen. Een datum in de toekomst: het evenement verschijnt pas vanaf "
+            "die dag op de site en in de agenda.",
+        ),
         SLUG,
         _status(("published", "draft"), "draft (concept): niet op de site en niet in de agenda."),
     ),
@@ -197,21 +247,39 @@ NEWSLETTER = ContentType(
     statuses=("draft", "ready"),
     fields=(
         Field("title", "string", "Titel (onderwerpregel)", required=True),
-        Field("date", "date", "Datum", required=True, month=True,
-              hint="Bijvoorbeeld 2020-05-14, of 2020-05 als alleen de maand bekend is.",
-              editor_hint="De datum van de nieuwsbrief."),
+        Field(
+            "date",
+            "date",
+            "Datum",
+            required=True,
+            month=True,
+            hint="Bijvoorbeeld 2020-05-14, of 2020-05 als alleen de maand bekend is.",
+            editor_hint="De datum van de nieuwsbrief.",
+        ),
         Field("number", "int", "Nummer"),
-        Field("preheader", "string", "Voorregel",
-              hint="Korte tekst die in de inbox naast het onderwerp staat."),
-        Field("articles", "refs", "Artikelen (in volgorde)", collection="article",
-              allow_drafts=False),
-        Field("events", "events", "Evenementen", collection="event",
-              hint="'upcoming' (of 'komende') voor de komende evenementen, of een lijst evenementen.",
-              editor_hint="Een nieuwe nieuwsbrief toont de komende evenementen (bij elke bouw "
-              "opnieuw bepaald). Wil je alleen bepaalde evenementen, kies dan Zelf gekozen "
-              "evenementen."),
+        Field(
+            "preheader",
+            "string",
+            "Voorregel",
+            hint="Korte tekst die in de inbox naast het onderwerp staat.",
+        ),
+        Field(
+            "articles", "refs", "Artikelen (in volgorde)", collection="article", allow_drafts=False
+        ),
+        Field(
+            "events",
+            "events",
+            "Evenementen",
+            collection="event",
+            hint="'upcoming' (of 'komende') voor de komende evenementen, of een lijst evenementen.",
+            editor_hint="Een nieuwe nieuwsbrief toont de komende evenementen (bij elke bouw "
+            "opnieuw bepaald). Wil je alleen bepaalde evenementen, kies dan Zelf gekozen "
+            "evenementen.",
+        ),
         SLUG,
-        _status(("draft", "ready"), "ready (klaar): klaar om te versturen; draft (concept): nog niet."),
+        _status(
+            ("draft", "ready"), "ready (klaar): klaar om te versturen; draft (concept): nog niet."
+        ),
     ),
 )
 

@@ -12,7 +12,7 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
@@ -152,7 +152,9 @@ def parse_datetime(value) -> tuple[datetime, bool]:
         try:
             if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
                 dt, all_day = datetime.combine(date.fromisoformat(text), time()), True
-            elif re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?", text):
+            elif re.fullmatch(
+                r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?", text
+            ):
                 dt, all_day = datetime.fromisoformat(text.replace("Z", "+00:00")), False
             else:
                 raise ValueError
@@ -165,7 +167,7 @@ def parse_datetime(value) -> tuple[datetime, bool]:
         # go back) is the first of the two; write an offset (+02:00 or +01:00) to choose.
         local = dt
         dt = dt.replace(tzinfo=AMSTERDAM)
-        if dt.astimezone(timezone.utc).astimezone(AMSTERDAM).replace(tzinfo=None) != local:
+        if dt.astimezone(UTC).astimezone(AMSTERDAM).replace(tzinfo=None) != local:
             raise Invalid(
                 f'"{str(value).strip()}" bestaat niet in Amsterdamse tijd: die nacht gaat de klok van 2.00 '
                 "naar 3.00 uur vooruit; kies een tijd vóór 2.00 of vanaf 3.00 uur"
@@ -228,7 +230,9 @@ def _url(f: Field, value):
     text = _string(f, value)
     parsed = urlparse(text)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise Invalid(f'"{text}" is geen webadres; schrijf het volledig, bv. https://www.voorbeeld.nl')
+        raise Invalid(
+            f'"{text}" is geen webadres; schrijf het volledig, bv. https://www.voorbeeld.nl'
+        )
     return text
 
 
@@ -305,7 +309,10 @@ def _date(f: Field, value):
 
 
 def _events(f: Field, value):
-    if isinstance(value, str) and EVENTS_ALIASES.get(value.strip().lower(), value.strip()) == "upcoming":
+    if (
+        isinstance(value, str)
+        and EVENTS_ALIASES.get(value.strip().lower(), value.strip()) == "upcoming"
+    ):
         return "upcoming"
     return _list(f, value)
 
@@ -420,9 +427,14 @@ def _parse_item(ctype: ContentType, path: Path, text: str, problems: list[Proble
 
 def _check_item_rules(ctype: ContentType, shown: str, meta: dict, problems: list[Problem]):
     if "image" in meta and not meta.get("image_alt"):
-        problems.append(problem(
-            ctype, shown, "image_alt", "ontbreekt; een afbeelding heeft een beschrijving nodig (alt-tekst)"
-        ))
+        problems.append(
+            problem(
+                ctype,
+                shown,
+                "image_alt",
+                "ontbreekt; een afbeelding heeft een beschrijving nodig (alt-tekst)",
+            )
+        )
     if ctype.name == "event":
         start, end = meta.get("start"), meta.get("end")
         if start and end:
@@ -433,7 +445,12 @@ def _check_item_rules(ctype: ContentType, shown: str, meta: dict, problems: list
             )
             if too_early:
                 problems.append(
-                    problem(ctype, shown, "end", "ligt vóór het begin; het einde moet na het begin liggen")
+                    problem(
+                        ctype,
+                        shown,
+                        "end",
+                        "ligt vóór het begin; het einde moet na het begin liggen",
+                    )
                 )
         _check_registration(ctype, shown, meta, problems)
 
@@ -444,20 +461,35 @@ def _check_registration(ctype: ContentType, shown: str, meta: dict, problems: li
     for name in ("capacity", "registration_closes"):
         if name in meta and not on_site:
             problems.append(
-                problem(ctype, shown, name, "werkt alleen met 'registration: site' (aanmelden op deze "
-                        "website); zet registration: site, of haal dit veld weg")
+                problem(
+                    ctype,
+                    shown,
+                    name,
+                    "werkt alleen met 'registration: site' (aanmelden op deze "
+                    "website); zet registration: site, of haal dit veld weg",
+                )
             )
     capacity = meta.get("capacity")
     if capacity is not None and capacity < 1:
         problems.append(
-            problem(ctype, shown, "capacity", f'"{capacity}" is geen aantal plaatsen; schrijf een geheel '
-                    "getal vanaf 1, of laat het veld weg (geen grens)")
+            problem(
+                ctype,
+                shown,
+                "capacity",
+                f'"{capacity}" is geen aantal plaatsen; schrijf een geheel '
+                "getal vanaf 1, of laat het veld weg (geen grens)",
+            )
         )
     closes, start = meta.get("registration_closes"), meta.get("start")
     if closes is not None and start is not None and closes > start:
         problems.append(
-            problem(ctype, shown, "registration_closes", "ligt na het begin; aanmelden sluit uiterlijk "
-                    "bij het begin. Kies een eerdere datum, of laat het veld weg")
+            problem(
+                ctype,
+                shown,
+                "registration_closes",
+                "ligt na het begin; aanmelden sluit uiterlijk "
+                "bij het begin. Kies een eerdere datum, of laat het veld weg",
+            )
         )
 
 
@@ -493,7 +525,8 @@ def _check_references(cols: Collections, now: datetime | None):
                             )
                         )
                     elif (
-                        now is not None and target.is_scheduled(now)
+                        now is not None
+                        and target.is_scheduled(now)
                         and not (f.allow_drafts or item.is_draft)
                     ):
                         moment = target.publish_at.date().isoformat()

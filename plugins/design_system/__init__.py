@@ -47,7 +47,9 @@ def bundle(settings) -> assets.Bundle | None:
     installed; raises ``DesignSystemMissing`` when ``DESIGN_SYSTEM_REQUIRED``."""
     node_modules = Path(settings.get("DESIGN_SYSTEM_NODE_MODULES") or DEFAULT_NODE_MODULES)
     try:
-        return assets.load(node_modules, settings.get("DESIGN_SYSTEM_COMPONENTS") or assets.COMPONENTS)
+        return assets.load(
+            node_modules, settings.get("DESIGN_SYSTEM_COMPONENTS") or assets.COMPONENTS
+        )
     except DesignSystemMissing as exc:
         if settings.get("DESIGN_SYSTEM_REQUIRED", False):
             raise
@@ -100,8 +102,10 @@ def template_context(settings) -> dict:
     site service): its pages, with URLs on the public site (``SITEURL``), and its e-mails'
     colours (``email_colors``)."""
     found = bundle(settings)
-    return {"DESIGN_SYSTEM": template_data(found, settings.get("SITEURL", "")),
-            "colors": email_colors({_BUNDLE_KEY: found})}
+    return {
+        "DESIGN_SYSTEM": template_data(found, settings.get("SITEURL", "")),
+        "colors": email_colors({_BUNDLE_KEY: found}),
+    }
 
 
 def _initialized(pelican):
@@ -131,8 +135,11 @@ class DesignSystemGenerator(Generator):
             shutil.copyfile(source, target)
         name = self.settings.get("SITENAME", "")
         (out / assets.MANIFEST).write_text(
-            assets.manifest(name, self.settings.get("DESIGN_SYSTEM_SHORT_NAME") or name,
-                            self.settings.get("SITEURL", "")),
+            assets.manifest(
+                name,
+                self.settings.get("DESIGN_SYSTEM_SHORT_NAME") or name,
+                self.settings.get("SITEURL", ""),
+            ),
             encoding="utf-8",
         )
 

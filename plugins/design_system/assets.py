@@ -29,9 +29,28 @@ ASSETS_PACKAGE = "@amsterdam/design-system-assets"
 
 # The components the theme uses (folders of design-system-css/dist), in cascade order.
 COMPONENTS = (
-    "page", "visually-hidden", "skip-link", "logo", "page-header", "page-footer", "heading",
-    "paragraph", "link", "standalone-link", "link-list", "icon", "button", "field", "label",
-    "text-input", "text-area", "select", "error-message", "field-set", "breadcrumb", "card",
+    "page",
+    "visually-hidden",
+    "skip-link",
+    "logo",
+    "page-header",
+    "page-footer",
+    "heading",
+    "paragraph",
+    "link",
+    "standalone-link",
+    "link-list",
+    "icon",
+    "button",
+    "field",
+    "label",
+    "text-input",
+    "text-area",
+    "select",
+    "error-message",
+    "field-set",
+    "breadcrumb",
+    "card",
 )
 
 # Regular and bold only: every other weight or style is left out (page weight).
@@ -181,8 +200,12 @@ def load(node_modules: Path, components=COMPONENTS) -> Bundle:
     css_dist = dirs[CSS_PACKAGE] / "dist"
     tokens_css = _need(dirs[TOKENS_PACKAGE] / "dist" / "index.css").read_text(encoding="utf-8")
     assets = dirs[ASSETS_PACKAGE]
-    for rel in [*ICONS, LOGO, *(f"font/{name}" for name, _ in FONTS),
-                *(f"icons/{name}" for name in INLINE_ICONS.values())]:
+    for rel in [
+        *ICONS,
+        LOGO,
+        *(f"font/{name}" for name, _ in FONTS),
+        *(f"icons/{name}" for name in INLINE_ICONS.values()),
+    ]:
         _need(assets / rel)
 
     tokens = parse_tokens(tokens_css)
@@ -193,26 +216,39 @@ def load(node_modules: Path, components=COMPONENTS) -> Bundle:
         raw_tokens=tokens,
         copies=copies,
         logo_svg=_inline_svg(assets / LOGO, "ams-logo"),
-        icons={key: _inline_svg(assets / "icons" / name, "swk-icon")
-               for key, name in INLINE_ICONS.items()},
+        icons={
+            key: _inline_svg(assets / "icons" / name, "swk-icon")
+            for key, name in INLINE_ICONS.items()
+        },
         tokens={name: resolve(tokens, name) for name in tokens},
     )
 
 
 def manifest(site_name: str, short_name: str, siteurl: str) -> str:
     """The web app manifest with the City's app icons (the package's has placeholders)."""
-    return json.dumps(
-        {
-            "name": site_name,
-            "short_name": short_name,
-            "lang": "nl",
-            "start_url": f"{siteurl}/",
-            "display": "browser",
-            "icons": [
-                {"src": f"{siteurl}/{ICON_DIR}/icon-192.png", "type": "image/png", "sizes": "192x192"},
-                {"src": f"{siteurl}/{ICON_DIR}/icon-512.png", "type": "image/png", "sizes": "512x512"},
-            ],
-        },
-        ensure_ascii=False,
-        indent=2,
-    ) + "\n"
+    return (
+        json.dumps(
+            {
+                "name": site_name,
+                "short_name": short_name,
+                "lang": "nl",
+                "start_url": f"{siteurl}/",
+                "display": "browser",
+                "icons": [
+                    {
+                        "src": f"{siteurl}/{ICON_DIR}/icon-192.png",
+                        "type": "image/png",
+                        "sizes": "192x192",
+                    },
+                    {
+                        "src": f"{siteurl}/{ICON_DIR}/icon-512.png",
+                        "type": "image/png",
+                        "sizes": "512x512",
+                    },
+                ],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+        + "\n"
+    )

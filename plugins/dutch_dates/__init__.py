@@ -48,7 +48,13 @@ def iso(value) -> str:
     return value.isoformat()
 
 
-FILTERS = {"nl_date": nl_date, "nl_day": nl_day, "nl_month": nl_month, "nl_time": nl_time, "iso": iso}
+FILTERS = {
+    "nl_date": nl_date,
+    "nl_day": nl_day,
+    "nl_month": nl_month,
+    "nl_time": nl_time,
+    "iso": iso,
+}
 
 
 def _add_filters(generator):

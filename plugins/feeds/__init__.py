@@ -21,7 +21,6 @@ from feedgen.feed import FeedGenerator
 from pelican import signals
 from pelican.generators import Generator
 
-
 LOCAL_SITEURL = "http://localhost:8000"  # `make serve`; used where an absolute URL is required
 
 
@@ -45,7 +44,9 @@ def build_feed(settings, articles, kind: str = "atom") -> FeedGenerator:
     if own:
         fg.link(href=f"{base}/{own}", rel="self")
     fg.link(href=base + "/", rel="alternate")  # last: feedgen makes the RSS <link> of it
-    items = sorted(articles, key=lambda a: a.date, reverse=True)[: settings.get("FEED_MAX_ITEMS", 20)]
+    items = sorted(articles, key=lambda a: a.date, reverse=True)[
+        : settings.get("FEED_MAX_ITEMS", 20)
+    ]
     if items:
         fg.updated(items[0].date)
     for article in reversed(items):  # feedgen prepends entries

@@ -51,7 +51,8 @@ def _attach(generators):
             log.warning(
                 "%s: %s; wie de links van de e-mail laat voorlezen, hoort alleen de linktekst. "
                 "Schrijf waar de link heen gaat, bijvoorbeeld [Meld u aan als partner](https://...)",
-                newsletter.issue.source, problem,
+                newsletter.issue.source,
+                problem,
             )
 
 

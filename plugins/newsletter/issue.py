@@ -53,7 +53,9 @@ class Footer:
     organisation: str
     email: str
     site: str  # absolute URL of the home page
-    unsubscribe_url: str  # the service's page with the token placeholder, or the site's mail-link page
+    unsubscribe_url: (
+        str  # the service's page with the token placeholder, or the site's mail-link page
+    )
     unsubscribe_mailto: str
 
 
@@ -168,7 +170,8 @@ def issue_data(newsletter, context, settings) -> Issue:
     ]
     month_only = bool(getattr(newsletter, "date_month_only", False))
     preheader = getattr(newsletter, "preheader", None) or first_sentence(
-        markdown_to_text(body, base, links=False) if body.strip() else newsletter.title)
+        markdown_to_text(body, base, links=False) if body.strip() else newsletter.title
+    )
     return Issue(
         slug=newsletter.slug,
         source=display_path(Path(newsletter.source_path)),
@@ -190,7 +193,8 @@ def issue_data(newsletter, context, settings) -> Issue:
             email=conf["contact"],
             site=f"{base}/",
             unsubscribe_url=unsubscribe_link(conf["unsubscribe_url"], TOKEN_PLACEHOLDER)
-            if conf["unsubscribe_url"] else conf["static_unsubscribe_url"],
+            if conf["unsubscribe_url"]
+            else conf["static_unsubscribe_url"],
             unsubscribe_mailto=unsubscribe_mailto(conf["unsubscribe_mailto"]),
         ),
         sender=conf["from"],

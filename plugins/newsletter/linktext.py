@@ -10,8 +10,19 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-VAGUE = {"hier", "klik hier", "klik", "lees verder", "lees meer", "meer", "meer informatie", "link",
-         "deze link", "via deze link", "website"}
+VAGUE = {
+    "hier",
+    "klik hier",
+    "klik",
+    "lees verder",
+    "lees meer",
+    "meer",
+    "meer informatie",
+    "link",
+    "deze link",
+    "via deze link",
+    "website",
+}
 ADDRESS = re.compile(r"^(https?://|www\.|mailto:)", re.I)
 
 

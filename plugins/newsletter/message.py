@@ -37,8 +37,16 @@ def personalise(html: str, text: str, meta: dict, token: str) -> tuple[str, str,
     return html.replace(TOKEN_PLACEHOLDER, token), text.replace(TOKEN_PLACEHOLDER, token), url
 
 
-def compose(meta: dict, html: str, text: str, *, unsubscribe_url: str | None, to: str | None = None,
-            date=None, message_id: str | None = None) -> EmailMessage:
+def compose(
+    meta: dict,
+    html: str,
+    text: str,
+    *,
+    unsubscribe_url: str | None,
+    to: str | None = None,
+    date=None,
+    message_id: str | None = None,
+) -> EmailMessage:
     """A complete multipart/alternative message (text first, then HTML), UTF-8.
 
     ``List-Unsubscribe`` has the https URL (one click, RFC 8058, with ``List-Unsubscribe-Post``)

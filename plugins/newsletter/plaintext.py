@@ -58,7 +58,7 @@ def _inline(children, base: str, links: bool = True) -> str:
         elif tok.type == "link_close" and link_stack:
             href, start = link_stack.pop()
             label = "".join(out[start:]).strip()
-            shown = href[len("mailto:"):] if href.startswith("mailto:") else href
+            shown = href[len("mailto:") :] if href.startswith("mailto:") else href
             if links and label != shown and label != href:
                 out.append(f" ({shown})")
         elif tok.type == "image":
@@ -121,7 +121,11 @@ def markdown_to_text(source: str, base: str, width: int = WIDTH, links: bool = T
         if block == "\0":
             out.append(block)
             continue
-        if out and re.match(r"^\s*(-|\d+\.)\s", block) and re.match(r"^\s*(-|\d+\.)\s", out[-1].split("\n")[0]):
+        if (
+            out
+            and re.match(r"^\s*(-|\d+\.)\s", block)
+            and re.match(r"^\s*(-|\d+\.)\s", out[-1].split("\n")[0])
+        ):
             out[-1] += "\n" + block
         else:
             out.append(block)

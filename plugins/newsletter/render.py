@@ -35,7 +35,8 @@ def render_email(env, issue, context) -> tuple[str, str]:
     """(HTML, text) of one issue from ``newsletter.mjml`` and ``newsletter.txt``; the
     colours of the e-mail are the City's design tokens (``design_system.email_colors``)."""
     mjml_source = env.get_template("newsletter.mjml").render(
-        context, issue=issue, colors=email_colors(context))
+        context, issue=issue, colors=email_colors(context)
+    )
     html = mjml2html(mjml_source)
     text = env.get_template("newsletter.txt").render(context, issue=issue)
     return html, text.strip() + "\n"
@@ -55,18 +56,28 @@ def _kb(size: int) -> str:
 def too_big(issue, size: int, limit: int, parts: dict[str, int] | None = None) -> Problem:
     """The size error, with the remedy for what takes the most room: the articles, the events
     or the introduction (``parts``: bytes each adds to the e-mail, from ``part_sizes``)."""
-    message = (f"de e-mail van deze nieuwsbrief is {_kb(size)}; de grens is {_kb(limit)}, want Gmail "
-               "kort grotere e-mails af (boven ongeveer 100 KB)")
+    message = (
+        f"de e-mail van deze nieuwsbrief is {_kb(size)}; de grens is {_kb(limit)}, want Gmail "
+        "kort grotere e-mails af (boven ongeveer 100 KB)"
+    )
     if not parts:
-        return Problem(issue.source, None, message + ". Neem minder artikelen of evenementen op, of "
-                       "maak de inleiding korter")
+        return Problem(
+            issue.source,
+            None,
+            message + ". Neem minder artikelen of evenementen op, of maak de inleiding korter",
+        )
     names = {"articles": "de artikelen", "events": "de evenementen", "intro": "de inleiding"}
-    shares = ", ".join(f"{names[k]} {_kb(v)}" for k, v in sorted(parts.items(), key=lambda kv: -kv[1]))
+    shares = ", ".join(
+        f"{names[k]} {_kb(v)}" for k, v in sorted(parts.items(), key=lambda kv: -kv[1])
+    )
     biggest = max(parts, key=parts.get)
     if biggest == "events":
         field = "events"
-        remedy = (f"kies in het veld 'events' een lijst met minder evenementen (nu {len(issue.events)}"
-                  + (", de komende uit de agenda" if issue.events_upcoming else "") + ")")
+        remedy = (
+            f"kies in het veld 'events' een lijst met minder evenementen (nu {len(issue.events)}"
+            + (", de komende uit de agenda" if issue.events_upcoming else "")
+            + ")"
+        )
     elif biggest == "articles":
         field = "articles"
         remedy = f"neem minder artikelen op in het veld 'articles' (nu {len(issue.articles)})"
@@ -85,19 +96,28 @@ def part_sizes(env, issue, context, size: int) -> dict[str, int]:
         "events": replace(issue, events=[]),
         "intro": replace(issue, intro_html=""),
     }
-    return {key: size - len(render_email(env, other, context)[0].encode("utf-8"))
-            for key, other in without.items()}
+    return {
+        key: size - len(render_email(env, other, context)[0].encode("utf-8"))
+        for key, other in without.items()
+    }
 
 
 class NewsletterGenerator(Generator):
     def generate_output(self, writer):
         issues = [n.issue for n in self.context.get("newsletters", [])]
-        for name, key in (("newsletters", "NEWSLETTER_INDEX_SAVE_AS"),
-                          ("newsletter_unsubscribe", "NEWSLETTER_UNSUBSCRIBE_PAGE_SAVE_AS")):
+        for name, key in (
+            ("newsletters", "NEWSLETTER_INDEX_SAVE_AS"),
+            ("newsletter_unsubscribe", "NEWSLETTER_UNSUBSCRIBE_PAGE_SAVE_AS"),
+        ):
             save_as = self.settings[key]
-            writer.write_file(save_as, self.get_template(name), self.context,
-                              relative_urls=self.settings["RELATIVE_URLS"], issues=issues,
-                              url=os.path.dirname(save_as) + "/")
+            writer.write_file(
+                save_as,
+                self.get_template(name),
+                self.context,
+                relative_urls=self.settings["RELATIVE_URLS"],
+                issues=issues,
+                url=os.path.dirname(save_as) + "/",
+            )
         conf = settings_defaults(self.settings)
         problems = []
         for newsletter in self.context.get("newsletters", []):
@@ -123,9 +143,19 @@ class NewsletterGenerator(Generator):
                 "html_bytes": size,
             }
             meta["content_hash"] = content_hash(html, text, meta)
-            url = unsubscribe_link(conf["unsubscribe_url"], TOKEN_PLACEHOLDER) if conf["unsubscribe_url"] else None
-            msg = compose(meta, html, text, date=self.context["now"], message_id=build_message_id(meta),
-                          unsubscribe_url=url)
+            url = (
+                unsubscribe_link(conf["unsubscribe_url"], TOKEN_PLACEHOLDER)
+                if conf["unsubscribe_url"]
+                else None
+            )
+            msg = compose(
+                meta,
+                html,
+                text,
+                date=self.context["now"],
+                message_id=build_message_id(meta),
+                unsubscribe_url=url,
+            )
             # The same rendering gives the same bytes (a random boundary would not). "=_" never
             # occurs in a quoted-printable body.
             msg.set_boundary("=_" + meta["content_hash"][:32])
@@ -134,7 +164,8 @@ class NewsletterGenerator(Generator):
             (folder / "email.html").write_text(html, encoding="utf-8")
             (folder / "email.txt").write_text(text, encoding="utf-8")
             (folder / "email.eml").write_bytes(msg.as_bytes())
-            (folder / "email.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n",
-                                               encoding="utf-8")
+            (folder / "email.json").write_text(
+                json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
         if problems:
             raise ContentError(problems)

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pelican.generators import Generator
+from pelican.utils import slugify
+
 from content_model.contents import editor_summary
 from content_model.generator import collation_key
 from content_model.schema import DISTRICT_LABELS
 from content_model.schema import PARTNER_KIND_LABELS as KIND_LABELS
 from feeds import site_url
-from pelican.generators import Generator
-from pelican.utils import slugify
 
 # Page headings that differ from their facet's pattern.
 HEADINGS = {("district", "regio"): "Partners in de regio"}
@@ -34,7 +35,7 @@ def setting(settings, name):
 class Option:
     """One value of a facet: a filter chip and a static page."""
 
-    facet: "Facet" = field(repr=False)
+    facet: Facet = field(repr=False)
     value: str  # the value in the content (e.g. "Nieuw-West")
     label: str  # Dutch, for people
     slug: str  # in the URL and in data-* attributes
@@ -68,7 +69,9 @@ def new_facets() -> list[Facet]:
     """The facets of the directory, empty (``build_facets`` fills them)."""
     return [
         Facet("kind", "soort", "Soort", "Partners: {label}", "Alle soorten"),
-        Facet("district", "stadsdeel", "Stadsdeel", "Partners in stadsdeel {label}", "Alle stadsdelen"),
+        Facet(
+            "district", "stadsdeel", "Stadsdeel", "Partners in stadsdeel {label}", "Alle stadsdelen"
+        ),
         Facet("sector", "sector", "Sector", "Partners in de sector {value}", "Alle sectoren"),
     ]
 
@@ -193,13 +196,22 @@ class PartnersGenerator(Generator):
         common = {"relative_urls": self.settings["RELATIVE_URLS"]}
         partners = self.context.get("partners", [])
         writer.write_file(
-            setting(self.settings, "PARTNERS_INDEX_SAVE_AS"), template, self.context,
+            setting(self.settings, "PARTNERS_INDEX_SAVE_AS"),
+            template,
+            self.context,
             url=setting(self.settings, "PARTNERS_INDEX_URL"),
-            partner_list=partners, current_filter=None, **common,
+            partner_list=partners,
+            current_filter=None,
+            **common,
         )
         for facet in self.context.get("partner_facets", []):
             for option in facet.options:
                 writer.write_file(
-                    option.save_as, template, self.context, url=option.url,
-                    partner_list=option.partners, current_filter=option, **common,
+                    option.save_as,
+                    template,
+                    self.context,
+                    url=option.url,
+                    partner_list=option.partners,
+                    current_filter=option,
+                    **common,
                 )

@@ -138,8 +138,10 @@ class RedirectsGenerator(Generator):
         by_entry = [(e, final[e.source]) for e in self.entries]
         netlify = setting(self.settings, "REDIRECTS_NETLIFY_SAVE_AS")
         if netlify:
-            lines = ["# Doorverwijzingen uit " + display_path(_build.path) + " (gemaakt door de bouw).",
-                     "# Netlify-stijl; '!' laat de doorverwijzing voorgaan op de doorstuurpagina die er ook staat."]
+            lines = [
+                "# Doorverwijzingen uit " + display_path(_build.path) + " (gemaakt door de bouw).",
+                "# Netlify-stijl; '!' laat de doorverwijzing voorgaan op de doorstuurpagina die er ook staat.",
+            ]
             for entry, target in by_entry:
                 if entry.is_query:
                     continue  # query forms: nginx map and redirects.json
@@ -152,8 +154,16 @@ class RedirectsGenerator(Generator):
             _write(output, nginx, _nginx_map(by_entry, display_path(_build.path)))
         query = setting(self.settings, "REDIRECTS_QUERY_SAVE_AS")
         if query and self.context.get("REDIRECTS_QUERY_MAP_URL"):
-            found = {data.query_key(e.source): self._absolute(t) for e, t in by_entry if data.query_key(e.source)}
-            _write(output, query, json.dumps(found, ensure_ascii=False, sort_keys=True, indent=0) + "\n")
+            found = {
+                data.query_key(e.source): self._absolute(t)
+                for e, t in by_entry
+                if data.query_key(e.source)
+            }
+            _write(
+                output,
+                query,
+                json.dumps(found, ensure_ascii=False, sort_keys=True, indent=0) + "\n",
+            )
 
 
 def _write(output: str, rel: str, text: str):
@@ -180,22 +190,24 @@ def _nginx_map(by_entry, source_name: str) -> str:
             if entry.source.endswith("/") and len(entry.source) > 1:
                 forms.append(entry.source.rstrip("/"))
             paths += [f"    {_nginx_quote(form)} {to};" for form in forms]
-    return "\n".join([
-        f"# Doorverwijzingen uit {source_name} (gemaakt door de bouw), voor nginx.",
-        "# In het http-blok: include deze file. In het server-blok:",
-        "#   if ($swk_redirect_uri) { return 301 $swk_redirect_uri; }",
-        "#   location = / { if ($swk_redirect_args) { return 301 $swk_redirect_args; } }",
-        "#   location = /index.php { if ($swk_redirect_args) { return 301 $swk_redirect_args; } return 404; }",
-        "map $uri $swk_redirect_uri {",
-        "    default \"\";",
-        *paths,
-        "}",
-        "map $args $swk_redirect_args {",
-        "    default \"\";",
-        *queries,
-        "}",
-        "",
-    ])
+    return "\n".join(
+        [
+            f"# Doorverwijzingen uit {source_name} (gemaakt door de bouw), voor nginx.",
+            "# In het http-blok: include deze file. In het server-blok:",
+            "#   if ($swk_redirect_uri) { return 301 $swk_redirect_uri; }",
+            "#   location = / { if ($swk_redirect_args) { return 301 $swk_redirect_args; } }",
+            "#   location = /index.php { if ($swk_redirect_args) { return 301 $swk_redirect_args; } return 404; }",
+            "map $uri $swk_redirect_uri {",
+            '    default "";',
+            *paths,
+            "}",
+            "map $args $swk_redirect_args {",
+            '    default "";',
+            *queries,
+            "}",
+            "",
+        ]
+    )
 
 
 def _exists(output: str, target: str) -> bool:
@@ -221,12 +233,19 @@ def _finalized(pelican):
         for key, url in (("drafts", "ARTICLE_URL"), ("draft_pages", "PAGE_URL"))
         for item in _build.context.get(key, [])
     }
-    pages = sorted(p[:-len("index.html")] for p in _build.written if p.endswith("index.html"))
+    pages = sorted(p[: -len("index.html")] for p in _build.written if p.endswith("index.html"))
     for entry in _build.entries:
         rel = data.page_file(entry.source)
         if rel is not None and rel in _build.written:
-            problems.append(Problem(shown, "from", f"{entry.source} is een pagina van deze site zelf; een "
-                                    "doorverwijzing zou die vervangen. Haal deze doorverwijzing weg", entry.line))
+            problems.append(
+                Problem(
+                    shown,
+                    "from",
+                    f"{entry.source} is een pagina van deze site zelf; een "
+                    "doorverwijzing zou die vervangen. Haal deze doorverwijzing weg",
+                    entry.line,
+                )
+            )
         target = _build.final.get(entry.source)
         if target is None or data.is_external(target) or _exists(output, target):
             continue
@@ -238,8 +257,15 @@ def _finalized(pelican):
             hint = f" Bedoel je /{close[0]}?"
         else:
             hint = " Is het bestand hernoemd of verwijderd?"
-        problems.append(Problem(shown, "to", f"de doorverwijzing van {entry.source} gaat naar {target}, "
-                                f"maar die pagina bestaat niet.{hint}", entry.line))
+        problems.append(
+            Problem(
+                shown,
+                "to",
+                f"de doorverwijzing van {entry.source} gaat naar {target}, "
+                f"maar die pagina bestaat niet.{hint}",
+                entry.line,
+            )
+        )
     if problems:
         raise ContentError(problems)
 

@@ -115,7 +115,9 @@ def check_source(text: str) -> str | None:
         path = parts.path or "/"
         if parts.query:
             path += "?" + parts.query
-        return f'"{text}" is een volledig webadres; schrijf alleen het deel vanaf de eerste /: {path}'
+        return (
+            f'"{text}" is een volledig webadres; schrijf alleen het deel vanaf de eerste /: {path}'
+        )
     if not text.startswith("/"):
         return f'"{text}" begint niet met /; schrijf het oude adres vanaf de eerste /, bv. /{text}'
     if "#" in text:
@@ -160,16 +162,28 @@ def load(path: Path) -> tuple[list[Redirect], list[Problem]]:
         root = yaml.compose(text, Loader=getattr(yaml, "CBaseLoader", yaml.BaseLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        return [], [Problem(shown, None, f"YAML klopt niet ({exc.problem}); controleer inspringing, "
-                            "dubbele punten en aanhalingstekens op die regel",
-                            mark.line + 1 if mark else None)]
+        return [], [
+            Problem(
+                shown,
+                None,
+                f"YAML klopt niet ({exc.problem}); controleer inspringing, "
+                "dubbele punten en aanhalingstekens op die regel",
+                mark.line + 1 if mark else None,
+            )
+        ]
     except yaml.YAMLError as exc:
         return [], [Problem(shown, None, f"YAML klopt niet ({exc})")]
     if root is None:
         return [], []
     if not isinstance(root, yaml.SequenceNode):
-        return [], [Problem(shown, None, "moet een lijst zijn: elke doorverwijzing begint met '- from:' "
-                            "met daaronder 'to:'", root.start_mark.line + 1)]
+        return [], [
+            Problem(
+                shown,
+                None,
+                "moet een lijst zijn: elke doorverwijzing begint met '- from:' met daaronder 'to:'",
+                root.start_mark.line + 1,
+            )
+        ]
 
     entries: list[Redirect] = []
     problems: list[Problem] = []
@@ -177,8 +191,15 @@ def load(path: Path) -> tuple[list[Redirect], list[Problem]]:
     for node in root.value:
         line = node.start_mark.line + 1
         if not isinstance(node, yaml.MappingNode):
-            problems.append(Problem(shown, None, "deze regel is geen doorverwijzing; schrijf "
-                                    "'- from: /oud-adres/' met op de volgende regel 'to: /nieuw-adres/'", line))
+            problems.append(
+                Problem(
+                    shown,
+                    None,
+                    "deze regel is geen doorverwijzing; schrijf "
+                    "'- from: /oud-adres/' met op de volgende regel 'to: /nieuw-adres/'",
+                    line,
+                )
+            )
             continue
         values: dict[str, str | None] = {}
         bad = False
@@ -187,20 +208,34 @@ def load(path: Path) -> tuple[list[Redirect], list[Problem]]:
             if key not in FIELDS:
                 close = difflib.get_close_matches(key, FIELDS, n=1)
                 hint = f" Bedoel je '{close[0]}'?" if close else ""
-                problems.append(Problem(shown, key, f"is geen veld van een doorverwijzing; gebruik from en to.{hint}",
-                                        key_node.start_mark.line + 1))
+                problems.append(
+                    Problem(
+                        shown,
+                        key,
+                        f"is geen veld van een doorverwijzing; gebruik from en to.{hint}",
+                        key_node.start_mark.line + 1,
+                    )
+                )
                 bad = True
                 continue
             value = _scalar(value_node)
             if value is None:
-                problems.append(Problem(shown, key, "moet één adres zijn, geen lijst",
-                                        value_node.start_mark.line + 1))
+                problems.append(
+                    Problem(
+                        shown,
+                        key,
+                        "moet één adres zijn, geen lijst",
+                        value_node.start_mark.line + 1,
+                    )
+                )
                 bad = True
                 continue
             values[key] = value
         for key in FIELDS:
             if key not in values and not bad:
-                problems.append(Problem(shown, key, "ontbreekt; elke doorverwijzing heeft from en to", line))
+                problems.append(
+                    Problem(shown, key, "ontbreekt; elke doorverwijzing heeft from en to", line)
+                )
                 bad = True
         if bad:
             continue
@@ -213,8 +248,15 @@ def load(path: Path) -> tuple[list[Redirect], list[Problem]]:
             continue
         source = normalize_source(source)
         if source in seen:
-            problems.append(Problem(shown, "from", f"{source} staat er al (regel {seen[source]}); "
-                                    "een oud adres kan maar naar één plek; haal een van beide weg", line))
+            problems.append(
+                Problem(
+                    shown,
+                    "from",
+                    f"{source} staat er al (regel {seen[source]}); "
+                    "een oud adres kan maar naar één plek; haal een van beide weg",
+                    line,
+                )
+            )
             continue
         seen[source] = line
         entries.append(Redirect(source, target, line))
@@ -234,10 +276,16 @@ def resolve(entries: list[Redirect], path: Path) -> tuple[dict[str, str], list[P
         while not is_external(target) and target_path(target) in by_source:
             step = target_path(target)
             if step in chain:
-                cycle = " → ".join([*chain[chain.index(step):], step])
-                problems.append(Problem(shown, "to", f"de doorverwijzing van {entry.source} loopt in een "
-                                        f"kringetje ({cycle}); laat er een naar een bestaande pagina wijzen",
-                                        entry.line))
+                cycle = " → ".join([*chain[chain.index(step) :], step])
+                problems.append(
+                    Problem(
+                        shown,
+                        "to",
+                        f"de doorverwijzing van {entry.source} loopt in een "
+                        f"kringetje ({cycle}); laat er een naar een bestaande pagina wijzen",
+                        entry.line,
+                    )
+                )
                 break
             chain.append(step)
             target = by_source[step].target

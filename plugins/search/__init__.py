@@ -41,7 +41,12 @@ DEFAULTS = {
     "SEARCH_INDEX": True,
     "SEARCH_BUNDLE_PATH": "pagefind",
 }
-COLLECTIONS = {"article": "articles", "partner": "partners", "event": "events", "newsletter": "newsletters"}
+COLLECTIONS = {
+    "article": "articles",
+    "partner": "partners",
+    "event": "events",
+    "newsletter": "newsletters",
+}
 # The settings that say where the pages of the indexed types are written.
 SAVE_AS = ("ARTICLE_SAVE_AS", "PARTNER_SAVE_AS", "EVENT_SAVE_AS", "NEWSLETTER_SAVE_AS")
 

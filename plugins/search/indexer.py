@@ -32,8 +32,14 @@ def pagefind_executable() -> Path:
     return Path(exe)
 
 
-def build_index(site: Path, *, glob: str | None = None, bundle: str = BUNDLE, timeout: float = 600,
-                swap: bool = False) -> Path:
+def build_index(
+    site: Path,
+    *,
+    glob: str | None = None,
+    bundle: str = BUNDLE,
+    timeout: float = 600,
+    swap: bool = False,
+) -> Path:
     """Index the HTML under ``site`` into ``site/<bundle>/`` (``pagefind``); return that folder.
 
     ``glob`` (Pagefind's ``--glob``, relative to ``site``) limits which files Pagefind reads;
@@ -44,7 +50,14 @@ def build_index(site: Path, *, glob: str | None = None, bundle: str = BUNDLE, ti
     final = site / bundle
     bundle = site / (final.name + ".swk-new") if swap else final
     shutil.rmtree(bundle, ignore_errors=True)
-    cmd = [str(pagefind_executable()), "--site", str(site), "--output-subdir", bundle.name, "--quiet"]
+    cmd = [
+        str(pagefind_executable()),
+        "--site",
+        str(site),
+        "--output-subdir",
+        bundle.name,
+        "--quiet",
+    ]
     if glob:
         cmd += ["--glob", glob]
     try:

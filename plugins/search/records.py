@@ -20,7 +20,12 @@ DISTRICT = "Stadsdeel"
 EVENT_KIND = "Soort evenement"
 YEAR = "Jaar"
 
-TYPE_LABELS = {"article": "Artikel", "partner": "Partner", "event": "Evenement", "newsletter": "Nieuwsbrief"}
+TYPE_LABELS = {
+    "article": "Artikel",
+    "partner": "Partner",
+    "event": "Evenement",
+    "newsletter": "Nieuwsbrief",
+}
 
 # Pagefind drops pages without the sort key when a sort is applied, so every record has
 # one. Partners have no date: the year they became a partner, else the start of the era.

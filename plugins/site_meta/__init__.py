@@ -77,7 +77,10 @@ def make_globals(settings):
     def og_image(item=None) -> dict:
         """The image a link preview shows: the item's own, else the site's."""
         if item is not None and getattr(item, "image", None):
-            return {"url": f"{base}/{item.image.lstrip('/')}", "alt": getattr(item, "image_alt", "") or ""}
+            return {
+                "url": f"{base}/{item.image.lstrip('/')}",
+                "alt": getattr(item, "image_alt", "") or "",
+            }
         if item is not None and getattr(item, "logo", None):
             return {"url": f"{base}/{item.logo.lstrip('/')}", "alt": f"Logo van {item.title}"}
         return site_image
@@ -93,8 +96,12 @@ def _add_globals(generator):
 
 def organization(settings) -> dict:
     base = site_url(settings)
-    data = {"@type": "Organization", "@id": f"{base}/#organisatie", "name": settings["SITENAME"],
-            "url": f"{base}/"}
+    data = {
+        "@type": "Organization",
+        "@id": f"{base}/#organisatie",
+        "name": settings["SITENAME"],
+        "url": f"{base}/",
+    }
     if settings.get("CONTACT_EMAIL"):
         data["email"] = settings["CONTACT_EMAIL"]
     return data
@@ -103,7 +110,9 @@ def organization(settings) -> dict:
 def article_jsonld(article, settings) -> dict:
     base = site_url(settings)
     url = f"{base}/{article.url}"
-    publisher = {k: v for k, v in organization(settings).items() if k in ("@type", "@id", "name", "url")}
+    publisher = {
+        k: v for k, v in organization(settings).items() if k in ("@type", "@id", "name", "url")
+    }
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle" if article.category.name == "Nieuws" else "Article",
@@ -139,7 +148,10 @@ def site_jsonld(settings) -> dict:
     if settings.get("SEARCH_URL"):
         website["potentialAction"] = {
             "@type": "SearchAction",
-            "target": {"@type": "EntryPoint", "urlTemplate": f"{base}/{settings['SEARCH_URL']}?q={{zoekterm}}"},
+            "target": {
+                "@type": "EntryPoint",
+                "urlTemplate": f"{base}/{settings['SEARCH_URL']}?q={{zoekterm}}",
+            },
             "query-input": "required name=zoekterm",
         }
     org = organization(settings)
@@ -158,19 +170,21 @@ def content_security_policy(settings) -> str:
     other = ""
     if service.scheme in ("http", "https") and service.netloc:
         other = f" {service.scheme}://{service.netloc}"
-    return "; ".join([
-        "default-src 'self'",
-        "script-src 'self' 'wasm-unsafe-eval'",  # Pagefind compiles its WebAssembly
-        "style-src 'self'",
-        "img-src 'self' data:",  # the design system's stylesheet draws a few icons as data: URLs
-        "font-src 'self'",
-        "connect-src 'self'" + other,
-        "worker-src 'self'",
-        "object-src 'none'",
-        "frame-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'" + other,
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self' 'wasm-unsafe-eval'",  # Pagefind compiles its WebAssembly
+            "style-src 'self'",
+            "img-src 'self' data:",  # the design system's stylesheet draws a few icons as data: URLs
+            "font-src 'self'",
+            "connect-src 'self'" + other,
+            "worker-src 'self'",
+            "object-src 'none'",
+            "frame-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'" + other,
+        ]
+    )
 
 
 def _finalized(generators):

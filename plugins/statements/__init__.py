@@ -38,8 +38,14 @@ log = logging.getLogger(__name__)
 
 DEFAULT_URLS = {"toegankelijkheid": "toegankelijkheid/", "privacy": "privacy/"}
 # The settings the privacy statement shows besides PRIVACY_STATEMENT (its version covers them).
-PRIVACY_SETTINGS = ("SITENAME", "CONTACT_EMAIL", "PRIVACY_STATEMENT", "NEWSLETTER_PENDING_DAYS",
-                    "REGISTRATION_KEEP_DAYS", "PARTNER_APPLICATION_KEEP_DAYS")
+PRIVACY_SETTINGS = (
+    "SITENAME",
+    "CONTACT_EMAIL",
+    "PRIVACY_STATEMENT",
+    "NEWSLETTER_PENDING_DAYS",
+    "REGISTRATION_KEEP_DAYS",
+    "PARTNER_APPLICATION_KEEP_DAYS",
+)
 
 
 @dataclass(frozen=True)
@@ -50,15 +56,25 @@ class Fact:
 
 # Facts of the accessibility statement that only the organisation can give.
 ACCESSIBILITY_FACTS = (
-    Fact("audit_planned", "de datum (JJJJ-MM-DD) van een gepland toegankelijkheidsonderzoek "
-                          "volgens WCAG-EM, of False als er geen gepland is"),
-    Fact("approved_by", "de functie van wie de verklaring goedkeurde (tekenbevoegd, "
-                        "bijvoorbeeld de verantwoordelijke manager)"),
+    Fact(
+        "audit_planned",
+        "de datum (JJJJ-MM-DD) van een gepland toegankelijkheidsonderzoek "
+        "volgens WCAG-EM, of False als er geen gepland is",
+    ),
+    Fact(
+        "approved_by",
+        "de functie van wie de verklaring goedkeurde (tekenbevoegd, "
+        "bijvoorbeeld de verantwoordelijke manager)",
+    ),
     Fact("approved_on", "de datum (JJJJ-MM-DD) waarop die de verklaring goedkeurde"),
-    Fact("register_url", "het adres van deze verklaring in het register van "
-                         "toegankelijkheidsverklaringen"),
-    Fact("response_days", "binnen hoeveel werkdagen een vraag over toegankelijkheid een "
-                          "antwoord krijgt"),
+    Fact(
+        "register_url",
+        "het adres van deze verklaring in het register van toegankelijkheidsverklaringen",
+    ),
+    Fact(
+        "response_days",
+        "binnen hoeveel werkdagen een vraag over toegankelijkheid een antwoord krijgt",
+    ),
     Fact("complaints_url", "het adres van de klachtenprocedure van de gemeente"),
     Fact("ombudsman", "de naam van de ombudsman voor klachten over de gemeente"),
     Fact("ombudsman_url", "het adres van de website van die ombudsman"),
@@ -66,18 +82,28 @@ ACCESSIBILITY_FACTS = (
 # Only when an audit has been done (``audit_date`` set):
 AUDIT_FACTS = (
     Fact("audit_report_url", "het adres van het onderzoeksrapport"),
-    Fact("audit_requirements_met", "aan hoeveel van de 50 eisen de site voldoet volgens het rapport"),
+    Fact(
+        "audit_requirements_met", "aan hoeveel van de 50 eisen de site voldoet volgens het rapport"
+    ),
 )
 PRIVACY_FACTS = (
-    Fact("dpo_contact", "hoe bezoekers de functionaris gegevensbescherming van de gemeente "
-                        "bereiken (een e-mailadres of webadres)"),
-    Fact("basis_visits", "de grondslag voor de logbestanden van de webhost (bv. 'een taak "
-                         "van algemeen belang')"),
+    Fact(
+        "dpo_contact",
+        "hoe bezoekers de functionaris gegevensbescherming van de gemeente "
+        "bereiken (een e-mailadres of webadres)",
+    ),
+    Fact(
+        "basis_visits",
+        "de grondslag voor de logbestanden van de webhost (bv. 'een taak van algemeen belang')",
+    ),
     Fact("basis_email", "de grondslag voor het bewaren van e-mails aan ons"),
     Fact("retention_email", "hoe lang e-mails aan ons worden bewaard"),
     Fact("mail_relay", "de naam en het land van de dienst die de e-mails van de site verstuurt"),
-    Fact("transfer_safeguard", "op welke grond gegevens naar de Verenigde Staten gaan (bij "
-                               "de webhost), bv. het EU-VS-gegevensprivacykader"),
+    Fact(
+        "transfer_safeguard",
+        "op welke grond gegevens naar de Verenigde Staten gaan (bij "
+        "de webhost), bv. het EU-VS-gegevensprivacykader",
+    ),
 )
 
 # digitoegankelijk.nl's statuses
@@ -114,8 +140,10 @@ def statement_data(settings) -> dict:
     """Both statements' values (dates as dates), their status and what is missing."""
     acc = dict(settings.get("ACCESSIBILITY_STATEMENT") or {})
     priv = dict(settings.get("PRIVACY_STATEMENT") or {})
-    for values, keys in ((acc, ("updated", "approved_on", "audit_date", "audit_planned")),
-                         (priv, ("updated",))):
+    for values, keys in (
+        (acc, ("updated", "approved_on", "audit_date", "audit_planned")),
+        (priv, ("updated",)),
+    ):
         for key in keys:
             if values.get(key):
                 values[key] = _as_date(values[key])
@@ -176,8 +204,11 @@ class StatementsGenerator(Generator):
         urls = {**DEFAULT_URLS, **(self.settings.get("STATEMENT_URLS") or {})}
         for name, url in urls.items():
             writer.write_file(
-                url + "index.html", self.get_template(name), self.context,
-                relative_urls=self.settings["RELATIVE_URLS"], url=url,
+                url + "index.html",
+                self.get_template(name),
+                self.context,
+                relative_urls=self.settings["RELATIVE_URLS"],
+                url=url,
                 statement=self.data["accessibility" if name == "toegankelijkheid" else "privacy"],
                 NEWSLETTER_PENDING_DAYS=self.settings.get("NEWSLETTER_PENDING_DAYS"),
                 REGISTRATION_KEEP_DAYS=self.settings.get("REGISTRATION_KEEP_DAYS"),

@@ -147,7 +147,9 @@ def field_widget(ctype: ContentType, f: Field) -> dict:
     elif f.type == "image":
         out["widget"] = "image"
     else:  # pragma: no cover - a new type in the schema must be mapped here
-        raise ValueError(f"web_editor: no Decap widget for field type {f.type!r} ({ctype.name}.{f.name})")
+        raise ValueError(
+            f"web_editor: no Decap widget for field type {f.type!r} ({ctype.name}.{f.name})"
+        )
     out["required"] = f.required
     out.update(FIELD_OPTIONS.get((ctype.name, f.name), {}))
     if (ctype.name, f.name) in DEFAULTS:

@@ -68,7 +68,9 @@ def field_table(ctype: ContentType) -> str:
 
 def render(text: str) -> str:
     """The guide with every field table regenerated."""
-    return BLOCK_RE.sub(lambda m: m.group(1) + field_table(CONTENT_TYPES[m.group(2)]) + m.group(3), text)
+    return BLOCK_RE.sub(
+        lambda m: m.group(1) + field_table(CONTENT_TYPES[m.group(2)]) + m.group(3), text
+    )
 
 
 def main() -> int:  # pragma: no cover - a developer's command

@@ -20,7 +20,7 @@ from .. import db
 from . import api
 from .outbox import Outbox
 from .rendering import Rendering, SendError
-from .sender import MIGRATIONS, Busy, Sender, begin, check_send, report, send_lock
+from .sender import MIGRATIONS, Busy, Sender, check_send, send_lock
 from .transport import transport_for
 
 __all__ = ["MIGRATIONS", "routes", "startup", "shutdown", "Mailing"]
@@ -54,7 +54,9 @@ class Mailing:
         with self.lock:
             if self.running(rendering.slug):
                 return
-            thread = threading.Thread(target=self._run, args=(rendering,), name=f"send-{rendering.slug}", daemon=True)
+            thread = threading.Thread(
+                target=self._run, args=(rendering,), name=f"send-{rendering.slug}", daemon=True
+            )
             self.threads[rendering.slug] = thread
             thread.start()
 
@@ -75,12 +77,18 @@ class Mailing:
     def resume(self) -> None:
         """Sends left ``running`` by a crash or a restart go on where they stopped."""
         with self.service.connection() as conn:
-            rows = conn.execute("SELECT slug, content_hash FROM sends WHERE state = 'running'").fetchall()
+            rows = conn.execute(
+                "SELECT slug, content_hash FROM sends WHERE state = 'running'"
+            ).fetchall()
             for row in rows:
                 try:
-                    rendering = check_send(conn, self.service.config, row["slug"], row["content_hash"])
+                    rendering = check_send(
+                        conn, self.service.config, row["slug"], row["content_hash"]
+                    )
                 except SendError as exc:
-                    log.error("de onderbroken verzending van %s kan niet verder: %s", row["slug"], exc)
+                    log.error(
+                        "de onderbroken verzending van %s kan niet verder: %s", row["slug"], exc
+                    )
                     continue
                 log.info("verzending van %s wordt hervat", row["slug"])
                 self.start(rendering)

@@ -33,8 +33,11 @@ HASH_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
 def _answer(status: int, message: str, extra: dict | None = None) -> JSONResponse:
-    return JSONResponse({**(extra or {}), "message": message}, status_code=status,
-                        headers={"Cache-Control": "no-store"})
+    return JSONResponse(
+        {**(extra or {}), "message": message},
+        status_code=status,
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 def routes(service) -> list[Route]:
@@ -42,18 +45,25 @@ def routes(service) -> list[Route]:
 
     def authorized(request: Request) -> bool:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        return scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(), config.api_token.encode())
+        return scheme.lower() == "bearer" and hmac.compare_digest(
+            token.strip().encode(), config.api_token.encode()
+        )
 
     async def guarded(request: Request, handler):
         if not authorized(request):
-            response = _answer(401, "Geen of een verkeerd toegangstoken; stuur Authorization: Bearer met "
-                                    "SWK_API_TOKEN")
+            response = _answer(
+                401,
+                "Geen of een verkeerd toegangstoken; stuur Authorization: Bearer met SWK_API_TOKEN",
+            )
             response.headers["WWW-Authenticate"] = "Bearer"
             return response
         slug = request.path_params["slug"]
         if not SLUG_RE.match(slug):
-            return _answer(400, f'"{slug}" is geen bestandsnaam van een nieuwsbrief (kleine letters, cijfers en '
-                                "streepjes, zonder .md)")
+            return _answer(
+                400,
+                f'"{slug}" is geen bestandsnaam van een nieuwsbrief (kleine letters, cijfers en '
+                "streepjes, zonder .md)",
+            )
         body = {}
         if request.method == "POST":
             try:
@@ -61,7 +71,10 @@ def routes(service) -> list[Route]:
             except Refusal as refusal:
                 return _answer(refusal.status, refusal.text)
             if raw.strip():
-                if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+                if (
+                    request.headers.get("content-type", "").split(";")[0].strip()
+                    != "application/json"
+                ):
                     return _answer(415, "Stuur JSON (Content-Type: application/json)")
                 try:
                     body = json.loads(raw.decode("utf-8"))
@@ -79,38 +92,56 @@ def routes(service) -> list[Route]:
         from .transport import transport_for
 
         if not config.test_to:
-            raise SendError("SWK_NEWSLETTER_TEST_TO is niet ingesteld; zet daar de testadressen van de redactie")
+            raise SendError(
+                "SWK_NEWSLETTER_TEST_TO is niet ingesteld; zet daar de testadressen van de redactie"
+            )
         if body.get("html") is not None:
             rendering = renderings.from_request(slug, body)
         else:
             rendering = renderings.from_site(config.site_url, slug)
         wanted = body.get("content_hash")
         if wanted is not None and wanted != rendering.hash:
-            raise SendError(f"de nieuwsbrief heeft controlecode {rendering.hash[:12]}, niet {str(wanted)[:12]}: "
-                            "de site is na de bouw gewijzigd. Wacht tot de site bijgewerkt is en probeer opnieuw")
+            raise SendError(
+                f"de nieuwsbrief heeft controlecode {rendering.hash[:12]}, niet {str(wanted)[:12]}: "
+                "de site is na de bouw gewijzigd. Wacht tot de site bijgewerkt is en probeer opnieuw"
+            )
         with service.connection() as conn:
             count = Sender(config, conn, rendering, transport_for(config)).test(config.test_to)
-        return _answer(200, f"Testversie van '{rendering.subject}' verstuurd naar {count} testadres(sen). "
-                            "Bekijk hem; keur daarna de verzending goed met deze controlecode.",
-                       {"slug": slug, "content_hash": rendering.hash, "subject": rendering.subject,
-                        "test_sent_to": count})
+        return _answer(
+            200,
+            f"Testversie van '{rendering.subject}' verstuurd naar {count} testadres(sen). "
+            "Bekijk hem; keur daarna de verzending goed met deze controlecode.",
+            {
+                "slug": slug,
+                "content_hash": rendering.hash,
+                "subject": rendering.subject,
+                "test_sent_to": count,
+            },
+        )
 
     def send(slug: str, body: dict):
         from .sender import begin, check_send, report
 
         digest = body.get("content_hash")
         if not isinstance(digest, str) or not HASH_RE.match(digest):
-            raise SendError('geef de controlecode van de geteste versie: {"content_hash": "..."} (64 tekens)')
+            raise SendError(
+                'geef de controlecode van de geteste versie: {"content_hash": "..."} (64 tekens)'
+            )
         with service.connection() as conn:
             rendering = check_send(conn, config, slug, digest)
             before = begin(conn, rendering)
             if before == "done":
                 result = report(conn, slug)
-                return _answer(200, f"'{slug}' is al verstuurd; niemand krijgt hem twee keer. {result.summary()}",
-                               result.as_json())
+                return _answer(
+                    200,
+                    f"'{slug}' is al verstuurd; niemand krijgt hem twee keer. {result.summary()}",
+                    result.as_json(),
+                )
             service.mailing.start(rendering)
             result = report(conn, slug)
-        return _answer(202, f"Verzending van '{rendering.subject}' loopt. {result.summary()}", result.as_json())
+        return _answer(
+            202, f"Verzending van '{rendering.subject}' loopt. {result.summary()}", result.as_json()
+        )
 
     def status(slug: str, body: dict):
         from .sender import report

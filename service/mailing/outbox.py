@@ -25,13 +25,23 @@ from email.utils import format_datetime, make_msgid
 
 from markupsafe import escape
 from mjml import mjml2html
+
 from newsletter.issue import settings_defaults
 from newsletter.message import HEADERS, address_of
 
 from .. import db
 from ..subscribers import by_id, purge
 from ..tokens import address_hash, confirm_token, unsubscribe_token
-from .transport import Bounced, Deferred, Failed, Stop, Uncertain, dkim_sign, sender_of, transport_for
+from .transport import (
+    Bounced,
+    Deferred,
+    Failed,
+    Stop,
+    Uncertain,
+    dkim_sign,
+    sender_of,
+    transport_for,
+)
 
 log = logging.getLogger("swk.service.mail")
 
@@ -42,14 +52,18 @@ PURGE_EVERY = 3600.0
 
 def enqueue(conn: sqlite3.Connection, subscriber_id: int, kind: str, now: float) -> None:
     assert kind in KINDS
-    conn.execute("INSERT INTO outbox (kind, subscriber_id, created_at, next_attempt) VALUES (?, ?, ?, ?)",
-                 (kind, subscriber_id, now, now))
+    conn.execute(
+        "INSERT INTO outbox (kind, subscriber_id, created_at, next_attempt) VALUES (?, ?, ?, ?)",
+        (kind, subscriber_id, now, now),
+    )
 
 
 def enqueue_mail(conn: sqlite3.Connection, kind: str, ref_id: int, now: float) -> None:
     """Queue a mail of another feature; its composer (``Outbox.composers[kind]``) writes it."""
-    conn.execute("INSERT INTO mail_queue (kind, ref_id, created_at, next_attempt) VALUES (?, ?, ?, ?)",
-                 (kind, ref_id, now, now))
+    conn.execute(
+        "INSERT INTO mail_queue (kind, ref_id, created_at, next_attempt) VALUES (?, ?, ?, ?)",
+        (kind, ref_id, now, now),
+    )
 
 
 class Outbox:
@@ -70,33 +84,61 @@ class Outbox:
 
     # The MJML is compiled once per kind (with and without a name) with placeholders for what
     # differs per person; compiling it per mail cost more than everything else together.
-    PLACEHOLDERS = {"recipient": "@@NAAM@@", "confirm_url": "@@BEVESTIGEN@@", "unsubscribe_url": "@@AFMELDEN@@"}
+    PLACEHOLDERS = {
+        "recipient": "@@NAAM@@",
+        "confirm_url": "@@BEVESTIGEN@@",
+        "unsubscribe_url": "@@AFMELDEN@@",
+    }
 
     def _html(self, kind: str, subject: str, named: bool) -> str:
         key = (kind, named)
         if key not in self._compiled:
-            values = {**self.PLACEHOLDERS, "recipient": self.PLACEHOLDERS["recipient"] if named else None}
-            self._compiled[key] = mjml2html(self.service.pages.render(
-                "service/signup_mail.mjml", subject=subject, kind=kind, days=self.config.pending_days, **values))
+            values = {
+                **self.PLACEHOLDERS,
+                "recipient": self.PLACEHOLDERS["recipient"] if named else None,
+            }
+            self._compiled[key] = mjml2html(
+                self.service.pages.render(
+                    "service/signup_mail.mjml",
+                    subject=subject,
+                    kind=kind,
+                    days=self.config.pending_days,
+                    **values,
+                )
+            )
         return self._compiled[key]
 
     def compose(self, sub, kind: str) -> bytes:
         config, pages = self.config, self.service.pages
-        values = {"kind": kind, "recipient": sub.name, "days": config.pending_days,
-                  "confirm_url": f"{config.service_url}/nieuwsbrief/bevestigen?token="
-                                 + confirm_token(config.secret_key, sub.uid, sub.confirm_expires or 0),
-                  "unsubscribe_url": f"{config.service_url}/nieuwsbrief/afmelden?token="
-                                     + unsubscribe_token(config.secret_key, sub.uid)}
-        subject = ("Bevestig uw aanmelding voor de nieuwsbrief" if kind == "bevestigen"
-                   else "U bent al aangemeld voor de nieuwsbrief")
+        values = {
+            "kind": kind,
+            "recipient": sub.name,
+            "days": config.pending_days,
+            "confirm_url": f"{config.service_url}/nieuwsbrief/bevestigen?token="
+            + confirm_token(config.secret_key, sub.uid, sub.confirm_expires or 0),
+            "unsubscribe_url": f"{config.service_url}/nieuwsbrief/afmelden?token="
+            + unsubscribe_token(config.secret_key, sub.uid),
+        }
+        subject = (
+            "Bevestig uw aanmelding voor de nieuwsbrief"
+            if kind == "bevestigen"
+            else "U bent al aangemeld voor de nieuwsbrief"
+        )
         html = self._html(kind, subject, bool(sub.name))
         for name, placeholder in self.PLACEHOLDERS.items():
             html = html.replace(placeholder, escape(values[name] or ""))
         text = pages.render("service/signup_mail.txt", subject=subject, **values).strip() + "\n"
         return self.message(address_of(sub.email, sub.name), subject, text, html)
 
-    def message(self, to: str, subject: str, text: str, html: str | None = None, attachments=(),
-                reply_to: str | None = None) -> bytes:
+    def message(
+        self,
+        to: str,
+        subject: str,
+        text: str,
+        html: str | None = None,
+        attachments=(),
+        reply_to: str | None = None,
+    ) -> bytes:
         """A mail from the service: text part, optional HTML alternative, attachments
         (``(bytes, maintype, subtype, filename)``), DKIM-signed when configured."""
         msg = EmailMessage(policy=SMTP)
@@ -105,7 +147,9 @@ class Outbox:
         msg["To"] = to
         msg["Reply-To"] = reply_to or self.reply_to
         msg["Date"] = format_datetime(datetime.now().astimezone())
-        msg["Message-ID"] = make_msgid(domain=sender_of(self.from_header).rsplit("@", 1)[-1] or "localhost")
+        msg["Message-ID"] = make_msgid(
+            domain=sender_of(self.from_header).rsplit("@", 1)[-1] or "localhost"
+        )
         msg["Auto-Submitted"] = "auto-generated"
         msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
         if html is not None:
@@ -121,7 +165,9 @@ class Outbox:
         """Send every queued mail that is due; returns how many went out."""
         now = time.time() if now is None else now
         sent = 0
-        rows = conn.execute("SELECT * FROM outbox WHERE next_attempt <= ? ORDER BY id LIMIT 100", (now,)).fetchall()
+        rows = conn.execute(
+            "SELECT * FROM outbox WHERE next_attempt <= ? ORDER BY id LIMIT 100", (now,)
+        ).fetchall()
         for row in rows:
             if self.stopping.is_set():
                 break
@@ -130,7 +176,9 @@ class Outbox:
             if sub is None or (row["kind"] == "bevestigen" and sub.status != "pending"):
                 conn.execute("DELETE FROM outbox WHERE id = ?", (row["id"],))
                 continue
-            outcome = self._attempt(conn, "outbox", row, transport, self.compose(sub, row["kind"]), sub.email, who, now)
+            outcome = self._attempt(
+                conn, "outbox", row, transport, self.compose(sub, row["kind"]), sub.email, who, now
+            )
             sent += outcome == "sent"
             if outcome == "stop":
                 break
@@ -139,7 +187,9 @@ class Outbox:
     def deliver_queue(self, conn: sqlite3.Connection, transport, now: float) -> int:
         """The other features' mails (``mail_queue``), with the same retries."""
         sent = 0
-        rows = conn.execute("SELECT * FROM mail_queue WHERE next_attempt <= ? ORDER BY id LIMIT 100", (now,)).fetchall()
+        rows = conn.execute(
+            "SELECT * FROM mail_queue WHERE next_attempt <= ? ORDER BY id LIMIT 100", (now,)
+        ).fetchall()
         for row in rows:
             if self.stopping.is_set():
                 break
@@ -150,14 +200,25 @@ class Outbox:
                 continue
             message, recipient = composed
             who = address_hash(self.config.secret_key, recipient)
-            outcome = self._attempt(conn, "mail_queue", row, transport, message, recipient, who, now)
+            outcome = self._attempt(
+                conn, "mail_queue", row, transport, message, recipient, who, now
+            )
             sent += outcome == "sent"
             if outcome == "stop":
                 break
         return sent
 
-    def _attempt(self, conn: sqlite3.Connection, table: str, row, transport, message, recipient: str,
-                 who: str, now: float) -> str:
+    def _attempt(
+        self,
+        conn: sqlite3.Connection,
+        table: str,
+        row,
+        transport,
+        message,
+        recipient: str,
+        who: str,
+        now: float,
+    ) -> str:
         """Hand one queued mail (a row of ``table``: ``outbox`` or ``mail_queue``) to the
         transport. A temporary refusal is retried after ``RETRY`` (given up after the last);
         otherwise the row is deleted (ids are never reused, AUTOINCREMENT: this deletes only this
@@ -168,10 +229,14 @@ class Outbox:
             attempts = row["attempts"] + 1
             if attempts > len(RETRY):
                 conn.execute(f"DELETE FROM {table} WHERE id = ?", (row["id"],))
-                log.warning("%s-mail aan %s opgegeven na %d pogingen: %s", row["kind"], who, attempts, exc)
+                log.warning(
+                    "%s-mail aan %s opgegeven na %d pogingen: %s", row["kind"], who, attempts, exc
+                )
             else:
-                conn.execute(f"UPDATE {table} SET attempts = ?, next_attempt = ?, error = ? WHERE id = ?",
-                             (attempts, now + RETRY[attempts - 1], str(exc), row["id"]))
+                conn.execute(
+                    f"UPDATE {table} SET attempts = ?, next_attempt = ?, error = ? WHERE id = ?",
+                    (attempts, now + RETRY[attempts - 1], str(exc), row["id"]),
+                )
                 log.warning("%s-mail aan %s later opnieuw: %s", row["kind"], who, exc)
             return "stop" if isinstance(exc, Stop) else "retry"
         except (Bounced, Failed, Uncertain) as exc:
@@ -203,7 +268,11 @@ class Outbox:
                         deleted, restored = purge(conn, time.time())
                         last_purge = time.time()
                         if deleted or restored:
-                            log.info("verlopen aanmeldingen: %d verwijderd, %d teruggezet", deleted, restored)
+                            log.info(
+                                "verlopen aanmeldingen: %d verwijderd, %d teruggezet",
+                                deleted,
+                                restored,
+                            )
                         self.purge(conn, time.time())
                     self.deliver_due(conn, transport)
                 except Exception:  # keep the worker alive; the next round tries again

@@ -43,25 +43,35 @@ class Rendering:
         return self.meta["subject"]
 
     @classmethod
-    def of(cls, slug: str, meta, html: str, text: str, where: str) -> "Rendering":
+    def of(cls, slug: str, meta, html: str, text: str, where: str) -> Rendering:
         """Checks what the build wrote: the slug, not a draft, the content hash."""
         if not SLUG_RE.match(slug or ""):
-            raise SendError(f'"{slug}" is geen bestandsnaam van een nieuwsbrief (kleine letters, cijfers en '
-                            "streepjes, zonder .md)")
-        if not isinstance(meta, dict) or not all(isinstance(meta.get(k), str) for k in
-                                                 ("subject", "from", "reply_to", "content_hash", "unsubscribe_mailto")):
+            raise SendError(
+                f'"{slug}" is geen bestandsnaam van een nieuwsbrief (kleine letters, cijfers en '
+                "streepjes, zonder .md)"
+            )
+        if not isinstance(meta, dict) or not all(
+            isinstance(meta.get(k), str)
+            for k in ("subject", "from", "reply_to", "content_hash", "unsubscribe_mailto")
+        ):
             raise SendError(f"{where}: email.json is onvolledig; bouw de site opnieuw (make build)")
         if not isinstance(html, str) or not isinstance(text, str):
             raise SendError(f"{where}: email.html en email.txt ontbreken")
         if meta.get("slug") != slug:
-            raise SendError(f"{where}: email.json hoort bij '{meta.get('slug')}', niet bij '{slug}'")
+            raise SendError(
+                f"{where}: email.json hoort bij '{meta.get('slug')}', niet bij '{slug}'"
+            )
         if meta.get("status") != "ready":
-            raise SendError(f"{meta.get('source', slug)}: deze nieuwsbrief is een concept (status: "
-                            f"{meta.get('status') or 'draft'}) en wordt niet verstuurd. Zet 'status: ready' "
-                            "in het bestand, publiceer, en verstuur eerst een testversie")
+            raise SendError(
+                f"{meta.get('source', slug)}: deze nieuwsbrief is een concept (status: "
+                f"{meta.get('status') or 'draft'}) en wordt niet verstuurd. Zet 'status: ready' "
+                "in het bestand, publiceer, en verstuur eerst een testversie"
+            )
         if content_hash(html, text, meta) != meta["content_hash"]:
-            raise SendError(f"{where}: de inhoud past niet bij de controlecode (content_hash) in email.json; "
-                            "de bestanden zijn na de bouw gewijzigd of half overgekomen. Bouw en publiceer opnieuw")
+            raise SendError(
+                f"{where}: de inhoud past niet bij de controlecode (content_hash) in email.json; "
+                "de bestanden zijn na de bouw gewijzigd of half overgekomen. Bouw en publiceer opnieuw"
+            )
         return cls(slug, meta, html, text)
 
 
@@ -83,16 +93,25 @@ def from_folder(output: Path, slug: str, newsletters: Path | None = None) -> Ren
     is refused by name even when an old build of it is still there."""
     source = _source_status(newsletters, slug)
     if source and source[1] != "ready":
-        raise SendError(f"{display_path(source[0])}: deze nieuwsbrief is een concept (status: {source[1]}) en "
-                        "wordt niet verstuurd. Zet 'status: ready' in het bestand, bouw de site opnieuw "
-                        "(make build) en verstuur eerst een testversie")
+        raise SendError(
+            f"{display_path(source[0])}: deze nieuwsbrief is een concept (status: {source[1]}) en "
+            "wordt niet verstuurd. Zet 'status: ready' in het bestand, bouw de site opnieuw "
+            "(make build) en verstuur eerst een testversie"
+        )
     folder = Path(output) / "nieuwsbrief" / slug
     if not (folder / "email.json").is_file():
-        raise SendError(f"nieuwsbrief '{slug}' staat niet in {display_path(folder)}; controleer de naam "
-                        "(de bestandsnaam zonder .md) en bouw de site eerst (make build)")
+        raise SendError(
+            f"nieuwsbrief '{slug}' staat niet in {display_path(folder)}; controleer de naam "
+            "(de bestandsnaam zonder .md) en bouw de site eerst (make build)"
+        )
     meta = json.loads((folder / "email.json").read_text(encoding="utf-8"))
-    return Rendering.of(slug, meta, (folder / "email.html").read_text(encoding="utf-8"),
-                        (folder / "email.txt").read_text(encoding="utf-8"), display_path(folder))
+    return Rendering.of(
+        slug,
+        meta,
+        (folder / "email.html").read_text(encoding="utf-8"),
+        (folder / "email.txt").read_text(encoding="utf-8"),
+        display_path(folder),
+    )
 
 
 def from_site(site_url: str, slug: str) -> Rendering:
@@ -108,14 +127,20 @@ def from_site(site_url: str, slug: str) -> Rendering:
             for name in ("email.json", "email.html", "email.txt"):
                 resp = client.get(base + name)
                 if resp.status_code == 404:
-                    raise SendError(f"nieuwsbrief '{slug}' staat niet op de site ({base}). Controleer de naam; "
-                                    "een concept (status: draft) wordt niet gepubliceerd, en na het publiceren "
-                                    "duurt het even voor de site bijgewerkt is")
+                    raise SendError(
+                        f"nieuwsbrief '{slug}' staat niet op de site ({base}). Controleer de naam; "
+                        "een concept (status: draft) wordt niet gepubliceerd, en na het publiceren "
+                        "duurt het even voor de site bijgewerkt is"
+                    )
                 if resp.status_code != 200 or len(resp.content) > MAX_PART:
-                    raise SendError(f"{base}{name} gaf HTTP {resp.status_code}; probeer het later opnieuw")
+                    raise SendError(
+                        f"{base}{name} gaf HTTP {resp.status_code}; probeer het later opnieuw"
+                    )
                 parts[name] = resp.content.decode("utf-8")
     except httpx.HTTPError as exc:
-        raise SendError(f"de site {site_url} is niet bereikbaar ({exc}); probeer het later opnieuw") from None
+        raise SendError(
+            f"de site {site_url} is niet bereikbaar ({exc}); probeer het later opnieuw"
+        ) from None
     except UnicodeDecodeError:
         raise SendError(f"{base}: de bestanden zijn geen UTF-8") from None
     try:
@@ -127,20 +152,29 @@ def from_site(site_url: str, slug: str) -> Rendering:
 
 def from_request(slug: str, body: dict) -> Rendering:
     """From an API request: ``{"email_json": {...}, "html": "...", "text": "..."}``."""
-    return Rendering.of(slug, body.get("email_json"), body.get("html"), body.get("text"), "het verzoek")
+    return Rendering.of(
+        slug, body.get("email_json"), body.get("html"), body.get("text"), "het verzoek"
+    )
 
 
 def store(conn: sqlite3.Connection, r: Rendering) -> None:
-    conn.execute("INSERT INTO renderings VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (content_hash) DO NOTHING",
-                 (r.hash, r.slug, json.dumps(r.meta, ensure_ascii=False), r.html, r.text, iso()))
+    conn.execute(
+        "INSERT INTO renderings VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (content_hash) DO NOTHING",
+        (r.hash, r.slug, json.dumps(r.meta, ensure_ascii=False), r.html, r.text, iso()),
+    )
 
 
 def load(conn: sqlite3.Connection, slug: str, digest: str) -> Rendering | None:
-    row = conn.execute("SELECT * FROM renderings WHERE content_hash = ? AND slug = ?", (digest, slug)).fetchone()
+    row = conn.execute(
+        "SELECT * FROM renderings WHERE content_hash = ? AND slug = ?", (digest, slug)
+    ).fetchone()
     return Rendering(slug, json.loads(row["meta"]), row["html"], row["text"]) if row else None
 
 
 def latest_tested(conn: sqlite3.Connection, slug: str) -> str | None:
-    row = conn.execute("SELECT content_hash FROM test_sends WHERE slug = ? ORDER BY sent_at DESC, rowid DESC "
-                       "LIMIT 1", (slug,)).fetchone()
+    row = conn.execute(
+        "SELECT content_hash FROM test_sends WHERE slug = ? ORDER BY sent_at DESC, rowid DESC "
+        "LIMIT 1",
+        (slug,),
+    ).fetchone()
     return row[0] if row else None

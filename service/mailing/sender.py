@@ -76,7 +76,9 @@ def send_lock(data_dir: Path, slug: str):
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise Busy(f"'{slug}' wordt op dit moment al verstuurd; wacht tot die verzending klaar is") from None
+            raise Busy(
+                f"'{slug}' wordt op dit moment al verstuurd; wacht tot die verzending klaar is"
+            ) from None
         yield
 
 
@@ -92,59 +94,90 @@ class Report:
 
     def summary(self) -> str:
         c = self.counts
-        text = (f"Verstuurd: {c.get('sent', 0)}. Nog te gaan: {self.remaining}. Later opnieuw (tijdelijk "
-                f"geweigerd): {c.get('deferred', 0)}. Onbestelbaar: {c.get('bounced', 0)}. Geweigerd: "
-                f"{c.get('failed', 0)}. Onzeker: {c.get('pending', 0)}.")
+        text = (
+            f"Verstuurd: {c.get('sent', 0)}. Nog te gaan: {self.remaining}. Later opnieuw (tijdelijk "
+            f"geweigerd): {c.get('deferred', 0)}. Onbestelbaar: {c.get('bounced', 0)}. Geweigerd: "
+            f"{c.get('failed', 0)}. Onzeker: {c.get('pending', 0)}."
+        )
         return text + (f" Gestopt: {self.error}" if self.state == "stopped" and self.error else "")
 
     def as_json(self) -> dict:
-        return {"slug": self.slug, "content_hash": self.content_hash, "subject": self.subject, "state": self.state,
-                "sent": self.counts.get("sent", 0), "remaining": self.remaining,
-                "deferred": self.counts.get("deferred", 0), "bounced": self.counts.get("bounced", 0),
-                "failed": self.counts.get("failed", 0), "uncertain": self.counts.get("pending", 0),
-                "error": self.error, "message": self.summary()}
+        return {
+            "slug": self.slug,
+            "content_hash": self.content_hash,
+            "subject": self.subject,
+            "state": self.state,
+            "sent": self.counts.get("sent", 0),
+            "remaining": self.remaining,
+            "deferred": self.counts.get("deferred", 0),
+            "bounced": self.counts.get("bounced", 0),
+            "failed": self.counts.get("failed", 0),
+            "uncertain": self.counts.get("pending", 0),
+            "error": self.error,
+            "message": self.summary(),
+        }
 
 
 def report(conn: sqlite3.Connection, slug: str) -> Report:
-    row = conn.execute("SELECT s.*, r.meta FROM sends s JOIN renderings r USING (content_hash) WHERE s.slug = ?",
-                       (slug,)).fetchone()
+    row = conn.execute(
+        "SELECT s.*, r.meta FROM sends s JOIN renderings r USING (content_hash) WHERE s.slug = ?",
+        (slug,),
+    ).fetchone()
     r = Report(slug)
     if row is not None:
         import json
 
         r.content_hash, r.state, r.error = row["content_hash"], row["state"], row["error"]
         r.subject = json.loads(row["meta"])["subject"]
-    r.counts = dict(conn.execute("SELECT state, count(*) FROM deliveries WHERE slug = ? GROUP BY state", (slug,)))
+    r.counts = dict(
+        conn.execute(
+            "SELECT state, count(*) FROM deliveries WHERE slug = ? GROUP BY state", (slug,)
+        )
+    )
     r.remaining = conn.execute(
         "SELECT count(*) FROM subscribers s WHERE s.status = 'confirmed' AND NOT EXISTS "
-        "(SELECT 1 FROM deliveries d WHERE d.slug = ? AND d.subscriber_id = s.id)", (slug,)).fetchone()[0]
+        "(SELECT 1 FROM deliveries d WHERE d.slug = ? AND d.subscriber_id = s.id)",
+        (slug,),
+    ).fetchone()[0]
     return r
 
 
 def check_send(conn: sqlite3.Connection, config, slug: str, digest: str | None = None) -> Rendering:
     """The tested rendering a real send may send, or SendError saying why not."""
     digest = digest or latest_tested(conn, slug)
-    tested = digest and conn.execute("SELECT 1 FROM test_sends WHERE slug = ? AND content_hash = ?",
-                                     (slug, digest)).fetchone()
+    tested = (
+        digest
+        and conn.execute(
+            "SELECT 1 FROM test_sends WHERE slug = ? AND content_hash = ?", (slug, digest)
+        ).fetchone()
+    )
     rendering = load(conn, slug, digest) if tested else None
     if rendering is None:
         version = f" (versie {digest[:12]})" if digest else ""
-        raise SendError(f"van '{slug}'{version} is nog geen testversie verstuurd. Verstuur eerst een test en "
-                        "bekijk die; alleen precies de geteste versie kan daarna naar de abonnees. Is de "
-                        "nieuwsbrief na de test gewijzigd, dan is een nieuwe test nodig")
+        raise SendError(
+            f"van '{slug}'{version} is nog geen testversie verstuurd. Verstuur eerst een test en "
+            "bekijk die; alleen precies de geteste versie kan daarna naar de abonnees. Is de "
+            "nieuwsbrief na de test gewijzigd, dan is een nieuwe test nodig"
+        )
     url = rendering.meta.get("unsubscribe_url")
     if not url:
-        raise SendError(f"'{slug}' is gebouwd zonder de dienst (SWK_SERVICE_URL was leeg): de e-mail heeft geen "
-                        "afmeldlink met één klik, en versturen naar abonnees mag alleen met een afmelding die "
-                        f"werkt. Bouw en publiceer opnieuw met SWK_SERVICE_URL={config.service_url}")
+        raise SendError(
+            f"'{slug}' is gebouwd zonder de dienst (SWK_SERVICE_URL was leeg): de e-mail heeft geen "
+            "afmeldlink met één klik, en versturen naar abonnees mag alleen met een afmelding die "
+            f"werkt. Bouw en publiceer opnieuw met SWK_SERVICE_URL={config.service_url}"
+        )
     if not url.startswith(config.service_url + "/"):
-        raise SendError(f"de afmeldlinks in '{slug}' gaan naar {url}, niet naar deze dienst "
-                        f"({config.service_url}); afmeldingen zouden verloren gaan. Bouw en publiceer opnieuw met "
-                        f"SWK_SERVICE_URL={config.service_url}")
+        raise SendError(
+            f"de afmeldlinks in '{slug}' gaan naar {url}, niet naar deze dienst "
+            f"({config.service_url}); afmeldingen zouden verloren gaan. Bouw en publiceer opnieuw met "
+            f"SWK_SERVICE_URL={config.service_url}"
+        )
     row = conn.execute("SELECT content_hash, state FROM sends WHERE slug = ?", (slug,)).fetchone()
     if row is not None and row["content_hash"] != rendering.hash:
-        raise SendError(f"'{slug}' is al in een andere versie ({row['content_hash'][:12]}) verstuurd; niemand "
-                        "krijgt een nieuwsbrief twee keer. Geef een gewijzigde nieuwsbrief een nieuwe bestandsnaam")
+        raise SendError(
+            f"'{slug}' is al in een andere versie ({row['content_hash'][:12]}) verstuurd; niemand "
+            "krijgt een nieuwsbrief twee keer. Geef een gewijzigde nieuwsbrief een nieuwe bestandsnaam"
+        )
     return rendering
 
 
@@ -153,11 +186,15 @@ def begin(conn: sqlite3.Connection, rendering: Rendering) -> str | None:
     with db.transaction(conn):
         row = conn.execute("SELECT state FROM sends WHERE slug = ?", (rendering.slug,)).fetchone()
         if row is None:
-            conn.execute("INSERT INTO sends VALUES (?, ?, 'running', ?, NULL, NULL)",
-                         (rendering.slug, rendering.hash, iso()))
+            conn.execute(
+                "INSERT INTO sends VALUES (?, ?, 'running', ?, NULL, NULL)",
+                (rendering.slug, rendering.hash, iso()),
+            )
             return None
         if row["state"] == "stopped":
-            conn.execute("UPDATE sends SET state = 'running', error = NULL WHERE slug = ?", (rendering.slug,))
+            conn.execute(
+                "UPDATE sends SET state = 'running', error = NULL WHERE slug = ?", (rendering.slug,)
+            )
         return row["state"]
 
 
@@ -178,8 +215,15 @@ class _Pace:
 class Sender:
     """Sends one rendering with one transport; the journal is ``conn``'s database."""
 
-    def __init__(self, config, conn: sqlite3.Connection, rendering: Rendering, transport,
-                 stopping: threading.Event | None = None, say=None):
+    def __init__(
+        self,
+        config,
+        conn: sqlite3.Connection,
+        rendering: Rendering,
+        transport,
+        stopping: threading.Event | None = None,
+        say=None,
+    ):
         self.config = config
         self.conn = conn
         self.r = rendering
@@ -213,47 +257,73 @@ class Sender:
             try:
                 self.transport.send(self.message(new_uid(), address, None), self.sender, address)
             except (Deferred, Bounced, Failed, Stop, Uncertain) as exc:
-                raise SendError(f"de testversie naar testadres {number} is niet verstuurd: {exc}") from None
+                raise SendError(
+                    f"de testversie naar testadres {number} is niet verstuurd: {exc}"
+                ) from None
             if self.transport.real:
-                self.conn.execute("INSERT INTO test_sends VALUES (?, ?, ?, ?)",
-                                  (self.r.slug, self.r.hash, self._hash(address), iso()))
-            self.say(f"testversie van {self.r.slug} ({self.r.hash[:12]}) verstuurd naar {self._hash(address)}")
+                self.conn.execute(
+                    "INSERT INTO test_sends VALUES (?, ?, ?, ?)",
+                    (self.r.slug, self.r.hash, self._hash(address), iso()),
+                )
+            self.say(
+                f"testversie van {self.r.slug} ({self.r.hash[:12]}) verstuurd naar {self._hash(address)}"
+            )
         return len(addresses)
 
     # --- the real send ------------------------------------------------------------------------
 
-    def _mark(self, sub: Subscriber, state: str, error: str | None = None, attempts: int | None = None,
-              next_attempt: float | None = None) -> None:
+    def _mark(
+        self,
+        sub: Subscriber,
+        state: str,
+        error: str | None = None,
+        attempts: int | None = None,
+        next_attempt: float | None = None,
+    ) -> None:
         self.conn.execute(
             "INSERT INTO deliveries VALUES (?, ?, ?, coalesce(?, 0), ?, ?, ?) ON CONFLICT (slug, subscriber_id) DO "
             "UPDATE SET state = excluded.state, attempts = coalesce(?, attempts), next_attempt = excluded.next_attempt, "
             "error = excluded.error, updated_at = excluded.updated_at",
-            (self.r.slug, sub.id, state, attempts, next_attempt, error, iso(), attempts))
+            (self.r.slug, sub.id, state, attempts, next_attempt, error, iso(), attempts),
+        )
 
     def _due(self, now: float, limit: int = 200) -> list[int]:
         rows = self.conn.execute(
             "SELECT s.id FROM subscribers s LEFT JOIN deliveries d ON d.slug = ? AND d.subscriber_id = s.id "
             "WHERE s.status = 'confirmed' AND (d.state IS NULL OR (d.state = 'deferred' AND d.next_attempt <= ?)) "
-            "ORDER BY s.id LIMIT ?", (self.r.slug, now, limit)).fetchall()
+            "ORDER BY s.id LIMIT ?",
+            (self.r.slug, now, limit),
+        ).fetchall()
         return [row[0] for row in rows]
 
     def _next_retry(self) -> float | None:
         row = self.conn.execute(
             "SELECT min(d.next_attempt) FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id "
-            "WHERE d.slug = ? AND d.state = 'deferred' AND s.status = 'confirmed'", (self.r.slug,)).fetchone()
+            "WHERE d.slug = ? AND d.state = 'deferred' AND s.status = 'confirmed'",
+            (self.r.slug,),
+        ).fetchone()
         return row[0]
 
     def _deliver(self, sub: Subscriber) -> str:
         raw = self.message(sub.uid, sub.email, sub.name)
         who = self._hash(sub.email)
         try:
-            self.transport.send(raw, self.sender, sub.email, committed=lambda: self._mark(sub, "pending"))
+            self.transport.send(
+                raw, self.sender, sub.email, committed=lambda: self._mark(sub, "pending")
+            )
         except Deferred as exc:
-            attempts = (self.conn.execute("SELECT attempts FROM deliveries WHERE slug = ? AND subscriber_id = ?",
-                                          (self.r.slug, sub.id)).fetchone() or [0])[0] + 1
+            attempts = (
+                self.conn.execute(
+                    "SELECT attempts FROM deliveries WHERE slug = ? AND subscriber_id = ?",
+                    (self.r.slug, sub.id),
+                ).fetchone()
+                or [0]
+            )[0] + 1
             delays = self.config.retry_delays
             if attempts > len(delays):
-                self._mark(sub, "failed", f"{attempts} keer tijdelijk geweigerd; laatst: {exc}", attempts)
+                self._mark(
+                    sub, "failed", f"{attempts} keer tijdelijk geweigerd; laatst: {exc}", attempts
+                )
                 self.say(f"{who}: opgegeven na {attempts} pogingen ({exc})")
                 return "failed"
             self._mark(sub, "deferred", str(exc), attempts, time.time() + delays[attempts - 1])
@@ -270,8 +340,10 @@ class Sender:
             self.say(f"{who}: bericht geweigerd ({exc})")
             return "failed"
         except Uncertain as exc:
-            self.say(f"{who}: verbinding verbroken na het versturen ({exc}); onzeker of het aankwam, "
-                     "wordt niet vanzelf opnieuw verstuurd")
+            self.say(
+                f"{who}: verbinding verbroken na het versturen ({exc}); onzeker of het aankwam, "
+                "wordt niet vanzelf opnieuw verstuurd"
+            )
             return "pending"
         self._mark(sub, "sent")
         return "sent"
@@ -290,8 +362,11 @@ class Sender:
         send stays ``running`` and is resumed later) or on ``Stop`` (state ``stopped``)."""
         slug = self.r.slug
         if retry_uncertain:
-            self.conn.execute("UPDATE deliveries SET state = 'deferred', next_attempt = 0 WHERE slug = ? AND "
-                              "state = 'pending'", (slug,))
+            self.conn.execute(
+                "UPDATE deliveries SET state = 'deferred', next_attempt = 0 WHERE slug = ? AND "
+                "state = 'pending'",
+                (slug,),
+            )
         self.say(f"verzending van {slug} ({self.r.hash[:12]}) via {self.transport.describe()}")
         in_a_row = 0
         try:
@@ -313,18 +388,24 @@ class Sender:
                     outcome = self._deliver(sub)
                     in_a_row = in_a_row + 1 if outcome == "deferred" else 0
                     if in_a_row >= THROTTLED_AFTER:
-                        self.say(f"de server weigert {in_a_row} keer op rij tijdelijk; even wachten")
+                        self.say(
+                            f"de server weigert {in_a_row} keer op rij tijdelijk; even wachten"
+                        )
                         self._sleep(self.config.retry_delays[0])
                         in_a_row = 0
                         break
         except Stop as exc:
-            self.conn.execute("UPDATE sends SET state = 'stopped', error = ? WHERE slug = ?", (str(exc), slug))
+            self.conn.execute(
+                "UPDATE sends SET state = 'stopped', error = ? WHERE slug = ?", (str(exc), slug)
+            )
             self.say(f"verzending van {slug} gestopt: {exc}")
             return report(self.conn, slug)
         finally:
             self.transport.close()
         if not self.stopping.is_set():
-            self.conn.execute("UPDATE sends SET state = 'done', finished_at = ? WHERE slug = ?", (iso(), slug))
+            self.conn.execute(
+                "UPDATE sends SET state = 'done', finished_at = ? WHERE slug = ?", (iso(), slug)
+            )
         result = report(self.conn, slug)
         self.say(f"{slug}: {result.summary()}")
         return result

@@ -16,15 +16,25 @@ import smtplib
 import socket
 import ssl
 import time
+from collections.abc import Callable
 from email.utils import getaddresses
 from pathlib import Path
-from typing import Callable
 
 from ..config import Dkim, Smtp
 
 # What a DKIM signature covers: RFC 8058 asks for both List-Unsubscribe headers.
-DKIM_HEADERS = [b"from", b"to", b"subject", b"date", b"message-id", b"reply-to", b"list-unsubscribe",
-                b"list-unsubscribe-post", b"mime-version", b"content-type"]
+DKIM_HEADERS = [
+    b"from",
+    b"to",
+    b"subject",
+    b"date",
+    b"message-id",
+    b"reply-to",
+    b"list-unsubscribe",
+    b"list-unsubscribe-post",
+    b"mime-version",
+    b"content-type",
+]
 
 
 class Deferred(Exception):
@@ -58,8 +68,15 @@ def dkim_sign(raw: bytes, dkim: Dkim | None, from_header: str) -> bytes:
     import dkim as dkimpy
 
     domain = dkim.domain or sender_of(from_header).rsplit("@", 1)[-1].lower()
-    signature = dkimpy.sign(raw, dkim.selector.encode("ascii"), domain.encode("ascii"), dkim.key,
-                            include_headers=DKIM_HEADERS, canonicalize=(b"relaxed", b"relaxed"), linesep=b"\r\n")
+    signature = dkimpy.sign(
+        raw,
+        dkim.selector.encode("ascii"),
+        domain.encode("ascii"),
+        dkim.key,
+        include_headers=DKIM_HEADERS,
+        canonicalize=(b"relaxed", b"relaxed"),
+        linesep=b"\r\n",
+    )
     return signature + raw
 
 
@@ -133,7 +150,9 @@ class SmtpTransport:
                 self._drop()
         return (Deferred if 400 <= code < 500 else permanent)(_reply(code, text))
 
-    def send(self, raw: bytes, sender: str, recipient: str, committed: Callable[[], None] = lambda: None) -> None:
+    def send(
+        self, raw: bytes, sender: str, recipient: str, committed: Callable[[], None] = lambda: None
+    ) -> None:
         for attempt in (1, 2):  # a connection that the server dropped while idle: once more
             conn = self._ensure()
             try:
@@ -194,7 +213,9 @@ class FileTransport:
     def describe(self) -> str:
         return f"geen mailserver: berichten als bestanden in {self.folder}"
 
-    def send(self, raw: bytes, sender: str, recipient: str, committed: Callable[[], None] = lambda: None) -> None:
+    def send(
+        self, raw: bytes, sender: str, recipient: str, committed: Callable[[], None] = lambda: None
+    ) -> None:
         import email
         from email import policy
 

@@ -30,9 +30,15 @@ SERVICE = "https://dienst.example.org"
 def newsletter_files() -> dict[str, str]:
     return {
         "content/articles/werk.md": ARTICLE,
-        "newsletters/januari.md": ISSUE.format(title="Nieuwsbrief januari", status="ready", intro="Welkom."),
-        "newsletters/februari.md": ISSUE.format(title="Nieuwsbrief februari", status="ready", intro="Weer welkom."),
-        "newsletters/concept.md": ISSUE.format(title="Concept", status="draft", intro="Nog niet klaar."),
+        "newsletters/januari.md": ISSUE.format(
+            title="Nieuwsbrief januari", status="ready", intro="Welkom."
+        ),
+        "newsletters/februari.md": ISSUE.format(
+            title="Nieuwsbrief februari", status="ready", intro="Weer welkom."
+        ),
+        "newsletters/concept.md": ISSUE.format(
+            title="Concept", status="draft", intro="Nog niet klaar."
+        ),
     }
 
 

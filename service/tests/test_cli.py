@@ -22,8 +22,13 @@ from swk.testing import ROOT, smtp_server, write
 def office(tmp_path):
     """Run ``python -m service ...`` in process; returns (run, printed lines)."""
     with smtp_server() as inbox:
-        env = {"SWK_SERVICE_MODE": "local", "SWK_SERVICE_DATA": str(tmp_path / "data"), "SWK_SERVICE_URL": SERVICE,
-               "SWK_SEND_RATE": "0", **inbox.env}
+        env = {
+            "SWK_SERVICE_MODE": "local",
+            "SWK_SERVICE_DATA": str(tmp_path / "data"),
+            "SWK_SERVICE_URL": SERVICE,
+            "SWK_SEND_RATE": "0",
+            **inbox.env,
+        }
         printed: list[str] = []
 
         def run(*argv) -> int:
@@ -35,28 +40,50 @@ def office(tmp_path):
 
 
 def test_import_count_show_export_erase(office, tmp_path, capsys):
-    lijst = write(tmp_path / "lijst.csv", "\n".join([
-        "email;name", "een@example.org;Een", "geen-adres;Fout", "", "twee@example.org",
-        "EEN@example.org;Dubbel", "drie@example.org;Drie\x07",
-    ]) + "\n")
+    lijst = write(
+        tmp_path / "lijst.csv",
+        "\n".join(
+            [
+                "email;name",
+                "een@example.org;Een",
+                "geen-adres;Fout",
+                "",
+                "twee@example.org",
+                "EEN@example.org;Dubbel",
+                "drie@example.org;Drie\x07",
+            ]
+        )
+        + "\n",
+    )
     assert office("subscribers", "import", ROOT / "README.md", "--source", "een lijst in git") == 1
     assert "staat in de repository; persoonsgegevens horen niet in Git" in capsys.readouterr().err
     assert office("subscribers", "import", lijst, "--source", "x") == 1
     assert "waar de toestemming" in capsys.readouterr().err
-    assert office("subscribers", "import", lijst, "--source", "aanmeldingen per e-mail 2019-2024") == 0
+    assert (
+        office("subscribers", "import", lijst, "--source", "aanmeldingen per e-mail 2019-2024") == 0
+    )
     report = "\n".join(office.printed)
     assert f"{lijst}:3: Dit is geen geldig e-mailadres." in report
     assert f"{lijst}:6: dit adres staat al op regel 2; regel overgeslagen." in report
     assert f"{lijst}:7: Een naam kan geen regeleinden of andere stuurtekens bevatten." in report
     assert "Toegevoegd: 2. Stond er al: 0." in report and "Ongeldige regels: 3." in report
     office("subscribers", "count")
-    assert office.printed == ["Bevestigd (krijgen de nieuwsbrief): 2. Nog niet bevestigd: 0. Afgemeld: 0. "
-                              "Onbestelbaar: 0."]
+    assert office.printed == [
+        "Bevestigd (krijgen de nieuwsbrief): 2. Nog niet bevestigd: 0. Afgemeld: 0. "
+        "Onbestelbaar: 0."
+    ]
 
     assert office("subscribers", "show", "Een@Example.org") == 0
     shown = json.loads(office.printed[0])
-    assert shown["email"] == "een@example.org" and shown["name"] == "Een" and shown["status"] == "confirmed"
-    assert shown["source"] == "import: aanmeldingen per e-mail 2019-2024" and shown["nieuwsbrieven"] == []
+    assert (
+        shown["email"] == "een@example.org"
+        and shown["name"] == "Een"
+        and shown["status"] == "confirmed"
+    )
+    assert (
+        shown["source"] == "import: aanmeldingen per e-mail 2019-2024"
+        and shown["nieuwsbrieven"] == []
+    )
     assert office("subscribers", "show", "niemand@example.org") == 1
 
     assert office("subscribers", "export", ROOT / "abonnees.csv") == 1
@@ -84,16 +111,33 @@ def test_test_send_and_send_from_the_host(office, built, tmp_path, capsys):
     office("subscribers", "import", tmp_path / "l.csv", "--source", "test van kantoor")
     assert office("newsletter", "send", "januari") == 1
     assert "nog geen testversie verstuurd" in capsys.readouterr().err
-    assert office("newsletter", "test", "concept", "--output", out, "--newsletters", project / "newsletters",
-                  "--to", "redactie@example.org") == 1
+    assert (
+        office(
+            "newsletter",
+            "test",
+            "concept",
+            "--output",
+            out,
+            "--newsletters",
+            project / "newsletters",
+            "--to",
+            "redactie@example.org",
+        )
+        == 1
+    )
     assert "concept.md: deze nieuwsbrief is een concept (status: draft)" in capsys.readouterr().err
-    assert office("newsletter", "test", "januari", "--output", out, "--to", "redactie@example.org") == 0
+    assert (
+        office("newsletter", "test", "januari", "--output", out, "--to", "redactie@example.org")
+        == 0
+    )
     assert "controlecode" in office.printed[-1] and len(office.inbox.messages) == 1
 
     assert office("newsletter", "send", "januari", "--dry-run", tmp_path / "proef") == 0
     assert len(list((tmp_path / "proef").glob("*.eml"))) == 2 and len(office.inbox.messages) == 1
     text = sorted((tmp_path / "proef").glob("*.txt"))[0].read_text(encoding="utf-8")
-    assert "\r" not in text and re.search(r"^https://dienst.example.org/nieuwsbrief/afmelden\?token=[\w.-]+$", text, re.M)
+    assert "\r" not in text and re.search(
+        r"^https://dienst.example.org/nieuwsbrief/afmelden\?token=[\w.-]+$", text, re.M
+    )
 
     assert office("newsletter", "send", "januari") == 0
     assert "Verstuurd: 2. Nog te gaan: 0." in office.printed[-1]
@@ -111,11 +155,28 @@ def test_backup_purge_and_the_real_entry_point(office, tmp_path, capsys):
     with sqlite3.connect(tmp_path / "kopie.sqlite") as conn:
         assert conn.execute("SELECT count(*) FROM schema_version").fetchone()[0] == len(FEATURES)
     assert office("backup", tmp_path / "kopie.sqlite") == 1  # never overwrites
-    assert office("purge") == 0 and office.printed[0].startswith("Verlopen aanmeldingen verwijderd: 0")
-    assert office.printed[1].startswith("Aanmeldingen voor evenementen verwijderd (onbevestigd, of 30 dagen")
-    result = subprocess.run([sys.executable, "-m", "service", "subscribers", "count"], cwd=ROOT,
-                            env={**os.environ, **office.env}, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0 and result.stdout.startswith("Bevestigd (krijgen de nieuwsbrief): 0.")
-    bad = subprocess.run([sys.executable, "-m", "service", "subscribers", "count"], cwd=ROOT,
-                         env={**os.environ, **office.env, "SMTP_SECURITY": "geheim"}, capture_output=True, text=True)
+    assert office("purge") == 0 and office.printed[0].startswith(
+        "Verlopen aanmeldingen verwijderd: 0"
+    )
+    assert office.printed[1].startswith(
+        "Aanmeldingen voor evenementen verwijderd (onbevestigd, of 30 dagen"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "service", "subscribers", "count"],
+        cwd=ROOT,
+        env={**os.environ, **office.env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0 and result.stdout.startswith(
+        "Bevestigd (krijgen de nieuwsbrief): 0."
+    )
+    bad = subprocess.run(
+        [sys.executable, "-m", "service", "subscribers", "count"],
+        cwd=ROOT,
+        env={**os.environ, **office.env, "SMTP_SECURITY": "geheim"},
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode == 2 and 'SMTP_SECURITY is "geheim"' in bad.stderr

@@ -62,8 +62,11 @@ class GitHubStandIn(http.server.BaseHTTPRequestHandler):
             return
         gh.authorize_requests.append(query)
         if gh.deny:
-            back = {"error": "access_denied", "error_description": "The user has denied your application access.",
-                    "state": query["state"]}
+            back = {
+                "error": "access_denied",
+                "error_description": "The user has denied your application access.",
+                "state": query["state"],
+            }
         else:
             code = secrets.token_hex(10)
             gh.codes[code] = query["redirect_uri"]
@@ -77,11 +80,17 @@ class GitHubStandIn(http.server.BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length", 0))
         form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode()))
         gh.token_requests.append(form)
-        ok = (self.path == "/login/oauth/access_token" and form.get("client_id") == CLIENT_ID
-              and form.get("client_secret") == CLIENT_SECRET
-              and gh.codes.pop(form.get("code"), None) == form.get("redirect_uri"))
-        body = {"access_token": gh.token, "token_type": "bearer", "scope": "repo"} if ok else {
-            "error": "bad_verification_code"}
+        ok = (
+            self.path == "/login/oauth/access_token"
+            and form.get("client_id") == CLIENT_ID
+            and form.get("client_secret") == CLIENT_SECRET
+            and gh.codes.pop(form.get("code"), None) == form.get("redirect_uri")
+        )
+        body = (
+            {"access_token": gh.token, "token_type": "bearer", "scope": "repo"}
+            if ok
+            else {"error": "bad_verification_code"}
+        )
         data = json.dumps(body).encode()
         self.send_response(200)  # GitHub answers 200 with an "error" field too
         self.send_header("Content-Type", "application/json")
@@ -94,9 +103,14 @@ class GitHubStandIn(http.server.BaseHTTPRequestHandler):
 def github_stand_in():
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), GitHubStandIn)
     server.daemon_threads = True
-    server.github = SimpleNamespace(deny=False, codes={}, authorize_requests=[], token_requests=[],
-                                    token="gho_" + secrets.token_hex(18),
-                                    url=f"http://127.0.0.1:{server.server_address[1]}")
+    server.github = SimpleNamespace(
+        deny=False,
+        codes={},
+        authorize_requests=[],
+        token_requests=[],
+        token="gho_" + secrets.token_hex(18),
+        url=f"http://127.0.0.1:{server.server_address[1]}",
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -110,13 +124,24 @@ def github_stand_in():
 def login(tmp_path_factory):
     """The stand-in, the site (its /admin/ logs in through the service) and the service."""
     tmp = tmp_path_factory.mktemp("login")
-    project = testing.make_project(tmp / "project", {"content/articles/goed.md": ARTICLE}, with_pages=False)
+    project = testing.make_project(
+        tmp / "project", {"content/articles/goed.md": ARTICLE}, with_pages=False
+    )
     site = tmp / "site"
-    with github_stand_in() as gh, testing.serve(site) as site_url, testing.service(
-        tmp / "data", SWK_SITE_URL=site_url, GITHUB_CLIENT_ID=CLIENT_ID,
-        GITHUB_CLIENT_SECRET=CLIENT_SECRET, GITHUB_OAUTH_URL=gh.url,
-    ) as svc:
-        testing.build_project(project, OUTPUT_PATH=str(site), DECAP_LOCAL_BACKEND=False, SERVICE_URL=svc.url)
+    with (
+        github_stand_in() as gh,
+        testing.serve(site) as site_url,
+        testing.service(
+            tmp / "data",
+            SWK_SITE_URL=site_url,
+            GITHUB_CLIENT_ID=CLIENT_ID,
+            GITHUB_CLIENT_SECRET=CLIENT_SECRET,
+            GITHUB_OAUTH_URL=gh.url,
+        ) as svc,
+    ):
+        testing.build_project(
+            project, OUTPUT_PATH=str(site), DECAP_LOCAL_BACKEND=False, SERVICE_URL=svc.url
+        )
         yield SimpleNamespace(gh=gh, site_url=site_url, svc=svc, tmp=tmp)
 
 
@@ -140,8 +165,12 @@ def test_decap_logs_in_through_the_service_and_holds_the_token(fresh, page):
     gh, svc = fresh.gh, fresh.svc
     stopped = []
     # GitHub's API is not played: the first request Decap makes with the token is stopped here
-    page.context.route("https://api.github.com/**", lambda route: (stopped.append(route.request), route.abort()))
-    with page.expect_request(lambda r: r.url.startswith("https://api.github.com/"), timeout=20000) as api:
+    page.context.route(
+        "https://api.github.com/**", lambda route: (stopped.append(route.request), route.abort())
+    )
+    with page.expect_request(
+        lambda r: r.url.startswith("https://api.github.com/"), timeout=20000
+    ) as api:
         window = log_in(page, fresh.site_url)
     assert api.value.headers["authorization"] == f"token {gh.token}"
     # the service asked GitHub for exactly this site's login, and exchanged the code once
@@ -156,13 +185,17 @@ def test_decap_logs_in_through_the_service_and_holds_the_token(fresh, page):
 def test_access_denied_on_github_is_refused_and_decap_says_why(fresh, page):
     fresh.gh.deny = True
     log_in(page, fresh.site_url)
-    expect(page.get_by_text("GitHub gaf geen toestemming", exact=False)).to_be_visible(timeout=20000)
+    expect(page.get_by_text("GitHub gaf geen toestemming", exact=False)).to_be_visible(
+        timeout=20000
+    )
     assert fresh.gh.token_requests == []  # nothing to exchange
 
 
 def test_the_token_goes_to_the_sites_origin_only(fresh, page, tmp_path):
     """A page on another origin opens the login window and begs for the token: it gets nothing."""
-    testing.write(tmp_path / "elders.html", """
+    testing.write(
+        tmp_path / "elders.html",
+        """
         <!DOCTYPE html><html lang="nl"><title>Elders</title><script>
         window.received = [];
         window.addEventListener("message", function (e) { window.received.push(String(e.data)); });
@@ -171,11 +204,14 @@ def test_the_token_goes_to_the_sites_origin_only(fresh, page, tmp_path):
           setInterval(function () { try { w.postMessage("authorizing:github", "*"); } catch (e) {} }, 50);
         }
         </script></html>
-        """)
+        """,
+    )
     with testing.serve(tmp_path) as elsewhere:
         page.goto(f"{elsewhere}/elders.html")
         with page.expect_popup() as popup:
-            page.evaluate("url => login(url)", f"{fresh.svc.url}/auth/github?provider=github&scope=repo")
+            page.evaluate(
+                "url => login(url)", f"{fresh.svc.url}/auth/github?provider=github&scope=repo"
+            )
         window = popup.value
         # GitHub (the stand-in) approved and the service got the token: the window holds it...
         expect(window.locator("#login-alone")).to_be_visible(timeout=20000)
@@ -189,7 +225,9 @@ def _start(client: httpx.Client, svc) -> str:
     """Begin a login; returns the state the service sent to GitHub."""
     answer = client.get(f"{svc.url}/auth/github", params={"provider": "github", "scope": "repo"})
     assert answer.status_code == 302
-    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(answer.headers["location"]).query))["state"]
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(answer.headers["location"]).query))[
+        "state"
+    ]
 
 
 def test_a_wrong_or_missing_state_is_refused(fresh):
@@ -197,20 +235,40 @@ def test_a_wrong_or_missing_state_is_refused(fresh):
     with httpx.Client() as browser:
         state = _start(browser, svc)
         cookie = browser.cookies.get("swk-github-state")
-        head = browser.get(f"{svc.url}/auth/github", params={"provider": "github"}).headers["set-cookie"]
-        assert "HttpOnly" in head and "SameSite=lax" in head and "Max-Age=600" in head and "Path=/" in head
+        head = browser.get(f"{svc.url}/auth/github", params={"provider": "github"}).headers[
+            "set-cookie"
+        ]
+        assert (
+            "HttpOnly" in head
+            and "SameSite=lax" in head
+            and "Max-Age=600" in head
+            and "Path=/" in head
+        )
         assert "Secure" not in head  # local mode is plain http; production sets Secure and __Host-
-        wrong = browser.get(f"{svc.url}/auth/github/callback", params={"code": "abc", "state": state + "x"})
+        wrong = browser.get(
+            f"{svc.url}/auth/github/callback", params={"code": "abc", "state": state + "x"}
+        )
     with httpx.Client() as other_browser:  # the right state, but not the browser that began
-        stolen = other_browser.get(f"{svc.url}/auth/github/callback", params={"code": "abc", "state": state})
+        stolen = other_browser.get(
+            f"{svc.url}/auth/github/callback", params={"code": "abc", "state": state}
+        )
     with httpx.Client(cookies={"swk-github-state": cookie.replace(".", "x.", 1)}) as forged:
-        tampered = forged.get(f"{svc.url}/auth/github/callback", params={"code": "abc", "state": state})
+        tampered = forged.get(
+            f"{svc.url}/auth/github/callback", params={"code": "abc", "state": state}
+        )
     for answer in (wrong, stolen, tampered):
         assert answer.status_code == 400
         assert "Deze inlogpoging is verlopen" in answer.text and '<html lang="nl">' in answer.text
-        assert "authorization:github:error:" in answer.text and "authorization:github:success" not in answer.text
+        assert (
+            "authorization:github:error:" in answer.text
+            and "authorization:github:success" not in answer.text
+        )
         csp = answer.headers["content-security-policy"]
-        assert "script-src 'nonce-" in csp and "default-src 'none'" in csp and "frame-ancestors 'none'" in csp
+        assert (
+            "script-src 'nonce-" in csp
+            and "default-src 'none'" in csp
+            and "frame-ancestors 'none'" in csp
+        )
     assert gh.token_requests == []  # no code was exchanged
 
 
@@ -226,19 +284,33 @@ def test_an_expired_state_is_refused(tmp_path):
 def test_not_set_up_and_github_unreachable_are_explained(tmp_path):
     with testing.service(tmp_path / "a", SWK_SITE_URL="https://www.example.org") as svc:
         answer = httpx.get(f"{svc.url}/auth/github", params={"provider": "github"})
-        assert answer.status_code == 503 and "Inloggen met GitHub is nog niet ingesteld" in answer.text
+        assert (
+            answer.status_code == 503 and "Inloggen met GitHub is nog niet ingesteld" in answer.text
+        )
     closed = f"http://127.0.0.1:{testing.free_port()}"
-    with testing.service(tmp_path / "b", SWK_SITE_URL="https://www.example.org", GITHUB_CLIENT_ID=CLIENT_ID,
-                         GITHUB_CLIENT_SECRET=CLIENT_SECRET, GITHUB_OAUTH_URL=closed) as svc, httpx.Client() as browser:
+    with (
+        testing.service(
+            tmp_path / "b",
+            SWK_SITE_URL="https://www.example.org",
+            GITHUB_CLIENT_ID=CLIENT_ID,
+            GITHUB_CLIENT_SECRET=CLIENT_SECRET,
+            GITHUB_OAUTH_URL=closed,
+        ) as svc,
+        httpx.Client() as browser,
+    ):
         state = _start(browser, svc)
-        answer = browser.get(f"{svc.url}/auth/github/callback", params={"code": "abc", "state": state})
+        answer = browser.get(
+            f"{svc.url}/auth/github/callback", params={"code": "abc", "state": state}
+        )
         assert answer.status_code == 502 and "GitHub is niet bereikbaar" in answer.text
         # Decap gets the same words, for its login page
         assert "authorization:github:error:" in answer.text and "niet bereikbaar" in answer.text
 
 
 def test_the_editor_says_when_the_login_service_cannot_be_reached(tmp_path, page):
-    project = testing.make_project(tmp_path, {"content/articles/goed.md": ARTICLE}, with_pages=False)
+    project = testing.make_project(
+        tmp_path, {"content/articles/goed.md": ARTICLE}, with_pages=False
+    )
     closed = f"http://127.0.0.1:{testing.free_port()}"
     out = testing.build_project(project, DECAP_LOCAL_BACKEND=False, SERVICE_URL=closed)
     with testing.serve(out) as url:

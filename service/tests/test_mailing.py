@@ -30,15 +30,28 @@ def smtp():
 
 
 def setup(tmp_path, smtp, **env) -> tuple[Config, Service]:
-    config = Config.from_env({
-        "SWK_SERVICE_MODE": "local", "SWK_SERVICE_DATA": str(tmp_path / "data"), "SWK_SERVICE_URL": SERVICE,
-        "SWK_SEND_RATE": "0", "SWK_SEND_RETRY": "0.05,0.05,0.05", **smtp.env, **env})
+    config = Config.from_env(
+        {
+            "SWK_SERVICE_MODE": "local",
+            "SWK_SERVICE_DATA": str(tmp_path / "data"),
+            "SWK_SERVICE_URL": SERVICE,
+            "SWK_SEND_RATE": "0",
+            "SWK_SEND_RETRY": "0.05,0.05,0.05",
+            **smtp.env,
+            **env,
+        }
+    )
     return config, Service(config)
 
 
 def add(service, n: int, prefix: str = "lid") -> None:
     with service.connection() as conn:
-        import_rows(conn, [(i + 2, f"{prefix}{i}@example.org", f"Lid {i}") for i in range(n)], "test", time.time())
+        import_rows(
+            conn,
+            [(i + 2, f"{prefix}{i}@example.org", f"Lid {i}") for i in range(n)],
+            "test",
+            time.time(),
+        )
 
 
 def test_send(config, service, r, to=("redactie@example.org",)) -> None:
@@ -83,7 +96,7 @@ def test_test_first_then_each_subscriber_once_with_own_opaque_unsubscribe(built,
     full = smtp.parsed()[1:]
     assert sorted(rcpt[0] for rcpt, _ in full) == [f"lid{i}@example.org" for i in range(4)]
     tokens = set()
-    for ((rcpt,), msg), (_, raw) in zip(full, smtp.messages[1:]):
+    for ((rcpt,), msg), (_, raw) in zip(full, smtp.messages[1:], strict=True):
         assert msg.get_content_type() == "multipart/alternative"
         assert [p.get_content_type() for p in msg.iter_parts()] == ["text/plain", "text/html"]
         assert msg["To"].addresses[0].addr_spec == rcpt
@@ -99,7 +112,9 @@ def test_test_first_then_each_subscriber_once_with_own_opaque_unsubscribe(built,
         assert mailto == "mailto:sociaalwerkkoepel@amsterdam.nl?subject=Afmelden%20nieuwsbrief"
         token = https.split("token=")[1]
         # opaque: neither the address nor anything that decodes to it
-        decoded = b"".join(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)) for p in token.split("."))
+        decoded = b"".join(
+            base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)) for p in token.split(".")
+        )
         assert rcpt not in https and rcpt.encode() not in decoded and b"example.org" not in decoded
         html = msg.get_body(("html",)).get_content()
         text = msg.get_body(("plain",)).get_content()
@@ -140,7 +155,9 @@ def test_temporary_refusals_are_retried_later_and_everyone_gets_one(built, smtp,
     test_send(config, service, renderings.from_folder(out, "januari"))
     smtp.messages.clear()
     smtp.refuse_after = 2  # 451 for everything after two messages ...
-    threading.Timer(0.5, lambda: setattr(smtp, "refuse_after", None)).start()  # ... for half a second
+    threading.Timer(
+        0.5, lambda: setattr(smtp, "refuse_after", None)
+    ).start()  # ... for half a second
     result = real_send(config, "januari")
     assert result.state == "done" and result.counts == {"sent": 6}
     assert per_recipient(smtp) == {f"lid{i}@example.org": 1 for i in range(6)}
@@ -155,11 +172,16 @@ def test_uncertain_delivery_is_not_repeated_unless_asked(built, smtp, tmp_path):
     add(service, 3)
     test_send(config, service, renderings.from_folder(out, "januari"))
     smtp.messages.clear()
-    with service.connection() as conn:  # as after a crash between the final '.' and the server's answer
+    with (
+        service.connection() as conn
+    ):  # as after a crash between the final '.' and the server's answer
         r = check_send(conn, config, "januari")
         begin(conn, r)
         lid1 = by_email(conn, "lid1@example.org")
-        conn.execute("INSERT INTO deliveries VALUES ('januari', ?, 'pending', 0, NULL, NULL, 'x')", (lid1.id,))
+        conn.execute(
+            "INSERT INTO deliveries VALUES ('januari', ?, 'pending', 0, NULL, NULL, 'x')",
+            (lid1.id,),
+        )
     result = real_send(config, "januari")
     assert result.counts == {"sent": 2, "pending": 1} and "Onzeker: 1" in result.summary()
     assert sorted(per_recipient(smtp)) == ["lid0@example.org", "lid2@example.org"]
@@ -173,17 +195,30 @@ def test_unsubscribed_pending_and_imported_again_are_left_out(built, smtp, tmp_p
     add(service, 3)
     with service.connection() as conn:
         unsubscribe(conn, by_email(conn, "lid0@example.org").uid, "pagina", time.time())
-        report_ = import_rows(conn, [(2, "lid0@example.org", None), (3, "nieuw@example.org", None)], "lijst", time.time())
-        conn.execute("INSERT INTO subscribers (uid, email, email_key, status, source, signed_up_at) "
-                     "VALUES ('u', 'wacht@example.org', 'wacht@example.org', 'pending', 'formulier', 'x')")
+        report_ = import_rows(
+            conn,
+            [(2, "lid0@example.org", None), (3, "nieuw@example.org", None)],
+            "lijst",
+            time.time(),
+        )
+        conn.execute(
+            "INSERT INTO subscribers (uid, email, email_key, status, source, signed_up_at) "
+            "VALUES ('u', 'wacht@example.org', 'wacht@example.org', 'pending', 'formulier', 'x')"
+        )
     assert (report_.added, report_.refused) == (1, 1)
     test_send(config, service, renderings.from_folder(out, "januari"))
     real_send(config, "januari")
-    assert sorted(per_recipient(smtp)) == ["lid1@example.org", "lid2@example.org", "nieuw@example.org",
-                                           "redactie@example.org"]
+    assert sorted(per_recipient(smtp)) == [
+        "lid1@example.org",
+        "lid2@example.org",
+        "nieuw@example.org",
+        "redactie@example.org",
+    ]
 
 
-def test_drafts_tampered_files_and_renderings_without_the_service_are_refused(built, smtp, tmp_path):
+def test_drafts_tampered_files_and_renderings_without_the_service_are_refused(
+    built, smtp, tmp_path
+):
     project, out = built
     config, service = setup(tmp_path, smtp)
     with pytest.raises(SendError) as err:
@@ -201,7 +236,9 @@ def test_drafts_tampered_files_and_renderings_without_the_service_are_refused(bu
     other = make_project(tmp_path / "zonder", newsletter_files())
     plain = build_project(other, SITEURL="https://www.example.org")
     test_send(config, service, renderings.from_folder(plain, "januari"))
-    with pytest.raises(SendError, match="gebouwd zonder de dienst .*SWK_SERVICE_URL=https://dienst.example.org"):
+    with pytest.raises(
+        SendError, match="gebouwd zonder de dienst .*SWK_SERVICE_URL=https://dienst.example.org"
+    ):
         real_send(config, "januari")
     # links to another service would lose unsubscribes
     config2, service2 = setup(tmp_path / "ander", smtp, SWK_SERVICE_URL="https://ander.example.org")
@@ -217,11 +254,17 @@ def test_a_sent_issue_is_never_sent_again_in_another_version(built, smtp, tmp_pa
     r = renderings.from_folder(out, "januari")
     test_send(config, service, r)
     real_send(config, "januari")
-    changed = {"email_json": dict(r.meta), "html": r.html.replace("Welkom.", "Welkom!"), "text": r.text}
+    changed = {
+        "email_json": dict(r.meta),
+        "html": r.html.replace("Welkom.", "Welkom!"),
+        "text": r.text,
+    }
     from newsletter.message import content_hash
 
     changed["email_json"]["content_hash"] = content_hash(changed["html"], r.text, r.meta)
-    with pytest.raises(SendError, match="nog geen testversie"):  # a changed rendering needs its own test
+    with pytest.raises(
+        SendError, match="nog geen testversie"
+    ):  # a changed rendering needs its own test
         real_send(config, "januari", changed["email_json"]["content_hash"])
     test_send(config, service, renderings.from_request("januari", changed))
     with pytest.raises(SendError, match="al in een andere versie"):
@@ -232,10 +275,25 @@ def test_dkim_signature_covers_both_list_unsubscribe_headers_and_verifies(built,
     import dkim
 
     key = tmp_path / "dkim.pem"
-    subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", str(key)],
-                   check=True, capture_output=True)
-    public = subprocess.run(["openssl", "pkey", "-in", str(key), "-pubout", "-outform", "DER"], check=True,
-                            capture_output=True).stdout
+    subprocess.run(
+        [
+            "openssl",
+            "genpkey",
+            "-algorithm",
+            "RSA",
+            "-pkeyopt",
+            "rsa_keygen_bits:2048",
+            "-out",
+            str(key),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    public = subprocess.run(
+        ["openssl", "pkey", "-in", str(key), "-pubout", "-outform", "DER"],
+        check=True,
+        capture_output=True,
+    ).stdout
     project, out = built
     config, service = setup(tmp_path, smtp, SWK_DKIM_SELECTOR="nb2024", SWK_DKIM_KEY_FILE=str(key))
     add(service, 1)
@@ -244,7 +302,12 @@ def test_dkim_signature_covers_both_list_unsubscribe_headers_and_verifies(built,
     raw = smtp.messages[-1][1]
     signature = raw.split(b"\r\n\r\n")[0].decode()
     assert "d=amsterdam.nl" in signature and "s=nb2024" in signature
-    signed = re.search(r"h=([^;]+);", signature.replace("\r\n", "").replace(" ", "")).group(1).lower().split(":")
+    signed = (
+        re.search(r"h=([^;]+);", signature.replace("\r\n", "").replace(" ", ""))
+        .group(1)
+        .lower()
+        .split(":")
+    )
     assert {"list-unsubscribe", "list-unsubscribe-post", "from", "subject"} <= set(signed)
 
     def dns(name, timeout=5):
@@ -252,8 +315,13 @@ def test_dkim_signature_covers_both_list_unsubscribe_headers_and_verifies(built,
         return b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
 
     assert dkim.verify(raw, dnsfunc=dns)
-    assert not dkim.verify(raw.replace(b"List-Unsubscribe-Post: List-Unsubscribe=One-Click",
-                                       b"List-Unsubscribe-Post: List-Unsubscribe=Two-Clicks"), dnsfunc=dns)
+    assert not dkim.verify(
+        raw.replace(
+            b"List-Unsubscribe-Post: List-Unsubscribe=One-Click",
+            b"List-Unsubscribe-Post: List-Unsubscribe=Two-Clicks",
+        ),
+        dnsfunc=dns,
+    )
 
 
 def test_status_report_counts_what_is_left(built, smtp, tmp_path):

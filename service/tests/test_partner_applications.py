@@ -21,7 +21,9 @@ PARTNER = "---\ntitle: Vegan Masters\nkind: sociale-firma\n---\nEen sociale firm
 
 
 def git(repo, *args) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout.strip()
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True
+    ).stdout.strip()
 
 
 @pytest.fixture(scope="module")
@@ -30,14 +32,32 @@ def setup(tmp_path_factory):
     repo = make_project(tmp / "repo", {"content/partners/vegan-masters.md": PARTNER})
     git(repo, "init", "-q", "-b", "main")
     git(repo, "add", "-A")
-    git(repo, "-c", "user.name=Redactie", "-c", "user.email=redactie@example.org", "commit", "-qm", "Begin")
+    git(
+        repo,
+        "-c",
+        "user.name=Redactie",
+        "-c",
+        "user.email=redactie@example.org",
+        "commit",
+        "-qm",
+        "Begin",
+    )
     with smtp_server() as inbox:
         data = tmp / "data"
         data.mkdir()
-        running = RunningService({"SWK_SERVICE_MODE": "local", "SWK_PARTNER_REPO": str(repo),
-                                  "SWK_OFFICE_EMAIL": "kantoor@example.org", **inbox.env}, data)
-        out = build_project(make_project(tmp / "site", {"content/partners/vegan-masters.md": PARTNER}),
-                            SERVICE_URL=running.url)
+        running = RunningService(
+            {
+                "SWK_SERVICE_MODE": "local",
+                "SWK_PARTNER_REPO": str(repo),
+                "SWK_OFFICE_EMAIL": "kantoor@example.org",
+                **inbox.env,
+            },
+            data,
+        )
+        out = build_project(
+            make_project(tmp / "site", {"content/partners/vegan-masters.md": PARTNER}),
+            SERVICE_URL=running.url,
+        )
         with serve(out) as site:
             running.env["SWK_SITE_URL"] = site
             running.start()
@@ -63,7 +83,9 @@ def test_an_application_becomes_a_draft_on_its_own_branch(setup, browser):
     page.get_by_label("Soort organisatie").select_option("sociale-firma")
     page.get_by_label("Stadsdeel").select_option("Nieuw-West")
     page.get_by_label("Sector").fill("Horeca")
-    page.get_by_role("textbox", name="Website (niet verplicht)").fill("https://www.degroenekeuken.example")
+    page.get_by_role("textbox", name="Website (niet verplicht)").fill(
+        "https://www.degroenekeuken.example"
+    )
     page.get_by_label("Over uw organisatie").fill("Een restaurant waar mensen het vak leren.")
     page.get_by_label("Naam", exact=True).fill("Petra Pieters")
     page.get_by_label("E-mailadres").fill("petra@degroenekeuken.example")
@@ -76,34 +98,58 @@ def test_an_application_becomes_a_draft_on_its_own_branch(setup, browser):
     assert git(repo, "rev-parse", "main") == main_before
     assert git(repo, "status", "--porcelain") == ""
     branch = "cms/partners/de-groene-keuken"
-    assert git(repo, "diff", "--name-only", f"main..{branch}") == "content/partners/de-groene-keuken.md"
+    assert (
+        git(repo, "diff", "--name-only", f"main..{branch}")
+        == "content/partners/de-groene-keuken.md"
+    )
     text = git(repo, "show", f"{branch}:content/partners/de-groene-keuken.md")
     meta = yaml.safe_load(text.split("---")[1])
-    assert meta == {"title": "De Groene Keuken", "kind": "sociale-firma", "sector": "Horeca",
-                    "district": "Nieuw-West", "website": "https://www.degroenekeuken.example", "status": "draft"}
+    assert meta == {
+        "title": "De Groene Keuken",
+        "kind": "sociale-firma",
+        "sector": "Horeca",
+        "district": "Nieuw-West",
+        "website": "https://www.degroenekeuken.example",
+        "status": "draft",
+    }
     for personal in ("Petra", "petra@", "1234 5678"):  # the contact person stays out of Git
-        assert personal not in text and personal not in git(repo, "log", "--all", "--format=%an %ae %B")
+        assert personal not in text and personal not in git(
+            repo, "log", "--all", "--format=%an %ae %B"
+        )
 
     # the branch passes the content check, and the draft is not on the built site
     checkout = tmp / "checkout"
     git(repo, "worktree", "add", "-q", str(checkout), branch)
-    conf = write(checkout / "checkconf.py", f"""
+    conf = write(
+        checkout / "checkconf.py",
+        f"""
         import sys
         sys.path.insert(0, {str(ROOT)!r})
         from pelicanconf import *
-        PATH = {str(checkout / 'content')!r}
-        NEWSLETTER_PATH = {str(checkout / 'newsletters')!r}
-        OUTPUT_PATH = {str(checkout / 'output')!r}
-        """)
-    check = subprocess.run([sys.executable, "-m", "swk", "check", "-s", str(conf)], cwd=ROOT,
-                           capture_output=True, text=True)
+        PATH = {str(checkout / "content")!r}
+        NEWSLETTER_PATH = {str(checkout / "newsletters")!r}
+        OUTPUT_PATH = {str(checkout / "output")!r}
+        """,
+    )
+    check = subprocess.run(
+        [sys.executable, "-m", "swk", "check", "-s", str(conf)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert check.returncode == 0, check.stderr
     out = build_project(checkout)
-    assert not (out / "partners/de-groene-keuken").exists() and (out / "partners/vegan-masters/index.html").exists()
+    assert (
+        not (out / "partners/de-groene-keuken").exists()
+        and (out / "partners/vegan-masters/index.html").exists()
+    )
     # an editor publishes it: then it is on the site
     entry = checkout / "content/partners/de-groene-keuken.md"
     entry.write_text(entry.read_text().replace("status: draft", "status: published"))
-    assert "De Groene Keuken" in (build_project(checkout) / "partners/de-groene-keuken/index.html").read_text()
+    assert (
+        "De Groene Keuken"
+        in (build_project(checkout) / "partners/de-groene-keuken/index.html").read_text()
+    )
 
     # the office's mail has the contact person; the database keeps them, not Git
     mail = inbox.wait_for("kantoor@example.org")[0]
@@ -121,25 +167,43 @@ def post(running, site, **fields):
     html = httpx.get(site + "/partner-worden/").text
     import re
 
-    data = {"organisation": "De Groene Keuken", "kind": "sociale-firma", "district": "", "sector": "",
-            "website": "", "description": "", "contact_name": "Piet", "contact_email": "piet@example.org",
-            "contact_phone": "", "consent": "ja",
-            **{n: re.search(rf'name="{n}" value="([^"]*)"', html).group(1) for n in ("consent_version", "privacy_version")},
-            **fields}
-    return httpx.post(running.url + "/partners/aanmelden", data={k: v for k, v in data.items() if v is not None},
-                      headers={"Origin": site})
+    data = {
+        "organisation": "De Groene Keuken",
+        "kind": "sociale-firma",
+        "district": "",
+        "sector": "",
+        "website": "",
+        "description": "",
+        "contact_name": "Piet",
+        "contact_email": "piet@example.org",
+        "contact_phone": "",
+        "consent": "ja",
+        **{
+            n: re.search(rf'name="{n}" value="([^"]*)"', html).group(1)
+            for n in ("consent_version", "privacy_version")
+        },
+        **fields,
+    }
+    return httpx.post(
+        running.url + "/partners/aanmelden",
+        data={k: v for k, v in data.items() if v is not None},
+        headers={"Origin": site},
+    )
 
 
-@pytest.mark.parametrize("fields, message", [
-    ({"organisation": ""}, "Vul de naam van de organisatie in."),
-    ({"kind": "bakkerij"}, "Kies een soort organisatie uit de lijst."),
-    ({"district": "Amstelveen"}, "Kies een stadsdeel uit de lijst"),
-    ({"website": "www.voorbeeld.nl"}, "Dit is geen webadres"),
-    ({"contact_email": "piet"}, "Dit is geen geldig e-mailadres"),
-    ({"contact_phone": "bel me"}, "Dit is geen telefoonnummer"),
-    ({"consent": None}, "Vink het vakje aan"),
-    ({"organisation": "A\nB"}, "kan geen stuurtekens of regeleinden bevatten"),
-])
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"organisation": ""}, "Vul de naam van de organisatie in."),
+        ({"kind": "bakkerij"}, "Kies een soort organisatie uit de lijst."),
+        ({"district": "Amstelveen"}, "Kies een stadsdeel uit de lijst"),
+        ({"website": "www.voorbeeld.nl"}, "Dit is geen webadres"),
+        ({"contact_email": "piet"}, "Dit is geen geldig e-mailadres"),
+        ({"contact_phone": "bel me"}, "Dit is geen telefoonnummer"),
+        ({"consent": None}, "Vink het vakje aan"),
+        ({"organisation": "A\nB"}, "kan geen stuurtekens of regeleinden bevatten"),
+    ],
+)
 def test_bad_applications_are_refused_in_dutch_and_store_nothing(setup, fields, message):
     running, inbox, site, repo, tmp = setup
     before, branches = len(applications(running)), git(repo, "branch", "--list")
@@ -158,7 +222,9 @@ def test_github_requests_are_the_ones_decap_makes():
         if request.url.path.endswith("/git/ref/heads/main"):
             return httpx.Response(200, json={"object": {"sha": "abc123"}})
         if request.url.path.endswith("/pulls"):
-            return httpx.Response(201, json={"number": 7, "html_url": "https://github.com/o/r/pull/7"})
+            return httpx.Response(
+                201, json={"number": 7, "html_url": "https://github.com/o/r/pull/7"}
+            )
         if request.method == "GET":
             return httpx.Response(404, json={})
         return httpx.Response(201 if request.method == "POST" else 200, json={})
@@ -167,14 +233,28 @@ def test_github_requests_are_the_ones_decap_makes():
     hub = GitHub("o/r", "t", "main", client=client)
     assert not hub.taken("cms/partners/x", "content/partners/x.md")
     seen.clear()
-    assert hub.propose("cms/partners/x", "content/partners/x.md", "---\ntitle: X\n---\n",
-                       "Create Partners “x”") == "https://github.com/o/r/pull/7"
+    assert (
+        hub.propose(
+            "cms/partners/x", "content/partners/x.md", "---\ntitle: X\n---\n", "Create Partners “x”"
+        )
+        == "https://github.com/o/r/pull/7"
+    )
     assert [(m, p) for m, p, _ in seen] == [
-        ("GET", "/repos/o/r/git/ref/heads/main"), ("POST", "/repos/o/r/git/refs"),
-        ("PUT", "/repos/o/r/contents/content/partners/x.md"), ("POST", "/repos/o/r/pulls"),
-        ("POST", "/repos/o/r/issues/7/labels")]
+        ("GET", "/repos/o/r/git/ref/heads/main"),
+        ("POST", "/repos/o/r/git/refs"),
+        ("PUT", "/repos/o/r/contents/content/partners/x.md"),
+        ("POST", "/repos/o/r/pulls"),
+        ("POST", "/repos/o/r/issues/7/labels"),
+    ]
     assert seen[1][2] == {"ref": "refs/heads/cms/partners/x", "sha": "abc123"}
-    assert seen[2][2]["branch"] == "cms/partners/x" and seen[2][2]["content"] == "LS0tCnRpdGxlOiBYCi0tLQo="
-    assert seen[3][2] == {"title": "Create Partners “x”", "body": DECAP_PR_BODY, "head": "cms/partners/x",
-                          "base": "main"}
+    assert (
+        seen[2][2]["branch"] == "cms/partners/x"
+        and seen[2][2]["content"] == "LS0tCnRpdGxlOiBYCi0tLQo="
+    )
+    assert seen[3][2] == {
+        "title": "Create Partners “x”",
+        "body": DECAP_PR_BODY,
+        "head": "cms/partners/x",
+        "base": "main",
+    }
     assert seen[4][2] == {"labels": [DECAP_DRAFT_LABEL]}

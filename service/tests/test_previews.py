@@ -28,7 +28,11 @@ def tar_gz(folder=None, extra: dict[str, bytes] | None = None, symlink: str | No
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
         if folder is not None:
-            tar.add(folder, arcname=".", filter=lambda m: None if m.name.startswith(("./admin", "./pagefind")) else m)
+            tar.add(
+                folder,
+                arcname=".",
+                filter=lambda m: None if m.name.startswith(("./admin", "./pagefind")) else m,
+            )
         for name, data in (extra or {}).items():
             info = tarfile.TarInfo(name)
             info.size = len(data)
@@ -42,50 +46,82 @@ def tar_gz(folder=None, extra: dict[str, bytes] | None = None, symlink: str | No
 
 
 def test_the_workflow_builds_uploads_and_the_editor_sees_the_page(tmp_path, page):
-    with testing.service(tmp_path / "data", SWK_SITE_URL="https://www.example.org", SWK_API_TOKEN=TOKEN) as svc:
+    with testing.service(
+        tmp_path / "data", SWK_SITE_URL="https://www.example.org", SWK_API_TOKEN=TOKEN
+    ) as svc:
         auth = {"Authorization": f"Bearer {TOKEN}"}
         reserved = httpx.post(f"{svc.url}/voorbeelden", json={"name": "pr-12"}, headers=auth)
         assert reserved.status_code == 200
         url = reserved.json()["url"]
         assert url.startswith(f"{svc.url}/voorbeelden/") and "pr-12" not in url  # not guessable
-        assert httpx.post(f"{svc.url}/voorbeelden", json={"name": "pr-12"}, headers=auth).json()["url"] == url
+        assert (
+            httpx.post(f"{svc.url}/voorbeelden", json={"name": "pr-12"}, headers=auth).json()["url"]
+            == url
+        )
 
-        project = testing.make_project(tmp_path / "project", {"content/articles/later.md": ARTICLE}, with_pages=False)
+        project = testing.make_project(
+            tmp_path / "project", {"content/articles/later.md": ARTICLE}, with_pages=False
+        )
         with testing.env(SWK_SITEURL=url, SWK_PREVIEW="1", SWK_NOW="2024-01-15T12:00"):
             out = testing.build_project(project, "publishconf.py")
         upload = httpx.put(url.rstrip("/"), content=tar_gz(out), headers=auth)
         assert upload.status_code == 201 and upload.json()["url"] == url
 
         answer = httpx.get(f"{url}artikelen/later/")
-        assert answer.status_code == 200 and "Een artikel voor later" in answer.text  # scheduled, yet shown
+        assert (
+            answer.status_code == 200 and "Een artikel voor later" in answer.text
+        )  # scheduled, yet shown
         assert answer.headers["content-security-policy"].startswith("sandbox")
         assert answer.headers["x-robots-tag"] == "noindex, nofollow"
-        assert httpx.get(f"{url}admin/").status_code == 404  # not uploaded: no web editor in a preview
+        assert (
+            httpx.get(f"{url}admin/").status_code == 404
+        )  # not uploaded: no web editor in a preview
 
         # in a browser: the page, in the site's styles, with links that stay in the preview
         page.goto(f"{url}artikelen/later/")
         expect(page.locator("h1")).to_have_text("Een artikel voor later", timeout=20000)
         assert page.locator("a.site-name").evaluate("a => a.href") == url
-        assert page.locator(".skip-link").evaluate("el => getComputedStyle(el).position") == "absolute"
+        assert (
+            page.locator(".skip-link").evaluate("el => getComputedStyle(el).position") == "absolute"
+        )
 
         # a new upload replaces the preview whole
-        again = httpx.put(url.rstrip("/"), content=tar_gz(extra={"index.html": b"<p>nieuw</p>"}), headers=auth)
+        again = httpx.put(
+            url.rstrip("/"), content=tar_gz(extra={"index.html": b"<p>nieuw</p>"}), headers=auth
+        )
         assert again.status_code == 201
         assert httpx.get(f"{url}artikelen/later/").status_code == 404
         assert httpx.get(url).text == "<p>nieuw</p>"
 
 
 def test_uploads_without_the_token_or_that_are_no_site_are_refused(tmp_path):
-    with testing.service(tmp_path / "data", SWK_SITE_URL="https://www.example.org", SWK_API_TOKEN=TOKEN) as svc:
+    with testing.service(
+        tmp_path / "data", SWK_SITE_URL="https://www.example.org", SWK_API_TOKEN=TOKEN
+    ) as svc:
         auth = {"Authorization": f"Bearer {TOKEN}"}
         site = tar_gz(extra={"index.html": b"<p>ok</p>"})
-        url = httpx.post(f"{svc.url}/voorbeelden", json={"name": "pr-13"}, headers=auth).json()["url"].rstrip("/")
+        url = (
+            httpx.post(f"{svc.url}/voorbeelden", json={"name": "pr-13"}, headers=auth)
+            .json()["url"]
+            .rstrip("/")
+        )
         for headers in ({}, {"Authorization": "Bearer fout"}):
-            assert httpx.post(f"{svc.url}/voorbeelden", json={"name": "pr-13"}, headers=headers).status_code == 401
+            assert (
+                httpx.post(
+                    f"{svc.url}/voorbeelden", json={"name": "pr-13"}, headers=headers
+                ).status_code
+                == 401
+            )
             assert httpx.put(url, content=site, headers=headers).status_code == 401
-        assert httpx.post(f"{svc.url}/voorbeelden", json={"name": "../x"}, headers=auth).status_code == 400
+        assert (
+            httpx.post(f"{svc.url}/voorbeelden", json={"name": "../x"}, headers=auth).status_code
+            == 400
+        )
         for bad, why in (
-            (tar_gz(extra={"index.html": b"x", "../buiten.html": b"x"}), "is outside the destination"),
+            (
+                tar_gz(extra={"index.html": b"x", "../buiten.html": b"x"}),
+                "is outside the destination",
+            ),
             (tar_gz(extra={"index.html": b"x"}, symlink="/etc/passwd"), "alleen gewone bestanden"),
             (tar_gz(extra={"pagina.html": b"x"}), "index.html ontbreekt"),
             (b"geen archief", "geen geldig .tar.gz-archief"),

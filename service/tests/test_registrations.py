@@ -42,7 +42,11 @@ EVENTS = {
         Aanmelden is gesloten.
         """,
 }
-PEOPLE = [("Anna de Vries", "anna@example.org"), ("Bram Bakker", "bram@example.org"), ("Cor Jansen", "cor@example.org")]
+PEOPLE = [
+    ("Anna de Vries", "anna@example.org"),
+    ("Bram Bakker", "bram@example.org"),
+    ("Cor Jansen", "cor@example.org"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +55,15 @@ def setup(tmp_path_factory):
     with smtp_server() as inbox:
         data = tmp / "data"
         data.mkdir()
-        running = RunningService({"SWK_SERVICE_MODE": "local", "SWK_OFFICE_EMAIL": "kantoor@example.org",
-                                  "SWK_REGISTRATION_NOTIFY": "ja", **inbox.env}, data)
+        running = RunningService(
+            {
+                "SWK_SERVICE_MODE": "local",
+                "SWK_OFFICE_EMAIL": "kantoor@example.org",
+                "SWK_REGISTRATION_NOTIFY": "ja",
+                **inbox.env,
+            },
+            data,
+        )
         out = build_project(make_project(tmp / "p", EVENTS), SERVICE_URL=running.url)
         with serve(out) as site:
             running.env["SWK_SITE_URL"] = site
@@ -70,7 +81,9 @@ def rows(running) -> list[dict]:
 
 
 def link(msg, path: str) -> str:
-    return re.search(rf"(http\S+/agenda/{path}\?token=\S+)", msg.get_body(("plain",)).get_content()).group(1)
+    return re.search(
+        rf"(http\S+/agenda/{path}\?token=\S+)", msg.get_body(("plain",)).get_content()
+    ).group(1)
 
 
 def register_in_browser(page, site, name, email):
@@ -100,25 +113,38 @@ def test_three_people_two_places_waiting_list_and_cancel(setup, browser):
         assert rows(running)[i]["status"] == "pending"  # opening the link confirms nothing
         page.get_by_role("button", name="Bevestigen").click()
         assert page.get_by_role("heading", level=1).inner_text() == (
-            "Vol, u staat op de wachtlijst" if i == 2 else "U bent aangemeld")
+            "Vol, u staat op de wachtlijst" if i == 2 else "U bent aangemeld"
+        )
     assert [r["status"] for r in rows(running)] == ["confirmed", "confirmed", "waiting"]
     page.goto(site + "/agenda/lente/")
-    assert page.locator(".registration-places").inner_text() == "Vol: wie zich nu aanmeldt, komt op de wachtlijst."
+    assert (
+        page.locator(".registration-places").inner_text()
+        == "Vol: wie zich nu aanmeldt, komt op de wachtlijst."
+    )
 
     # the mail carries the event's iCalendar file, and it parses
     first = inbox.to("anna@example.org")[0]
     attachment = next(first.iter_attachments())
-    assert attachment.get_content_type() == "text/calendar" and attachment.get_filename() == "lente.ics"
+    assert (
+        attachment.get_content_type() == "text/calendar"
+        and attachment.get_filename() == "lente.ics"
+    )
     cal = icalendar.Calendar.from_ical(attachment.get_content())
     event = next(iter(cal.walk("VEVENT")))
     assert str(event["SUMMARY"]) == "Lente Event" and event["DTSTART"].dt.hour == 15
     assert "<html" in first.get_body(("html",)).get_content()
     # the office heard of each confirmed registration
     office = inbox.wait_for("kantoor@example.org", 3)
-    assert office[0]["Subject"] == "Nieuwe aanmelding: Lente Event" and "Anna de Vries" in office[0].get_content()
+    assert (
+        office[0]["Subject"] == "Nieuwe aanmelding: Lente Event"
+        and "Anna de Vries" in office[0].get_content()
+    )
 
     # one address, one registration: the same answer, a mail saying so, nothing new stored
-    assert register_in_browser(page, site, "Anna de Vries", "Anna@example.org") == "Vol, u komt op de wachtlijst"
+    assert (
+        register_in_browser(page, site, "Anna de Vries", "Anna@example.org")
+        == "Vol, u komt op de wachtlijst"
+    )
     assert inbox.wait_for("anna@example.org", 2)[1]["Subject"] == "U bent al aangemeld: Lente Event"
     assert len(rows(running)) == 3
 
@@ -146,19 +172,36 @@ def test_export_csv(setup, capsys):
     assert cli_main(["registrations", "export", "lente"], env=env) == 0
     table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert {r["Naam"] for r in table} == {"Bram Bakker", "Cor Jansen"}
-    assert list(table[0]) == ["Naam", "E-mailadres", "Organisatie", "Opmerkingen", "Status", "Aangemeld op",
-                              "Bevestigd op"]
+    assert list(table[0]) == [
+        "Naam",
+        "E-mailadres",
+        "Organisatie",
+        "Opmerkingen",
+        "Status",
+        "Aangemeld op",
+        "Bevestigd op",
+    ]
     assert cli_main(["registrations", "export", "Lente!"], env=env) == 1
 
 
 def post(running, site, **fields):
-    data = {"event": "lente", "name": "Dirk", "email": "dirk@example.org", "organisation": "Org", "remarks": "",
-            "consent": "ja", **{k: v for k, v in fields.items() if k not in ("origin",)}}
+    data = {
+        "event": "lente",
+        "name": "Dirk",
+        "email": "dirk@example.org",
+        "organisation": "Org",
+        "remarks": "",
+        "consent": "ja",
+        **{k: v for k, v in fields.items() if k not in ("origin",)},
+    }
     html = httpx.get(site + "/agenda/lente/").text
     for name in ("consent_version", "privacy_version"):
         data.setdefault(name, re.search(rf'name="{name}" value="([^"]*)"', html).group(1))
-    return httpx.post(running.url + "/agenda/aanmelden", data={k: v for k, v in data.items() if v is not None},
-                      headers={"Origin": fields.get("origin", site)})
+    return httpx.post(
+        running.url + "/agenda/aanmelden",
+        data={k: v for k, v in data.items() if v is not None},
+        headers={"Origin": fields.get("origin", site)},
+    )
 
 
 def test_closed_event_has_no_form_and_the_service_refuses(setup):
@@ -172,17 +215,24 @@ def test_closed_event_has_no_form_and_the_service_refuses(setup):
     assert len(rows(running)) == before
 
 
-@pytest.mark.parametrize("fields, status, message", [
-    ({"email": "dirk@"}, 400, "Dit is geen geldig e-mailadres"),
-    ({"name": ""}, 400, "Vul uw naam in."),
-    ({"organisation": ""}, 400, "Vul de naam van uw organisatie in."),
-    ({"name": "Dirk\r\nBcc: x@example.org"}, 400, "kan geen stuurtekens of regeleinden bevatten"),
-    ({"consent": None}, 400, "Vink het vakje aan"),
-    ({"website_hp": "spam"}, 400, "Laat dit veld leeg"),
-    ({"consent_version": "0" * 16}, 400, "Dit formulier is verouderd"),
-    ({"remarks": "x" * 1001}, 400, "te lang"),
-    ({"origin": "https://elders.example"}, 403, "kwam niet van onze website"),
-])
+@pytest.mark.parametrize(
+    "fields, status, message",
+    [
+        ({"email": "dirk@"}, 400, "Dit is geen geldig e-mailadres"),
+        ({"name": ""}, 400, "Vul uw naam in."),
+        ({"organisation": ""}, 400, "Vul de naam van uw organisatie in."),
+        (
+            {"name": "Dirk\r\nBcc: x@example.org"},
+            400,
+            "kan geen stuurtekens of regeleinden bevatten",
+        ),
+        ({"consent": None}, 400, "Vink het vakje aan"),
+        ({"website_hp": "spam"}, 400, "Laat dit veld leeg"),
+        ({"consent_version": "0" * 16}, 400, "Dit formulier is verouderd"),
+        ({"remarks": "x" * 1001}, 400, "te lang"),
+        ({"origin": "https://elders.example"}, 403, "kwam niet van onze website"),
+    ],
+)
 def test_bad_input_is_refused_in_dutch_and_stores_nothing(setup, fields, status, message):
     running, inbox, site, out = setup
     before = len(rows(running))
@@ -196,7 +246,9 @@ def test_bad_input_is_refused_in_dutch_and_stores_nothing(setup, fields, status,
 def test_forged_links_change_nothing(setup):
     running, *_ = setup
     for path in ("bevestigen", "afmelden"):
-        resp = httpx.post(f"{running.url}/agenda/{path}?token=AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA")
+        resp = httpx.post(
+            f"{running.url}/agenda/{path}?token=AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA"
+        )
         assert resp.status_code == 400 and "Deze link klopt niet" in resp.text
 
 
@@ -206,20 +258,40 @@ def test_registrations_are_deleted_days_after_the_event(tmp_path):
     from service.app import Service
     from service.config import Config
 
-    env = {"SWK_SERVICE_MODE": "local", "SWK_SERVICE_DATA": str(tmp_path), "SWK_REGISTRATION_KEEP_DAYS": "30"}
+    env = {
+        "SWK_SERVICE_MODE": "local",
+        "SWK_SERVICE_DATA": str(tmp_path),
+        "SWK_REGISTRATION_KEEP_DAYS": "30",
+    }
     service = Service(Config.from_env(env))
     now = time.time()
     with service.connection() as conn:
-        for i, (ended_days_ago, status, expires) in enumerate([(31, "confirmed", now), (29, "confirmed", now),
-                                                              (-10, "pending", now - 1), (-10, "waiting", now - 1)]):
+        for i, (ended_days_ago, status, expires) in enumerate(
+            [
+                (31, "confirmed", now),
+                (29, "confirmed", now),
+                (-10, "pending", now - 1),
+                (-10, "waiting", now - 1),
+            ]
+        ):
             conn.execute(
                 "INSERT INTO registrations (uid, event, email, email_key, name, organisation, status, consent_version, "
                 "privacy_version, registered_at, confirm_expires, event_ends) VALUES (?, 'e', ?, ?, 'N', 'O', ?, 'v', "
                 "'p', 'nu', ?, ?)",
-                (f"uid{i}", f"p{i}@example.org", f"p{i}@example.org", status, expires, now - ended_days_ago * 86400))
+                (
+                    f"uid{i}",
+                    f"p{i}@example.org",
+                    f"p{i}@example.org",
+                    status,
+                    expires,
+                    now - ended_days_ago * 86400,
+                ),
+            )
     lines = []
     assert cli_main(["purge"], env=env, out=lines.append) == 0
     assert "verwijderd (onbevestigd, of 30 dagen na het evenement): 2." in lines[1]
     with service.connection() as conn:
         assert [r[0] for r in conn.execute("SELECT email FROM registrations ORDER BY id")] == [
-            "p1@example.org", "p3@example.org"]
+            "p1@example.org",
+            "p3@example.org",
+        ]

@@ -35,46 +35,105 @@ def test_service_starts_answers_health_and_unknown_pages_in_dutch_in_the_sites_l
 
 
 def test_production_refuses_to_start_without_secrets_and_says_which(tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "SWK_SERVICE_DATA": str(tmp_path), "SWK_SERVICE_MODE": "production",
-           "SWK_SITE_URL": "https://www.example.org", "SWK_SERVICE_URL": "https://dienst.example.org"}
-    result = subprocess.run([sys.executable, "-m", "service", "--port", "9"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=60)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SWK_SERVICE_DATA": str(tmp_path),
+        "SWK_SERVICE_MODE": "production",
+        "SWK_SITE_URL": "https://www.example.org",
+        "SWK_SERVICE_URL": "https://dienst.example.org",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "service", "--port", "9"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert "SWK_SECRET_KEY ontbreekt" in result.stderr
 
 
-PRODUCTION = {"SWK_SERVICE_MODE": "production", "SWK_SITE_URL": "https://www.example.org",
-              "SWK_SERVICE_URL": "https://dienst.example.org", "SWK_SECRET_KEY": "k" * 40, "SWK_API_TOKEN": "t" * 40}
+PRODUCTION = {
+    "SWK_SERVICE_MODE": "production",
+    "SWK_SITE_URL": "https://www.example.org",
+    "SWK_SERVICE_URL": "https://dienst.example.org",
+    "SWK_SECRET_KEY": "k" * 40,
+    "SWK_API_TOKEN": "t" * 40,
+}
 
 
-@pytest.mark.parametrize("env, message", [
-    ({"SWK_SERVICE_MODE": "test"}, "kies local of production"),
-    ({"SWK_SERVICE_MODE": "production"}, "SWK_SITE_URL ontbreekt"),
-    ({"SWK_SERVICE_MODE": "local", "SWK_SITE_URL": "www.example.org"}, "geen volledig webadres"),
-    ({"SWK_SERVICE_MODE": "local", "SWK_SECRET_KEY": "kort"}, "korter dan 32 tekens"),
-    # a password in clear over the network: only to a server on this machine (issue 11)
-    ({"SWK_SERVICE_MODE": "local", "SMTP_HOST": "smtp.example.org", "SMTP_SECURITY": "none", "SMTP_USER": "u",
-      "SMTP_PASSWORD": "p"}, "stuurt het wachtwoord onversleuteld naar smtp.example.org"),
-    ({"SWK_SERVICE_MODE": "local", "SMTP_HOST": "smtp.example.org", "SMTP_SECURITY": "tls"}, "kies starttls"),
-    ({"SWK_SERVICE_MODE": "local", "SMTP_HOST": "smtp.example.org", "SMTP_PORT": "vijf"}, "geef een poortnummer"),
-    ({"SWK_SERVICE_MODE": "local", "SWK_DKIM_SELECTOR": "nb"}, "DKIM half ingesteld"),
-    ({"SWK_SERVICE_MODE": "local", "SWK_DKIM_SELECTOR": "nb", "SWK_DKIM_KEY_FILE": "/bestaat/niet"}, "niet te lezen"),
-    ({"SWK_SERVICE_MODE": "local", "SWK_NEWSLETTER_TEST_TO": "redactie"}, "geen e-mailadres"),
-    ({"SWK_SERVICE_MODE": "local", "SWK_PENDING_DAYS": "0"}, "SWK_PENDING_DAYS"),
-    ({"SWK_SERVICE_MODE": "local", "SWK_SEND_RATE": "snel"}, "SWK_SEND_RATE"),
-    ({**PRODUCTION, "SWK_SERVICE_URL": "http://dienst.example.org"}, "moet het een https-adres zijn"),
-    (PRODUCTION, "SMTP_HOST ontbreekt"),
-])
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"SWK_SERVICE_MODE": "test"}, "kies local of production"),
+        ({"SWK_SERVICE_MODE": "production"}, "SWK_SITE_URL ontbreekt"),
+        (
+            {"SWK_SERVICE_MODE": "local", "SWK_SITE_URL": "www.example.org"},
+            "geen volledig webadres",
+        ),
+        ({"SWK_SERVICE_MODE": "local", "SWK_SECRET_KEY": "kort"}, "korter dan 32 tekens"),
+        # a password in clear over the network: only to a server on this machine (issue 11)
+        (
+            {
+                "SWK_SERVICE_MODE": "local",
+                "SMTP_HOST": "smtp.example.org",
+                "SMTP_SECURITY": "none",
+                "SMTP_USER": "u",
+                "SMTP_PASSWORD": "p",
+            },
+            "stuurt het wachtwoord onversleuteld naar smtp.example.org",
+        ),
+        (
+            {"SWK_SERVICE_MODE": "local", "SMTP_HOST": "smtp.example.org", "SMTP_SECURITY": "tls"},
+            "kies starttls",
+        ),
+        (
+            {"SWK_SERVICE_MODE": "local", "SMTP_HOST": "smtp.example.org", "SMTP_PORT": "vijf"},
+            "geef een poortnummer",
+        ),
+        ({"SWK_SERVICE_MODE": "local", "SWK_DKIM_SELECTOR": "nb"}, "DKIM half ingesteld"),
+        (
+            {
+                "SWK_SERVICE_MODE": "local",
+                "SWK_DKIM_SELECTOR": "nb",
+                "SWK_DKIM_KEY_FILE": "/bestaat/niet",
+            },
+            "niet te lezen",
+        ),
+        ({"SWK_SERVICE_MODE": "local", "SWK_NEWSLETTER_TEST_TO": "redactie"}, "geen e-mailadres"),
+        ({"SWK_SERVICE_MODE": "local", "SWK_PENDING_DAYS": "0"}, "SWK_PENDING_DAYS"),
+        ({"SWK_SERVICE_MODE": "local", "SWK_SEND_RATE": "snel"}, "SWK_SEND_RATE"),
+        (
+            {**PRODUCTION, "SWK_SERVICE_URL": "http://dienst.example.org"},
+            "moet het een https-adres zijn",
+        ),
+        (PRODUCTION, "SMTP_HOST ontbreekt"),
+    ],
+)
 def test_bad_settings_are_named(tmp_path, env, message):
     with pytest.raises(ConfigError, match=message):
         Config.from_env({"SWK_SERVICE_DATA": str(tmp_path), **env})
 
 
 def test_smtp_without_tls_is_fine_to_a_server_on_this_machine(tmp_path):
-    conf = Config.from_env({**PRODUCTION, "SWK_SERVICE_DATA": str(tmp_path), "SMTP_HOST": "127.0.0.1",
-                            "SMTP_SECURITY": "none", "SMTP_USER": "u", "SMTP_PASSWORD": "p"})
+    conf = Config.from_env(
+        {
+            **PRODUCTION,
+            "SWK_SERVICE_DATA": str(tmp_path),
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_SECURITY": "none",
+            "SMTP_USER": "u",
+            "SMTP_PASSWORD": "p",
+        }
+    )
     assert (conf.smtp.host, conf.smtp.port, conf.smtp.security) == ("127.0.0.1", 25, "none")
-    assert Config.from_env({**PRODUCTION, "SWK_SERVICE_DATA": str(tmp_path), "SMTP_HOST": "mail"}).smtp.port == 587
+    assert (
+        Config.from_env(
+            {**PRODUCTION, "SWK_SERVICE_DATA": str(tmp_path), "SMTP_HOST": "mail"}
+        ).smtp.port
+        == 587
+    )
 
 
 def test_local_mode_keeps_its_generated_secret_across_restarts(tmp_path):
@@ -86,7 +145,10 @@ def test_local_mode_keeps_its_generated_secret_across_restarts(tmp_path):
 
 def test_migrations_run_once_and_refuse_a_newer_database(tmp_path):
     conn = db.connect(tmp_path / "x.sqlite")
-    steps = ["CREATE TABLE a (x INTEGER)", "ALTER TABLE a ADD COLUMN y TEXT; CREATE INDEX a_y ON a (y)"]
+    steps = [
+        "CREATE TABLE a (x INTEGER)",
+        "ALTER TABLE a ADD COLUMN y TEXT; CREATE INDEX a_y ON a (y)",
+    ]
     db.migrate(conn, "demo", steps[:1])
     db.migrate(conn, "demo", steps)
     db.migrate(conn, "demo", steps)  # nothing left to do

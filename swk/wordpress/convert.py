@@ -25,8 +25,8 @@ import html as htmllib
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from markdownify import MarkdownConverter
@@ -108,15 +108,16 @@ _ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s'"]+))""")
 
 
 def _attrs(text: str) -> dict[str, str]:
-    return {m.group(1).lower(): htmllib.unescape(next(g for g in m.groups()[1:] if g is not None))
-            for m in _ATTR.finditer(text)}
+    return {
+        m.group(1).lower(): htmllib.unescape(next(g for g in m.groups()[1:] if g is not None))
+        for m in _ATTR.finditer(text)
+    }
 
 
 def _is_shortcode(name: str, attrs: str, inner: str | None) -> bool:
     """Square brackets are also ordinary text ([sic], [1], [Lees meer]): only tags WordPress
     itself knows, tags with attributes, closed tags and names with _ or - count."""
-    return (name.lower() in KNOWN or "=" in attrs or inner is not None
-            or "_" in name or "-" in name)
+    return name.lower() in KNOWN or "=" in attrs or inner is not None or "_" in name or "-" in name
 
 
 @dataclass
@@ -155,15 +156,26 @@ def _shortcodes(html: str, post_id: int, media: Media, notes: Notes, depth: int 
             images = [media.by_id[i] for i in ids if i in media.by_id]
             notes.converted["[gallery]"] += 1
             if len(images) < len(ids):
-                notes.removed[f"[gallery]: {len(ids) - len(images)} afbeelding(en) niet in de export"] += 1
+                notes.removed[
+                    f"[gallery]: {len(ids) - len(images)} afbeelding(en) niet in de export"
+                ] += 1
             return "".join(
                 f'\n\n<p><img src="{htmllib.escape(url)}" alt="{htmllib.escape(alt)}"></p>\n\n'
                 for url, alt in images
             )
         if key in ("embed", "video", "audio", "playlist"):
-            url = (inner or "").strip() if key == "embed" else next(
-                (values[k] for k in ("src", "mp4", "m4v", "webm", "ogv", "mp3", "ogg", "wav", "url")
-                 if values.get(k)), "")
+            url = (
+                (inner or "").strip()
+                if key == "embed"
+                else next(
+                    (
+                        values[k]
+                        for k in ("src", "mp4", "m4v", "webm", "ogv", "mp3", "ogg", "wav", "url")
+                        if values.get(k)
+                    ),
+                    "",
+                )
+            )
             if url and re.match(r"^https?://", url):
                 notes.converted[f"[{key}] (als link)"] += 1
                 return f'\n\n<p><a href="{htmllib.escape(url)}">{htmllib.escape(url)}</a></p>\n\n'
@@ -216,13 +228,30 @@ def uploads_path(url: str) -> str | None:
     i = path.find(_UPLOADS)
     if i < 0:
         return None
-    return path[i + len(_UPLOADS):] or None
+    return path[i + len(_UPLOADS) :] or None
 
 
-def _clean(soup: BeautifulSoup, media: Media, notes: Notes,
-           resolve_file: Callable[[str], str | None], resolve_link: Callable[[str], str | None]):
-    for tag in soup.find_all(("script", "style", "noscript", "form", "input", "button", "select",
-                              "textarea", "object", "embed")):
+def _clean(
+    soup: BeautifulSoup,
+    media: Media,
+    notes: Notes,
+    resolve_file: Callable[[str], str | None],
+    resolve_link: Callable[[str], str | None],
+):
+    for tag in soup.find_all(
+        (
+            "script",
+            "style",
+            "noscript",
+            "form",
+            "input",
+            "button",
+            "select",
+            "textarea",
+            "object",
+            "embed",
+        )
+    ):
         if tag.parent is None:
             continue  # inside something removed already
         notes.removed[f"<{tag.name}>"] += 1
@@ -255,7 +284,9 @@ def _clean(soup: BeautifulSoup, media: Media, notes: Notes,
                 continue
             m = _BARE_URL.match(str(node))
             before, after = node.previous_sibling, node.next_sibling
-            alone = all(s is None or (isinstance(s, Tag) and s.name == "br") for s in (before, after))
+            alone = all(
+                s is None or (isinstance(s, Tag) and s.name == "br") for s in (before, after)
+            )
             if m and alone:
                 link = soup.new_tag("a", href=m.group(1))
                 link.string = m.group(1)
@@ -273,7 +304,9 @@ def _clean(soup: BeautifulSoup, media: Media, notes: Notes,
                 continue
             img["src"] = new
             if not (img.get("alt") or "").strip():
-                alt = media.alt_by_url.get(upload) or media.alt_by_url.get(original_size(upload), "")
+                alt = media.alt_by_url.get(upload) or media.alt_by_url.get(
+                    original_size(upload), ""
+                )
                 img["alt"] = alt
         elif src.startswith(("http://", "https://", "//")):
             notes.converted["afbeelding van een andere site (als link)"] += 1
@@ -292,9 +325,15 @@ def _clean(soup: BeautifulSoup, media: Media, notes: Notes,
             notes.removed["link met script (tekst behouden)"] += 1
             a.unwrap()
             continue
-        only_image = [c for c in a.contents if not (isinstance(c, NavigableString) and not c.strip())]
-        if len(only_image) == 1 and isinstance(only_image[0], Tag) and only_image[0].name == "img" \
-                and (uploads_path(href) or href.startswith("/images/")):
+        only_image = [
+            c for c in a.contents if not (isinstance(c, NavigableString) and not c.strip())
+        ]
+        if (
+            len(only_image) == 1
+            and isinstance(only_image[0], Tag)
+            and only_image[0].name == "img"
+            and (uploads_path(href) or href.startswith("/images/"))
+        ):
             a.unwrap()  # "link to media file" around an image
             continue
         upload = uploads_path(href)
@@ -352,8 +391,13 @@ class _Converter(MarkdownConverter):
         return super().escape(text, parent_tags).replace("<", "&lt;")
 
 
-_CONVERTER = _Converter(heading_style="atx", bullets="-", strong_em_symbol="*",
-                        table_infer_header=True, escape_underscores=False)
+_CONVERTER = _Converter(
+    heading_style="atx",
+    bullets="-",
+    strong_em_symbol="*",
+    table_infer_header=True,
+    escape_underscores=False,
+)
 
 
 def _tidy(markdown: str) -> str:
@@ -373,9 +417,12 @@ def plain_text(soup: BeautifulSoup) -> str:
     for para in soup.find_all("p"):
         if para.find_parent(("figure", "li", "table", "blockquote")):
             continue
-        text = "".join(" " if isinstance(node, Tag) else str(node) for node in para.descendants
-                       if (isinstance(node, NavigableString) and not isinstance(node, _Marker))
-                       or getattr(node, "name", None) == "br")
+        text = "".join(
+            " " if isinstance(node, Tag) else str(node)
+            for node in para.descendants
+            if (isinstance(node, NavigableString) and not isinstance(node, _Marker))
+            or getattr(node, "name", None) == "br"
+        )
         text = " ".join(text.split())
         if text and not _BARE_URL.match(text):
             parts.append(text)
@@ -384,10 +431,15 @@ def plain_text(soup: BeautifulSoup) -> str:
     return "\n".join(parts)
 
 
-def convert(html: str, *, post_id: int = 0, media: Media | None = None,
-            reusable: dict[int, str] | None = None,
-            resolve_file: Callable[[str], str | None] = lambda p: None,
-            resolve_link: Callable[[str], str | None] = lambda h: None) -> Body:
+def convert(
+    html: str,
+    *,
+    post_id: int = 0,
+    media: Media | None = None,
+    reusable: dict[int, str] | None = None,
+    resolve_file: Callable[[str], str | None] = lambda p: None,
+    resolve_link: Callable[[str], str | None] = lambda h: None,
+) -> Body:
     """Convert one body; ``resolve_file(uploads path)`` returns the new address of a copied
     upload (or None when the file is missing), ``resolve_link(href)`` the new address of an
     old link (or None to keep it)."""
@@ -414,8 +466,12 @@ def text_of(html: str) -> str:
         return " ".join(htmllib.unescape(html).split())
     html = _MORE.sub("", html)
     html = _BLOCK.sub("", html)
-    html = _SHORTCODE.sub(lambda m: (m.group(5) or "") if _is_shortcode(m.group(2), m.group(3), m.group(5))
-                          else m.group(0), html)
+    html = _SHORTCODE.sub(
+        lambda m: (
+            (m.group(5) or "") if _is_shortcode(m.group(2), m.group(3), m.group(5)) else m.group(0)
+        ),
+        html,
+    )
     return " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
 
 

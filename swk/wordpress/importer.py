@@ -8,7 +8,7 @@ import re
 import shutil
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
@@ -31,8 +31,13 @@ from .report import Report, render
 
 STATE_VERSION = 1
 # WordPress statuses -> ours. Anything else (trash, auto-draft, inherit) is not content.
-STATUSES = {"publish": "published", "draft": "draft", "pending": "draft", "future": "draft",
-            "private": "draft"}
+STATUSES = {
+    "publish": "published",
+    "draft": "draft",
+    "pending": "draft",
+    "future": "draft",
+    "private": "draft",
+}
 # Post types that are not content, with how the report names them.
 SKIPPED_TYPES = {
     "attachment": "bijlagen (als bericht)",
@@ -116,7 +121,7 @@ def item_date(item: wxr.Item) -> datetime | None:
     own clock, taken as Amsterdam time), else pubDate, else the last change."""
     gmt = _wp_datetime(item.post_date_gmt)
     if gmt is not None:
-        return gmt.replace(tzinfo=timezone.utc).astimezone(AMSTERDAM)
+        return gmt.replace(tzinfo=UTC).astimezone(AMSTERDAM)
     local = _wp_datetime(item.post_date)
     if local is not None:
         return local.replace(tzinfo=AMSTERDAM)
@@ -163,24 +168,30 @@ def load_mapping(path: Path, shown: str) -> dict[str, str]:
     if not path.exists():
         return {}
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = f":{mark.line + 1}" if mark else ""
-        raise ImportFailed(f"{shown}{line}: YAML klopt niet ({exc.problem}); schrijf per regel "
-                           "'categorie: Rubriek'") from None
+        raise ImportFailed(
+            f"{shown}{line}: YAML klopt niet ({exc.problem}); schrijf per regel "
+            "'categorie: Rubriek'"
+        ) from None
     except yaml.YAMLError as exc:
         raise ImportFailed(f"{shown}: YAML klopt niet ({exc})") from None
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise ImportFailed(f"{shown}: schrijf per regel 'categorie: Rubriek', bv. 'interviews: Interview'")
+        raise ImportFailed(
+            f"{shown}: schrijf per regel 'categorie: Rubriek', bv. 'interviews: Interview'"
+        )
     problems = []
     mapping = {}
     for key, value in raw.items():
         if value not in CATEGORIES:
-            problems.append(f"{shown}: categorie '{key}': \"{value}\" is geen rubriek; kies uit: "
-                            f"{', '.join(CATEGORIES)}")
+            problems.append(
+                f"{shown}: categorie '{key}': \"{value}\" is geen rubriek; kies uit: "
+                f"{', '.join(CATEGORIES)}"
+            )
         else:
             mapping[str(key)] = value
     if problems:
@@ -192,8 +203,11 @@ def append_mapping(path: Path, new: list[tuple[str, str, str, int]]) -> None:
     """Add categories (slug, name, rubriek, number of posts) at the end, as text."""
     if not new:
         return
-    text = path.read_text(encoding="utf-8") if path.exists() else \
-        MAPPING_HEADER.format(choices=" of ".join(CATEGORIES))
+    text = (
+        path.read_text(encoding="utf-8")
+        if path.exists()
+        else MAPPING_HEADER.format(choices=" of ".join(CATEGORIES))
+    )
     if text and not text.endswith("\n"):
         text += "\n"
     for slug, name, value, count in new:
@@ -261,10 +275,14 @@ class Importer:
         try:
             state = json.loads(self.state_path.read_text(encoding="utf-8"))
         except ValueError as exc:
-            raise ImportFailed(f"{self.rel(self.state_path)}: is beschadigd ({exc}); zet de versie uit "
-                               "Git terug (git checkout -- het bestand)") from None
+            raise ImportFailed(
+                f"{self.rel(self.state_path)}: is beschadigd ({exc}); zet de versie uit "
+                "Git terug (git checkout -- het bestand)"
+            ) from None
         if state.get("version") != STATE_VERSION:
-            raise ImportFailed(f"{self.rel(self.state_path)}: onbekende versie {state.get('version')}")
+            raise ImportFailed(
+                f"{self.rel(self.state_path)}: onbekende versie {state.get('version')}"
+            )
         self.state.update(state)
 
     def save_state(self):
@@ -278,8 +296,10 @@ class Importer:
     # -- first pass: everything but the bodies --
 
     def first_pass(self):
-        slugs_in_use = {"article": self._existing_slugs(self.articles_dir),
-                        "page": self._existing_slugs(self.pages_dir)}
+        slugs_in_use = {
+            "article": self._existing_slugs(self.articles_dir),
+            "page": self._existing_slugs(self.pages_dir),
+        }
         for thing in wxr.read(self.export):
             if isinstance(thing, wxr.Channel):
                 self.channel = thing
@@ -318,7 +338,7 @@ class Importer:
             try:
                 meta, _ = split_frontmatter(path.read_text(encoding="utf-8"))
                 slug = str(meta.get("slug") or slug)
-            except Exception:  # noqa: BLE001 - an unreadable file still takes its name
+            except Exception:  # an unreadable file still takes its name
                 pass
             found[slug] = path
         self._slugs_cache[folder] = found
@@ -350,8 +370,13 @@ class Importer:
                 self.tags.setdefault(slug, wxr.Term("post_tag", slug, name))
         recorded = self.state["items"].get(key)
         if recorded:
-            planned = Planned(key, item_type, recorded["slug"], self.abs(recorded["file"]),
-                              renamed=recorded.get("renamed", False))
+            planned = Planned(
+                key,
+                item_type,
+                recorded["slug"],
+                self.abs(recorded["file"]),
+                renamed=recorded.get("renamed", False),
+            )
         else:
             planned = self._new_file(item, item_type, in_use[item_type])
         self.planned[key] = planned
@@ -367,8 +392,11 @@ class Importer:
         wp_slug = _slug(item.name, self.settings)
         if item.name == str(item.id) and not item.title.strip():
             wp_slug = ""  # WordPress names an untitled post after its ID
-        base = wp_slug or _slug(item.title, self.settings) or \
-            f"{'bericht' if item_type == 'article' else 'pagina'}-{item.id}"
+        base = (
+            wp_slug
+            or _slug(item.title, self.settings)
+            or f"{'bericht' if item_type == 'article' else 'pagina'}-{item.id}"
+        )
         existing = taken.get(base)
         if existing is not None and wp_slug == base and not self._imported(existing):
             # a file with this slug that the import did not write: the same post, ported by
@@ -431,7 +459,9 @@ class Importer:
         if recorded and self.abs(recorded["file"]).exists():
             dest = self.abs(recorded["file"])
             if _sha(dest.read_bytes()) != recorded["sha256"]:
-                self.report.images_kept.append(recorded["file"])  # the editor replaced it: keep theirs
+                self.report.images_kept.append(
+                    recorded["file"]
+                )  # the editor replaced it: keep theirs
             self._copied[upload] = self._site_url(dest)
             return self._copied[upload]
         if self.options.uploads is None:
@@ -468,12 +498,19 @@ class Importer:
             self.report.skipped["reacties"] += thing.comments
             if thing.type in ("post", "page"):
                 if thing.status not in STATUSES:
-                    label = {"trash": "berichten in de prullenbak", "auto-draft": "automatische concepten"}
-                    self.report.skipped[label.get(thing.status, f"berichten met status '{thing.status}'")] += 1
+                    label = {
+                        "trash": "berichten in de prullenbak",
+                        "auto-draft": "automatische concepten",
+                    }
+                    self.report.skipped[
+                        label.get(thing.status, f"berichten met status '{thing.status}'")
+                    ] += 1
                     continue
                 self.import_item(thing)
             else:
-                self.report.skipped[SKIPPED_TYPES.get(thing.type, f"berichten van het type '{thing.type}'")] += 1
+                self.report.skipped[
+                    SKIPPED_TYPES.get(thing.type, f"berichten van het type '{thing.type}'")
+                ] += 1
 
     def resolve_link(self, href: str) -> str | None:
         parts = urlsplit(href)
@@ -514,8 +551,14 @@ class Importer:
                 missing.append(upload)
             return new
 
-        body = convert.convert(item.content, post_id=item.id, media=self.media, reusable=self.reusable,
-                               resolve_file=resolve_file, resolve_link=self.resolve_link)
+        body = convert.convert(
+            item.content,
+            post_id=item.id,
+            media=self.media,
+            reusable=self.reusable,
+            resolve_file=resolve_file,
+            resolve_link=self.resolve_link,
+        )
         self.report.converted.update(body.notes.converted)
         self.report.removed.update(body.notes.removed)
         fields, comments, todo, draft = self._front_matter(item, planned, body, missing)
@@ -523,7 +566,9 @@ class Importer:
             self.report.missing_files.setdefault(upload, []).append(shown)
         self._write(planned, fields, comments, body.markdown, draft, todo)
 
-    def _front_matter(self, item: wxr.Item, planned: Planned, body: convert.Body, missing: list[str]):
+    def _front_matter(
+        self, item: wxr.Item, planned: Planned, body: convert.Body, missing: list[str]
+    ):
         """(fields as YAML lines, comment lines, what the editor should do, must be a draft)."""
         is_article = planned.item_type == "article"
         fields: list[str] = []
@@ -531,12 +576,22 @@ class Importer:
         todo: list[str] = []
         draft = item.status != "publish"
         if draft:
-            todo.append("was in WordPress '" + {"draft": "concept", "pending": "wachtend op beoordeling",
-                                                "future": "gepland", "private": "privé"}[item.status] + "'")
+            todo.append(
+                "was in WordPress '"
+                + {
+                    "draft": "concept",
+                    "pending": "wachtend op beoordeling",
+                    "future": "gepland",
+                    "private": "privé",
+                }[item.status]
+                + "'"
+            )
 
         if planned.renamed:
             old = planned.slug.removesuffix("-oud")
-            todo.append(f"de nieuwe site heeft zelf een pagina /{old}/: kijk of deze tekst nog nodig is")
+            todo.append(
+                f"de nieuwe site heeft zelf een pagina /{old}/: kijk of deze tekst nog nodig is"
+            )
             draft = True
 
         title = " ".join(convert.text_of(item.title).split())
@@ -557,8 +612,12 @@ class Importer:
 
         summary = convert.text_of(item.excerpt)
         if not summary and "<!--more-->" in item.content:
-            summary = convert.first_sentence(convert.text_of(item.content.split("<!--more-->", 1)[0]), limit=400)
-        summary = re.sub(r"\s*\[(…|\.\.\.)\]$", " …", summary or convert.summary_of(body.text)).strip()
+            summary = convert.first_sentence(
+                convert.text_of(item.content.split("<!--more-->", 1)[0]), limit=400
+            )
+        summary = re.sub(
+            r"\s*\[(…|\.\.\.)\]$", " …", summary or convert.summary_of(body.text)
+        ).strip()
         if summary:
             fields.append(f"summary: {_quote(summary)}")
         elif is_article:
@@ -569,7 +628,11 @@ class Importer:
         if is_article:
             tags = []
             for taxonomy, slug, name in item.terms:
-                tag = _slug(slug, self.settings) or _slug(name, self.settings) if taxonomy == "post_tag" else ""
+                tag = (
+                    _slug(slug, self.settings) or _slug(name, self.settings)
+                    if taxonomy == "post_tag"
+                    else ""
+                )
                 if tag and tag not in tags:
                     tags.append(tag)
             if tags:
@@ -581,13 +644,17 @@ class Importer:
                 comments.append(f"# auteur in WordPress: {author}")
             fields += self._featured_image(item, comments, todo, missing)
         if body.notes.images_without_alt:
-            todo.append(f"{body.notes.images_without_alt} afbeelding(en) in de tekst zonder alt-tekst: "
-                        "beschrijf wat erop staat tussen de [ ] van ![ ](...)")
+            todo.append(
+                f"{body.notes.images_without_alt} afbeelding(en) in de tekst zonder alt-tekst: "
+                "beschrijf wat erop staat tussen de [ ] van ![ ](...)"
+            )
         if item.name and planned.slug != _slug(item.name, self.settings):
             comments.append(f"# slug in WordPress: {unquote(item.name)}")
         return fields, comments, todo, draft
 
-    def _featured_image(self, item: wxr.Item, comments: list[str], todo: list[str], missing: list[str]):
+    def _featured_image(
+        self, item: wxr.Item, comments: list[str], todo: list[str], missing: list[str]
+    ):
         thumb = item.meta.get("_thumbnail_id", "").strip()
         if not thumb:
             return []
@@ -603,13 +670,22 @@ class Importer:
             return []
         if not alt:
             comments.append(f"# image: {new}")
-            todo.append("de uitgelichte afbeelding heeft in WordPress geen alt-tekst: haal de # weg voor "
-                        "'image:' en schrijf eronder 'image_alt:' met wat erop staat")
+            todo.append(
+                "de uitgelichte afbeelding heeft in WordPress geen alt-tekst: haal de # weg voor "
+                "'image:' en schrijf eronder 'image_alt:' met wat erop staat"
+            )
             return []
         return [f"image: {_quote(new)}", f"image_alt: {_quote(alt)}"]
 
-    def _write(self, planned: Planned, fields: list[str], comments: list[str], markdown: str,
-               draft: bool, todo: list[str]):
+    def _write(
+        self,
+        planned: Planned,
+        fields: list[str],
+        comments: list[str],
+        markdown: str,
+        draft: bool,
+        todo: list[str],
+    ):
         def render(as_draft: bool) -> str:
             status = ["status: draft"] if as_draft else []
             return "\n".join(["---", *comments, *fields, *status, "---", markdown])
@@ -629,7 +705,9 @@ class Importer:
         read_item(ctype, path, problems)
         if problems and not draft:
             # not up to the contract: a draft, with the problems in the report (the build stays green)
-            todo = todo + [p.message if not p.field else f"veld '{p.field}': {p.message}" for p in problems]
+            todo = todo + [
+                p.message if not p.field else f"veld '{p.field}': {p.message}" for p in problems
+            ]
             draft, text = True, render(True)
             path.write_text(text, encoding="utf-8")
             problems = []
@@ -639,8 +717,10 @@ class Importer:
             quarantine.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(path, quarantine)
             self.report.quarantined.append(f"{self.rel(quarantine)}: niet in {shown} gezet")
-            self.report.problems += [f"{self.rel(quarantine)}: " + (f"veld '{p.field}': " if p.field else "")
-                                     + p.message for p in problems]
+            self.report.problems += [
+                f"{self.rel(quarantine)}: " + (f"veld '{p.field}': " if p.field else "") + p.message
+                for p in problems
+            ]
             return
         self._record(planned, text, draft)
         (self.report.updated if existed else self.report.written).append(shown)
@@ -652,8 +732,11 @@ class Importer:
 
     def _record(self, planned: Planned, text: str, draft: bool):
         self._status[planned.key] = "draft" if draft else "published"
-        self.state["items"][planned.key] = {"file": self.rel(planned.path), "slug": planned.slug,
-                                            "sha256": _sha(text.encode("utf-8"))}
+        self.state["items"][planned.key] = {
+            "file": self.rel(planned.path),
+            "slug": planned.slug,
+            "sha256": _sha(text.encode("utf-8")),
+        }
         if planned.renamed:
             self.state["items"][planned.key]["renamed"] = True
 
@@ -667,7 +750,7 @@ class Importer:
             return None
         try:
             meta, _ = split_frontmatter(planned.path.read_text(encoding="utf-8"))
-        except Exception:  # noqa: BLE001
+        except Exception:
             return None
         return "draft" if meta.get("status") == "draft" else "published"
 
@@ -708,7 +791,9 @@ class Importer:
         for slug in sorted(tags):
             name = _slug(slug, self.settings)
             if name:
-                wanted.setdefault(f"/{self.options.tag_base}/{slug}/", "/" + Tag(name, self.settings).url)
+                wanted.setdefault(
+                    f"/{self.options.tag_base}/{slug}/", "/" + Tag(name, self.settings).url
+                )
         index = "/" + self.settings.get("INDEX_SAVE_AS", "index.html").removesuffix("index.html")
         for year, month in sorted(months):  # WordPress's date archives
             wanted.setdefault(f"/{year}/", index)
@@ -730,12 +815,16 @@ class Importer:
                 continue
             if source.rstrip("/") + "/" in site:
                 self.report.redirect_notes.append(
-                    f"{source} is op de nieuwe site een eigen pagina; geen doorverwijzing naar {target}")
+                    f"{source} is op de nieuwe site een eigen pagina; geen doorverwijzing naar {target}"
+                )
                 continue
             additions.append((source, target))
         stamp = datetime.now(AMSTERDAM).strftime("%Y-%m-%d %H:%M")
-        redirect_data.append(self.redirects_path, additions,
-                             comment=f"toegevoegd door de WordPress-import ({self.export.name}, {stamp})")
+        redirect_data.append(
+            self.redirects_path,
+            additions,
+            comment=f"toegevoegd door de WordPress-import ({self.export.name}, {stamp})",
+        )
         self.state["redirects"] = sorted(written_before | {s for s, _ in additions})
         self.report.redirects_added = len(additions)
         _, _, problems = redirect_data.read(self.redirects_path)
@@ -746,8 +835,12 @@ class Importer:
         redirect page is put in their place."""
         paths = {"/" + url.lstrip("/") for _, url in self.settings.get("MENU_ITEMS", [])}
         paths |= {f"/{first}/" for first in self.reserved}
-        for type_name, setting in (("article", "ARTICLE_URL"), ("page", "PAGE_URL"),
-                                   ("partner", "PARTNER_URL"), ("event", "EVENT_URL")):
+        for type_name, setting in (
+            ("article", "ARTICLE_URL"),
+            ("page", "PAGE_URL"),
+            ("partner", "PARTNER_URL"),
+            ("event", "EVENT_URL"),
+        ):
             pattern = self.settings.get(setting)
             folders = source_folders(self.settings, type_name)
             if not pattern or not folders:
@@ -780,9 +873,15 @@ class Importer:
         self.report.report_file = self.rel(self.report_path)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.report_path.write_text(
-            render(self.report, export_name=self.export.name, channel_link=self.channel.link,
-                   images_folder=self.rel(self.images_dir), uploads_given=self.options.uploads is not None),
-            encoding="utf-8")
+            render(
+                self.report,
+                export_name=self.export.name,
+                channel_link=self.channel.link,
+                images_folder=self.rel(self.images_dir),
+                uploads_given=self.options.uploads is not None,
+            ),
+            encoding="utf-8",
+        )
 
     # -- all of it --
 
@@ -790,8 +889,10 @@ class Importer:
         if not self.export.is_file():
             raise ImportFailed(f"{self.export}: bestand niet gevonden")
         if self.options.uploads is not None and not self.options.uploads.is_dir():
-            raise ImportFailed(f"--uploads {self.options.uploads}: map niet gevonden; geef de map "
-                               "wp-content/uploads van de WordPress-site")
+            raise ImportFailed(
+                f"--uploads {self.options.uploads}: map niet gevonden; geef de map "
+                "wp-content/uploads van de WordPress-site"
+            )
         self.load_state()
         # read everything once before writing anything: a broken export changes nothing
         self.first_pass()

@@ -13,10 +13,10 @@ address. Any of them is accepted, for ``wp`` and for ``excerpt``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import unquote
 from xml.etree.ElementTree import ParseError
 
@@ -70,7 +70,9 @@ class Item:
     content: str = ""
     excerpt: str = ""
     attachment_url: str = ""
-    terms: list[tuple[str, str, str]] = field(default_factory=list)  # (taxonomy, decoded slug, name)
+    terms: list[tuple[str, str, str]] = field(
+        default_factory=list
+    )  # (taxonomy, decoded slug, name)
     meta: dict[str, str] = field(default_factory=dict)
     comments: int = 0
 
@@ -92,10 +94,20 @@ def _text(el) -> str:
 
 
 # child element ("role:local") -> Item field: stripped text, raw text (bodies), numbers
-_TEXT = {":title": "title", ":link": "link", ":guid": "guid", ":pubDate": "pub_date",
-         "dc:creator": "creator", "wp:post_type": "type", "wp:status": "status",
-         "wp:post_name": "name", "wp:post_date": "post_date", "wp:post_date_gmt": "post_date_gmt",
-         "wp:post_modified": "modified", "wp:attachment_url": "attachment_url"}
+_TEXT = {
+    ":title": "title",
+    ":link": "link",
+    ":guid": "guid",
+    ":pubDate": "pub_date",
+    "dc:creator": "creator",
+    "wp:post_type": "type",
+    "wp:status": "status",
+    "wp:post_name": "name",
+    "wp:post_date": "post_date",
+    "wp:post_date_gmt": "post_date_gmt",
+    "wp:post_modified": "modified",
+    "wp:attachment_url": "attachment_url",
+}
 _RAW = {"content:encoded": "content", "excerpt:encoded": "excerpt"}
 _INT = {"wp:post_id": "id", "wp:post_parent": "parent"}
 
@@ -103,7 +115,7 @@ _INT = {"wp:post_id": "id", "wp:post_parent": "parent"}
 def _item(el) -> Item:
     item = Item(id=0)
     for child in el:
-        key = "%s:%s" % _split(child.tag)
+        key = "{}:{}".format(*_split(child.tag))
         if key in _TEXT:
             setattr(item, _TEXT[key], _text(child))
         elif key in _RAW:
@@ -111,12 +123,16 @@ def _item(el) -> Item:
         elif key in _INT:
             setattr(item, _INT[key], _int(_text(child)))
         elif key == ":category":
-            item.terms.append((child.get("domain", "category"), unquote(child.get("nicename", "")), _text(child)))
+            item.terms.append(
+                (child.get("domain", "category"), unquote(child.get("nicename", "")), _text(child))
+            )
         elif key == "wp:postmeta":
             values = {_split(m.tag)[1]: m for m in child}
             if "meta_key" in values:
                 value = values.get("meta_value")
-                item.meta[_text(values["meta_key"])] = (value.text or "") if value is not None else ""
+                item.meta[_text(values["meta_key"])] = (
+                    (value.text or "") if value is not None else ""
+                )
         elif key == "wp:comment":
             item.comments += 1
     return item
@@ -135,15 +151,23 @@ def _term(el, local: str) -> Term | None:
         if key in values:
             values[key] = unquote(values[key])  # non-ASCII slugs are stored percent-encoded
     if local == "category":
-        return Term("category", values.get("category_nicename", ""), values.get("cat_name", ""),
-                    values.get("category_parent", ""))
+        return Term(
+            "category",
+            values.get("category_nicename", ""),
+            values.get("cat_name", ""),
+            values.get("category_parent", ""),
+        )
     if local == "tag":
         return Term("post_tag", values.get("tag_slug", ""), values.get("tag_name", ""))
     if local == "author":  # only the login and the name shown; never the e-mail address
         return Term("author", values.get("author_login", ""), values.get("author_display_name", ""))
     if local == "term":
-        return Term(values.get("term_taxonomy", ""), values.get("term_slug", ""),
-                    values.get("term_name", ""), values.get("term_parent", ""))
+        return Term(
+            values.get("term_taxonomy", ""),
+            values.get("term_slug", ""),
+            values.get("term_name", ""),
+            values.get("term_parent", ""),
+        )
     return None
 
 

@@ -17,22 +17,44 @@ def event(title, start, **fields):
 
 EVENTS = {
     # past
-    "content/events/oud.md": event("Oud event", "2023-02-16T15:00", end="2023-02-16T18:00",
-                                   location="Tolhuistuin", registration="https://voorbeeld.nl/oud"),
+    "content/events/oud.md": event(
+        "Oud event",
+        "2023-02-16T15:00",
+        end="2023-02-16T18:00",
+        location="Tolhuistuin",
+        registration="https://voorbeeld.nl/oud",
+    ),
     "content/events/vanochtend.md": event("Vanochtend", "2024-01-15T09:00", end="2024-01-15T11:00"),
     "content/events/zonder-einde.md": event("Zonder einde", "2024-01-15T11:59"),
     # upcoming: an all-day event today lasts until midnight
     "content/events/vandaag.md": event("Vandaag hele dag", "2024-01-15", online="true"),
-    "content/events/middag.md": event("Middagsessie", "2024-01-15T15:00", end="2024-01-15T18:00",
-                                      location="Pakhuis de Zwijger",
-                                      registration="https://voorbeeld.nl/aanmelden",
-                                      summary="Praat mee over werk."),
-    "content/events/februari.md": event("Winter Event", "2024-02-16T15:00", end="2024-02-16T18:00",
-                                        kind="netwerkevent", location="Tolhuistuin", online="true",
-                                        partners="[wsp]"),
-    "content/events/meerdaags.md": event("Meerdaagse training", "2024-03-04", end="2024-03-06",
-                                         kind="training", registration="mailto:aanmelden@voorbeeld.nl"),
-    "content/events/nacht.md": event("Over middernacht", "2024-03-08T20:00", end="2024-03-09T02:00"),
+    "content/events/middag.md": event(
+        "Middagsessie",
+        "2024-01-15T15:00",
+        end="2024-01-15T18:00",
+        location="Pakhuis de Zwijger",
+        registration="https://voorbeeld.nl/aanmelden",
+        summary="Praat mee over werk.",
+    ),
+    "content/events/februari.md": event(
+        "Winter Event",
+        "2024-02-16T15:00",
+        end="2024-02-16T18:00",
+        kind="netwerkevent",
+        location="Tolhuistuin",
+        online="true",
+        partners="[wsp]",
+    ),
+    "content/events/meerdaags.md": event(
+        "Meerdaagse training",
+        "2024-03-04",
+        end="2024-03-06",
+        kind="training",
+        registration="mailto:aanmelden@voorbeeld.nl",
+    ),
+    "content/events/nacht.md": event(
+        "Over middernacht", "2024-03-08T20:00", end="2024-03-09T02:00"
+    ),
     "content/events/concept.md": event("Geheim concept", "2024-05-01", status="draft"),
     "content/partners/wsp.md": "---\ntitle: WSP\nkind: gemeente\n---\n",
     "content/articles/verslag.md": (
@@ -40,7 +62,13 @@ EVENTS = {
         "summary: Kort.\nevents: [februari]\n---\nTekst.\n"
     ),
 }
-UPCOMING = ["Vandaag hele dag", "Middagsessie", "Winter Event", "Meerdaagse training", "Over middernacht"]
+UPCOMING = [
+    "Vandaag hele dag",
+    "Middagsessie",
+    "Winter Event",
+    "Meerdaagse training",
+    "Over middernacht",
+]
 PAST = ["Zonder einde", "Vanochtend", "Oud event"]
 
 
@@ -61,7 +89,7 @@ def text(html):
 
 def main(out, rel):
     html = (out / rel / "index.html").read_text()
-    return html[html.index("<main"): html.index("</main>")]
+    return html[html.index("<main") : html.index("</main>")]
 
 
 def test_upcoming_soonest_first_grouped_by_dutch_month(out):
@@ -76,7 +104,10 @@ def test_upcoming_soonest_first_grouped_by_dutch_month(out):
 def test_archive_newest_first(out):
     html = main(out, "agenda/archief")
     assert titles(html) == PAST
-    assert re.findall(r'<h2 class="month-title"[^>]*>([^<]+)</h2>', html) == ["januari 2024", "februari 2023"]
+    assert re.findall(r'<h2 class="month-title"[^>]*>([^<]+)</h2>', html) == [
+        "januari 2024",
+        "februari 2023",
+    ]
 
 
 def test_dutch_date_and_time_lines(out):
@@ -98,8 +129,11 @@ def test_event_page_place_registration_partners_and_backlinks(out):
     assert "<dd>Tolhuistuin en online</dd>" in page
     assert '<a href="https://swk.example/partners/wsp/">WSP</a>' in page
     assert 'href="https://swk.example/artikelen/verslag/">Vooruitblik op de winter</a>' in page
-    assert re.search(r'<a class="button secondary" href="https://swk.example/agenda/februari/februari.ics" '
-                     r'download>.*?Zet in uw agenda<', page)
+    assert re.search(
+        r'<a class="button secondary" href="https://swk.example/agenda/februari/februari.ics" '
+        r"download>.*?Zet in uw agenda<",
+        page,
+    )
 
     assert "<dd>online</dd>" in main(out, "agenda/vandaag")
     upcoming = main(out, "agenda/middag")
@@ -141,26 +175,32 @@ def test_event_jsonld(out):
     assert [p["@type"] for p in mixed["location"]] == ["Place", "VirtualLocation"]
     assert [o["name"] for o in mixed["organizer"]] == ["Sociaal Werkkoepel Amsterdam", "WSP"]
     # a partner as organizer: its own website or no url, never our page about it
-    assert mixed["organizer"][1] == {"@type": "Organization", "@id": "https://swk.example/partners/wsp/#organisatie",
-                                     "name": "WSP"}
+    assert mixed["organizer"][1] == {
+        "@type": "Organization",
+        "@id": "https://swk.example/partners/wsp/#organisatie",
+        "name": "WSP",
+    }
 
 
 def test_an_event_without_a_place_gets_no_jsonld_and_the_editor_a_warning(out, tmp_path, caplog):
     html = (out / "agenda/vanochtend/index.html").read_text()  # no location, not online
     assert "application/ld+json" not in html  # search engines reject an Event without location
-    project = make_project(tmp_path, {"content/events/ergens.md": event("Ergens", "2024-02-01T10:00")})
+    project = make_project(
+        tmp_path, {"content/events/ergens.md": event("Ergens", "2024-02-01T10:00")}
+    )
     with env(SWK_NOW=NOW), caplog.at_level("WARNING"):
         build_project(project)
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert any(
-        "content/events/ergens.md: geen 'location' en geen 'online: true'" in w and "Vul 'location' in" in w
+        "content/events/ergens.md: geen 'location' en geen 'online: true'" in w
+        and "Vul 'location' in" in w
         for w in warnings
     ), warnings
 
 
 def test_home_shows_the_next_three(out):
     html = main(out, ".")
-    section = html[html.index('class="home-events"'):]
+    section = html[html.index('class="home-events"') :]
     section = section[: section.index("</section>")]
     assert re.findall(r'<li><a href="[^"]+">([^<]+)</a>', section) == UPCOMING[:3]
     assert "maandag 15 januari 2024, 15.00–18.00 uur, Pakhuis de Zwijger" in text(section)
@@ -179,7 +219,9 @@ def test_nothing_upcoming_says_so_and_links_the_archive(tmp_path):
 
 def test_now_decides_past_and_upcoming(tmp_path):
     """The same content, built a day later: today's all-day event has moved to the archive."""
-    project = make_project(tmp_path, {"content/events/vandaag.md": EVENTS["content/events/vandaag.md"]})
+    project = make_project(
+        tmp_path, {"content/events/vandaag.md": EVENTS["content/events/vandaag.md"]}
+    )
     with env(SWK_NOW="2024-01-15T23:59"):
         assert titles(main(build_project(project), "agenda")) == ["Vandaag hele dag"]
     with env(SWK_NOW="2024-01-16"):
@@ -190,7 +232,9 @@ def test_now_decides_past_and_upcoming(tmp_path):
 
 def test_real_agenda(site):
     assert titles(main(site, "agenda")) == ["Lente Event"]
-    assert re.findall(r'<h2 class="month-title"[^>]*>([^<]+)</h2>', main(site, "agenda")) == ["juni 2024"]
+    assert re.findall(r'<h2 class="month-title"[^>]*>([^<]+)</h2>', main(site, "agenda")) == [
+        "juni 2024"
+    ]
     past = titles(main(site, "agenda/archief"))
     assert past[:2] == ["Job Event", "Winter Event"] and len(past) == 6
     home = main(site, ".")
@@ -203,11 +247,24 @@ def test_real_agenda(site):
     [
         ("2024-01-15T15:00", None, "maandag 15 januari 2024, 15.00 uur", "2024-01-15T15:00"),
         ("2024-01-15", "2024-01-15", "maandag 15 januari 2024", "2024-01-16T00:00"),
-        ("2024-01-15T15:00", "2024-01-16", "maandag 15 januari 2024, 15.00 uur tot en met dinsdag 16 januari 2024",
-         "2024-01-17T00:00"),
-        ("2024-01-15", "2024-01-16T12:00", "maandag 15 januari 2024 tot dinsdag 16 januari 2024, 12.00 uur",
-         "2024-01-16T12:00"),
-        ("2024-07-01T10:00", "2024-07-01T10:00", "maandag 1 juli 2024, 10.00 uur", "2024-07-01T10:00"),
+        (
+            "2024-01-15T15:00",
+            "2024-01-16",
+            "maandag 15 januari 2024, 15.00 uur tot en met dinsdag 16 januari 2024",
+            "2024-01-17T00:00",
+        ),
+        (
+            "2024-01-15",
+            "2024-01-16T12:00",
+            "maandag 15 januari 2024 tot dinsdag 16 januari 2024, 12.00 uur",
+            "2024-01-16T12:00",
+        ),
+        (
+            "2024-07-01T10:00",
+            "2024-07-01T10:00",
+            "maandag 1 juli 2024, 10.00 uur",
+            "2024-07-01T10:00",
+        ),
     ],
 )
 def test_when_text_and_end_of_every_shape(start, end, text, over):
@@ -227,10 +284,19 @@ def test_when_text_and_end_of_every_shape(start, end, text, over):
 
 
 REGISTRATION_EVENTS = {
-    "content/events/open.md": event("Lente Event", "2024-03-21T15:00", registration="site", capacity="30",
-                                    registration_closes="2024-03-14"),
-    "content/events/gesloten.md": event("Doorstroomsessie januari", "2024-01-20T10:00", registration="site",
-                                        registration_closes="2024-01-10T12:00"),
+    "content/events/open.md": event(
+        "Lente Event",
+        "2024-03-21T15:00",
+        registration="site",
+        capacity="30",
+        registration_closes="2024-03-14",
+    ),
+    "content/events/gesloten.md": event(
+        "Doorstroomsessie januari",
+        "2024-01-20T10:00",
+        registration="site",
+        registration_closes="2024-01-10T12:00",
+    ),
     "content/events/voorbij.md": event("Oude sessie", "2023-12-01T10:00", registration="site"),
 }
 
@@ -258,7 +324,13 @@ def test_registration_on_the_site(tmp_path, service):
     # what the service reads: start, closing moment, capacity and the event's iCalendar file
     data = json.loads((out / "agenda/open/registration.json").read_text())
     assert data["slug"] == "open" and data["capacity"] == 30
-    assert data["starts_at"] == "2024-03-21T15:00:00+01:00" and data["closes_at"] == "2024-03-15T00:00:00+01:00"
+    assert (
+        data["starts_at"] == "2024-03-21T15:00:00+01:00"
+        and data["closes_at"] == "2024-03-15T00:00:00+01:00"
+    )
     assert data["ics"].startswith("BEGIN:VCALENDAR") and "Lente Event" in data["ics"]
-    assert json.loads((out / "agenda/gesloten/registration.json").read_text())["closes_at"] == "2024-01-10T12:00:00+01:00"
+    assert (
+        json.loads((out / "agenda/gesloten/registration.json").read_text())["closes_at"]
+        == "2024-01-10T12:00:00+01:00"
+    )
     assert not (out / "agenda/februari/registration.json").exists()

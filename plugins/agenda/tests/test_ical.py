@@ -4,7 +4,7 @@ import json
 import os
 import re
 import subprocess
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -82,7 +82,10 @@ def test_all_day_events_are_dates_with_exclusive_end(out):
     assert zomer.decoded("DTEND") == date(2023, 7, 2)
     assert str(zomer["LOCATION"]) == "Online"
     training = events["training@sociaalwerkkoepel-amsterdam"]
-    assert (training.decoded("DTSTART"), training.decoded("DTEND")) == (date(2023, 10, 30), date(2023, 11, 2))
+    assert (training.decoded("DTSTART"), training.decoded("DTEND")) == (
+        date(2023, 10, 30),
+        date(2023, 11, 2),
+    )
     assert [str(c) for c in training["CATEGORIES"].cats] == ["Training"]
 
 
@@ -110,7 +113,10 @@ def test_rebuild_is_identical_and_uids_stable(project, out):
     uids = lambda folder: sorted(events_by_uid((folder / "agenda.ics").read_bytes())[1])  # noqa: E731
     assert uids(other) == uids(again)
     _, events = events_by_uid((other / "agenda.ics").read_bytes())
-    assert str(events["zomer@sociaalwerkkoepel-amsterdam"]["URL"]) == "http://localhost:8000/agenda/zomer/"
+    assert (
+        str(events["zomer@sociaalwerkkoepel-amsterdam"]["URL"])
+        == "http://localhost:8000/agenda/zomer/"
+    )
 
 
 def test_outside_git_dtstamp_follows_the_source_file_not_the_clock(tmp_path):
@@ -138,7 +144,9 @@ def test_real_agenda_ics(site):
     html = (site / "agenda/2024-06-11-lente-event/index.html").read_text()
     assert 'href="/agenda/2024-06-11-lente-event/2024-06-11-lente-event.ics"' in html
     assert (site / "agenda/2024-06-11-lente-event/2024-06-11-lente-event.ics").is_file()
-    assert re.search(r'href="/agenda.ics">.*?Agenda in uw agenda-app \(iCalendar\)</a>', html)  # footer
+    assert re.search(
+        r'href="/agenda.ics">.*?Agenda in uw agenda-app \(iCalendar\)</a>', html
+    )  # footer
 
 
 def test_bad_event_stops_the_build_and_keeps_the_last_good_agenda(tmp_path):
@@ -146,8 +154,13 @@ def test_bad_event_stops_the_build_and_keeps_the_last_good_agenda(tmp_path):
 
     project = make_project(tmp_path, {"content/events/zomer.md": FILES["content/events/zomer.md"]})
     out = build_project(project)
-    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and p.suffix in (".ics", ".html")}
-    write(project / "content/events/kapot.md", "---\ntitle: Kapot\nstart: 2023-07-02\nend: 2023-07-01\n---\n")
+    before = {
+        p: p.read_bytes() for p in out.rglob("*") if p.is_file() and p.suffix in (".ics", ".html")
+    }
+    write(
+        project / "content/events/kapot.md",
+        "---\ntitle: Kapot\nstart: 2023-07-02\nend: 2023-07-01\n---\n",
+    )
     with pytest.raises(ContentError) as err:
         build_project(project)
     assert 'kapot.md: veld "Einde" (end): ligt vóór het begin' in str(err.value)
@@ -158,8 +171,9 @@ def test_bad_event_stops_the_build_and_keeps_the_last_good_agenda(tmp_path):
 def test_files_are_the_bytes_of_one_calendar_per_file(project, tmp_path):
     """The generator serializes each VEVENT and VTIMEZONE once and joins the bytes
     (``IcsWriter``); the files must be exactly what ``calendar(...).to_ical()`` gives."""
-    from agenda.ical import calendar
     from pelican import signals
+
+    from agenda.ical import calendar
 
     seen = {}
 
@@ -183,8 +197,17 @@ def test_files_are_the_bytes_of_one_calendar_per_file(project, tmp_path):
 
 # --- changes only when the event changes (Git history), organizer, the double hour --------
 
-GIT = ["git", "-c", "user.name=Redactie", "-c", "user.email=redactie@example.invalid",
-       "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"]
+GIT = [
+    "git",
+    "-c",
+    "user.name=Redactie",
+    "-c",
+    "user.email=redactie@example.invalid",
+    "-c",
+    "init.defaultBranch=main",
+    "-c",
+    "commit.gpgsign=false",
+]
 
 
 def git(folder, *args, when: int | None = None):
@@ -196,14 +219,19 @@ def git(folder, *args, when: int | None = None):
 
 def stamps(out) -> dict[str, tuple[datetime, datetime]]:
     _, events = events_by_uid((out / "agenda.ics").read_bytes())
-    return {uid.split("@")[0]: (ev.decoded("DTSTAMP"), ev.decoded("LAST-MODIFIED")) for uid, ev in events.items()}
+    return {
+        uid.split("@")[0]: (ev.decoded("DTSTAMP"), ev.decoded("LAST-MODIFIED"))
+        for uid, ev in events.items()
+    }
 
 
 def test_dtstamp_is_the_last_commit_of_the_event_so_fresh_checkouts_agree(tmp_path):
     """CI checks out a fresh copy every night: file times are then the checkout's time. The
     stamps must not change unless the event's file changed (else every subscribed calendar
     sees every event as changed every night)."""
-    origin = make_project(tmp_path / "origin", {k: v for k, v in FILES.items() if "concept" not in k})
+    origin = make_project(
+        tmp_path / "origin", {k: v for k, v in FILES.items() if "concept" not in k}
+    )
     git(origin, "init", "-q")
     git(origin, "add", ".")
     git(origin, "commit", "-qm", "agenda", when=1_600_000_000)
@@ -219,24 +247,32 @@ def test_dtstamp_is_the_last_commit_of_the_event_so_fresh_checkouts_agree(tmp_pa
     assert {p.name: p.read_bytes() for p in first.rglob("*.ics")} == {
         p.name: p.read_bytes() for p in second.rglob("*.ics")
     }
-    committed = datetime.fromtimestamp(1_600_000_000, tz=timezone.utc)
+    committed = datetime.fromtimestamp(1_600_000_000, tz=UTC)
     assert set(stamps(first).values()) == {(committed, committed)}
 
     # an edit to one event, committed later, changes that event's stamps only
     clone = tmp_path / "tweede"
-    write(clone / "content/events/zomer.md", FILES["content/events/zomer.md"].replace("Zomerdag", "Zomerfeest"))
+    write(
+        clone / "content/events/zomer.md",
+        FILES["content/events/zomer.md"].replace("Zomerdag", "Zomerfeest"),
+    )
     uncommitted = stamps(build_project(clone, SITEURL="https://swk.example"))
     assert uncommitted["zomer"][0] > committed  # local work: the file's own time
     git(clone, "commit", "-qam", "zomer", when=1_650_000_000)
     after = stamps(build_project(clone, SITEURL="https://swk.example"))
-    edited = datetime.fromtimestamp(1_650_000_000, tz=timezone.utc)
+    edited = datetime.fromtimestamp(1_650_000_000, tz=UTC)
     assert after == {**stamps(first), "zomer": (edited, edited)}
 
 
 def test_every_event_names_its_organizer(out):
     raw = (out / "agenda.ics").read_bytes()
     unfolded = raw.replace(b"\r\n ", b"")
-    assert unfolded.count(b'ORGANIZER;CN="Sociaal Werkkoepel Amsterdam":mailto:sociaalwerkkoepel@amsterdam.nl\r\n') == 3
+    assert (
+        unfolded.count(
+            b'ORGANIZER;CN="Sociaal Werkkoepel Amsterdam":mailto:sociaalwerkkoepel@amsterdam.nl\r\n'
+        )
+        == 3
+    )
     cal = vobject.readOne(raw.decode("utf-8"))
     for ev in cal.vevent_list:
         assert ev.organizer.value == "mailto:sociaalwerkkoepel@amsterdam.nl"
@@ -250,9 +286,18 @@ DOUBLE_HOUR = {
     "content/events/utc.md": "---\ntitle: UTC\nstart: 2024-10-27T01:15Z\nend: 2024-10-27T04:00+01:00\nonline: true\n---\n",
 }
 INSTANTS = {  # the same moments in UTC
-    "zomertijd": (datetime(2024, 10, 27, 0, 30, tzinfo=timezone.utc), datetime(2024, 10, 27, 1, 45, tzinfo=timezone.utc)),
-    "wintertijd": (datetime(2024, 10, 27, 1, 30, tzinfo=timezone.utc), datetime(2024, 10, 27, 2, 30, tzinfo=timezone.utc)),
-    "utc": (datetime(2024, 10, 27, 1, 15, tzinfo=timezone.utc), datetime(2024, 10, 27, 3, 0, tzinfo=timezone.utc)),
+    "zomertijd": (
+        datetime(2024, 10, 27, 0, 30, tzinfo=UTC),
+        datetime(2024, 10, 27, 1, 45, tzinfo=UTC),
+    ),
+    "wintertijd": (
+        datetime(2024, 10, 27, 1, 30, tzinfo=UTC),
+        datetime(2024, 10, 27, 2, 30, tzinfo=UTC),
+    ),
+    "utc": (
+        datetime(2024, 10, 27, 1, 15, tzinfo=UTC),
+        datetime(2024, 10, 27, 3, 0, tzinfo=UTC),
+    ),
 }
 
 
@@ -269,17 +314,27 @@ def test_an_explicit_utc_offset_keeps_its_instant_also_in_the_double_hour(tmp_pa
         slug = ev.uid.value.split("@")[0]
         assert (ev.dtstart.value, ev.dtend.value) == INSTANTS[slug], slug
     # the double hour is written in UTC; an ordinary time keeps TZID=Europe/Amsterdam
-    assert b"DTSTART:20241027T013000Z\r\n" in raw and b"DTEND;TZID=Europe/Amsterdam:20241027T033000\r\n" in raw
+    assert (
+        b"DTSTART:20241027T013000Z\r\n" in raw
+        and b"DTEND;TZID=Europe/Amsterdam:20241027T033000\r\n" in raw
+    )
     # and the page's JSON-LD says the same instant
     html = (out / "agenda/wintertijd/index.html").read_text()
-    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    )
     assert datetime.fromisoformat(data["startDate"]) == INSTANTS["wintertijd"][0]
 
 
 def test_a_time_that_does_not_exist_in_amsterdam_is_a_content_error(tmp_path):
     from content_model.validate import ContentError
 
-    project = make_project(tmp_path, {"content/events/gat.md": "---\ntitle: Gat\nstart: 2024-03-31T02:30\n---\n"})
+    project = make_project(
+        tmp_path, {"content/events/gat.md": "---\ntitle: Gat\nstart: 2024-03-31T02:30\n---\n"}
+    )
     with pytest.raises(ContentError) as err:
         build_project(project)
-    assert 'gat.md: veld "Begin" (start): "2024-03-31T02:30" bestaat niet in Amsterdamse tijd' in str(err.value)
+    assert (
+        'gat.md: veld "Begin" (start): "2024-03-31T02:30" bestaat niet in Amsterdamse tijd'
+        in str(err.value)
+    )

@@ -42,30 +42,50 @@ en <a href=" javascript:void(document.title='gehackt-spatie')">daar</a>.
 """
 FILES = {
     "content/articles/gevaarlijk.md": "---\ntitle: Gevaarlijk artikel\ndate: 2023-02-16\ncategory: Nieuws\n"
-                                      "summary: Kort.\n---\n" + HOSTILE,
-    "content/partners/gevaarlijk.md": "---\ntitle: Gevaarlijke partner\nkind: overig\n---\n" + HOSTILE,
-    "content/events/gevaarlijk.md": "---\ntitle: Gevaarlijk event\nstart: 2024-03-01T10:00\nonline: true\n---\n" + HOSTILE,
+    "summary: Kort.\n---\n" + HOSTILE,
+    "content/partners/gevaarlijk.md": "---\ntitle: Gevaarlijke partner\nkind: overig\n---\n"
+    + HOSTILE,
+    "content/events/gevaarlijk.md": "---\ntitle: Gevaarlijk event\nstart: 2024-03-01T10:00\nonline: true\n---\n"
+    + HOSTILE,
     "content/pages/gevaarlijk.md": "---\ntitle: Gevaarlijke pagina\n---\n" + HOSTILE,
     "newsletters/2024-02-gevaarlijk.md": "---\ntitle: Gevaarlijke nieuwsbrief\ndate: 2024-02-01\n"
-                                         "articles: [gevaarlijk]\nevents: upcoming\nstatus: ready\n---\n" + HOSTILE,
+    "articles: [gevaarlijk]\nevents: upcoming\nstatus: ready\n---\n" + HOSTILE,
 }
-PAGES = ["artikelen/gevaarlijk/", "partners/gevaarlijk/", "agenda/gevaarlijk/", "gevaarlijk/",
-         "nieuwsbrief/2024-02-gevaarlijk/"]
-FORBIDDEN = ("<script>document", "onerror", "onclick", "onload", "javascript:", "JaVaScRiPt",
-             "<iframe", "<circle", "<form action=\"https://phishing", "color: red", "gehackt")
+PAGES = [
+    "artikelen/gevaarlijk/",
+    "partners/gevaarlijk/",
+    "agenda/gevaarlijk/",
+    "gevaarlijk/",
+    "nieuwsbrief/2024-02-gevaarlijk/",
+]
+FORBIDDEN = (
+    "<script>document",
+    "onerror",
+    "onclick",
+    "onload",
+    "javascript:",
+    "JaVaScRiPt",
+    "<iframe",
+    "<circle",
+    '<form action="https://phishing',
+    "color: red",
+    "gehackt",
+)
 
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory):
     project = make_project(tmp_path_factory.mktemp("sanitize"), FILES)
     write(project / "content/images/foto.png", "png")
-    write(project / "content/images/kapot.png", "geen afbeelding")  # the browser cannot show it: onerror would fire
+    write(
+        project / "content/images/kapot.png", "geen afbeelding"
+    )  # the browser cannot show it: onerror would fire
     with env(SWK_NOW="2024-01-15T12:00"):
         return build_project(project, SITEURL="https://swk.example")
 
 
 def body(html: str) -> str:
-    return html[html.index("<main"): html.index("</main>")]
+    return html[html.index("<main") : html.index("</main>")]
 
 
 @pytest.mark.parametrize("rel", PAGES)
@@ -73,9 +93,17 @@ def test_hostile_markup_is_gone_from_the_page_and_the_rest_stays(out, rel):
     main = body((out / rel / "index.html").read_text())
     for bad in FORBIDDEN:
         assert bad not in main, (rel, bad)
-    for good in ('<a href="https://www.voorbeeld.nl/">goede link</a>', '<a href="mailto:info@voorbeeld.nl">mail</a>',
-                 '<img src="/images/foto.png" alt="Een foto">', "<table>", "<th>Kolom</th>",
-                 "<h2>Een tussenkop</h2>", "<blockquote>", "<p>Alinea</p>", "Klik hier"):
+    for good in (
+        '<a href="https://www.voorbeeld.nl/">goede link</a>',
+        '<a href="mailto:info@voorbeeld.nl">mail</a>',
+        '<img src="/images/foto.png" alt="Een foto">',
+        "<table>",
+        "<th>Kolom</th>",
+        "<h2>Een tussenkop</h2>",
+        "<blockquote>",
+        "<p>Alinea</p>",
+        "Klik hier",
+    ):
         assert good in main, (rel, good)
 
 
@@ -114,7 +142,10 @@ def test_the_content_security_policy_stops_script_the_sanitizer_would_miss(out, 
     context = browser.new_context(locale="nl-NL")
     page = context.new_page()
     violations = []
-    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     with serve(out) as url:
         page.goto(f"{url}/artikelen/gevaarlijk/")
         page.evaluate("""() => {
@@ -133,7 +164,11 @@ def test_the_content_security_policy_stops_script_the_sanitizer_would_miss(out, 
 
 
 def test_clean_keeps_pelican_links_and_footnotes():
-    html = ('<p><a href="{filename}/articles/x.md">x</a><sup id="fnref:1"><a class="footnote-ref" '
-            'href="#fn:1">1</a></sup></p><div class="footnote"><ol><li id="fn:1">Noot</li></ol></div>')
+    html = (
+        '<p><a href="{filename}/articles/x.md">x</a><sup id="fnref:1"><a class="footnote-ref" '
+        'href="#fn:1">1</a></sup></p><div class="footnote"><ol><li id="fn:1">Noot</li></ol></div>'
+    )
     assert clean(html) == html
-    assert re.sub(r"\s", "", clean('<a href="tel:+31 20 123">t</a>')) == '<ahref="tel:+3120123">t</a>'
+    assert (
+        re.sub(r"\s", "", clean('<a href="tel:+31 20 123">t</a>')) == '<ahref="tel:+3120123">t</a>'
+    )

@@ -50,7 +50,12 @@ def test_future_article_and_event_appear_with_the_first_build_after_their_moment
     assert (before / "artikelen" / "nu" / "index.html").exists()
     assert not (before / "artikelen" / "later").exists()
     assert not (before / "agenda" / "2024-06-11-lente").exists()
-    for listing in ("artikelen/index.html", "feeds/artikelen.atom.xml", "sitemap.xml", "agenda.ics"):
+    for listing in (
+        "artikelen/index.html",
+        "feeds/artikelen.atom.xml",
+        "sitemap.xml",
+        "agenda.ics",
+    ):
         text = (before / listing).read_text(encoding="utf-8")
         assert "later" not in text and "Lente Event" not in text, listing
 
@@ -61,14 +66,22 @@ def test_future_article_and_event_appear_with_the_first_build_after_their_moment
     after = build(project, "2024-03-01T00:00")  # a date alone: from the start of that day
     page = (after / "artikelen" / "later" / "index.html").read_text(encoding="utf-8")
     assert "Het artikel van later" in page
-    assert "Het artikel van later" in (after / "feeds" / "artikelen.atom.xml").read_text(encoding="utf-8")
-    assert "Het artikel van later" in (after / "agenda" / "2024-06-11-lente" / "index.html").read_text(encoding="utf-8")
+    assert "Het artikel van later" in (after / "feeds" / "artikelen.atom.xml").read_text(
+        encoding="utf-8"
+    )
+    assert "Het artikel van later" in (
+        after / "agenda" / "2024-06-11-lente" / "index.html"
+    ).read_text(encoding="utf-8")
 
 
 def test_a_ready_newsletter_may_not_list_an_article_that_is_not_on_the_site_yet(tmp_path):
-    project = testing.make_project(tmp_path, {
-        "content/articles/later.md": FILES["content/articles/later.md"].replace("events: [2024-06-11-lente]\n", ""),
-        "newsletters/2024-02-nieuwsbrief.md": """
+    project = testing.make_project(
+        tmp_path,
+        {
+            "content/articles/later.md": FILES["content/articles/later.md"].replace(
+                "events: [2024-06-11-lente]\n", ""
+            ),
+            "newsletters/2024-02-nieuwsbrief.md": """
             ---
             title: Nieuwsbrief februari
             date: 2024-02-01
@@ -76,13 +89,19 @@ def test_a_ready_newsletter_may_not_list_an_article_that_is_not_on_the_site_yet(
             status: ready
             ---
             """,
-    }, with_pages=False)
-    sources = {"article": list((project / "content/articles").glob("*.md")),
-               "newsletter": list((project / "newsletters").glob("*.md"))}
+        },
+        with_pages=False,
+    )
+    sources = {
+        "article": list((project / "content/articles").glob("*.md")),
+        "newsletter": list((project / "newsletters").glob("*.md")),
+    }
     found = [str(p) for p in load_all(sources, now=parse_datetime("2024-02-01T12:00")[0]).problems]
     assert len(found) == 1
-    assert ("veld \"Artikelen (in volgorde)\" (articles): verwijst naar artikel 'later', maar dat staat pas vanaf 2024-03-01 op de "
-            "site (Publicatiedatum in") in found[0]
+    assert (
+        "veld \"Artikelen (in volgorde)\" (articles): verwijst naar artikel 'later', maar dat staat pas vanaf 2024-03-01 op de "
+        "site (Publicatiedatum in"
+    ) in found[0]
     assert load_all(sources, now=parse_datetime("2024-03-02")[0]).problems == []
     with pytest.raises(ContentError, match="staat pas vanaf 2024-03-01"):
         build(project, "2024-02-01T12:00")

@@ -35,7 +35,12 @@ start: {start}
 
 def problems_for(tmp_path: Path, files: dict[str, str]) -> list[str]:
     sources = {"article": [], "partner": [], "event": [], "newsletter": [], "page": []}
-    folder = {"articles": "article", "partners": "partner", "events": "event", "newsletters": "newsletter"}
+    folder = {
+        "articles": "article",
+        "partners": "partner",
+        "events": "event",
+        "newsletters": "newsletter",
+    }
     for rel, text in files.items():
         path = write(tmp_path / rel, text)
         sources[folder[Path(rel).parts[0]]].append(path)
@@ -43,26 +48,48 @@ def problems_for(tmp_path: Path, files: dict[str, str]) -> list[str]:
 
 
 def test_good_content_has_no_problems(tmp_path):
-    assert problems_for(
-        tmp_path,
-        {
-            "articles/a.md": ARTICLE.format(extra="partners: [vegan-masters]\nevents: [winter]"),
-            "partners/vegan-masters.md": PARTNER,
-            "events/winter.md": EVENT.format(start="2023-02-16T15:00", extra="end: 2023-02-16T18:00"),
-        },
-    ) == []
+    assert (
+        problems_for(
+            tmp_path,
+            {
+                "articles/a.md": ARTICLE.format(
+                    extra="partners: [vegan-masters]\nevents: [winter]"
+                ),
+                "partners/vegan-masters.md": PARTNER,
+                "events/winter.md": EVENT.format(
+                    start="2023-02-16T15:00", extra="end: 2023-02-16T18:00"
+                ),
+            },
+        )
+        == []
+    )
 
 
 @pytest.mark.parametrize(
     "extra, expected",
     [
-        ("category: Opinie", "veld \"Rubriek\" (category): \"Opinie\" is geen geldige waarde; kies uit: Interview, Nieuws"),
-        ("date: 16 februari 2023", "veld \"Publicatiedatum\" (date): \"16 februari 2023\" is geen datum; schrijf 2023-02-16"),
-        ("partners: [vegan-master]", "veld \"Partners\" (partners): verwijst naar partner 'vegan-master', maar die bestaat niet. Bedoel je 'vegan-masters'?"),
-        ("events: [zomer]", "veld \"Evenementen\" (events): verwijst naar evenement 'zomer', maar die bestaat niet"),
+        (
+            "category: Opinie",
+            'veld "Rubriek" (category): "Opinie" is geen geldige waarde; kies uit: Interview, Nieuws',
+        ),
+        (
+            "date: 16 februari 2023",
+            'veld "Publicatiedatum" (date): "16 februari 2023" is geen datum; schrijf 2023-02-16',
+        ),
+        (
+            "partners: [vegan-master]",
+            "veld \"Partners\" (partners): verwijst naar partner 'vegan-master', maar die bestaat niet. Bedoel je 'vegan-masters'?",
+        ),
+        (
+            "events: [zomer]",
+            "veld \"Evenementen\" (events): verwijst naar evenement 'zomer', maar die bestaat niet",
+        ),
         ("sumary: typo", "veld 'sumary': is geen veld van een artikel"),
-        ("image: /images/x.jpg", "veld \"Beschrijving van de afbeelding (alt-tekst)\" (image_alt): ontbreekt"),
-        ("tags: {a: b}", "veld \"Trefwoorden\" (tags): moet een lijst zijn"),
+        (
+            "image: /images/x.jpg",
+            'veld "Beschrijving van de afbeelding (alt-tekst)" (image_alt): ontbreekt',
+        ),
+        ("tags: {a: b}", 'veld "Trefwoorden" (tags): moet een lijst zijn'),
     ],
 )
 def test_bad_article_field(tmp_path, extra, expected):
@@ -79,9 +106,9 @@ def test_bad_article_field(tmp_path, extra, expected):
 def test_missing_required_fields_are_all_reported(tmp_path):
     found = problems_for(tmp_path, {"articles/a.md": "---\ntitle: X\n---\n"})
     assert [f.split(": ", 1)[1] for f in found] == [
-        "veld \"Publicatiedatum\" (date): ontbreekt; dit veld is verplicht",
-        "veld \"Rubriek\" (category): ontbreekt; dit veld is verplicht",
-        "veld \"Samenvatting\" (summary): ontbreekt; dit veld is verplicht",
+        'veld "Publicatiedatum" (date): ontbreekt; dit veld is verplicht',
+        'veld "Rubriek" (category): ontbreekt; dit veld is verplicht',
+        'veld "Samenvatting" (summary): ontbreekt; dit veld is verplicht',
     ]
 
 
@@ -104,24 +131,39 @@ def test_unclosed_front_matter(tmp_path):
 
 def test_event_end_before_start(tmp_path):
     found = problems_for(
-        tmp_path, {"events/e.md": EVENT.format(start="2023-02-16T15:00", extra="end: 2023-02-16T14:00")}
+        tmp_path,
+        {"events/e.md": EVENT.format(start="2023-02-16T15:00", extra="end: 2023-02-16T14:00")},
     )
-    assert found == [f"{tmp_path / 'events/e.md'}: veld \"Einde\" (end): ligt vóór het begin; het einde moet na het begin liggen".replace(str(tmp_path / "events/e.md"), found[0].split(":")[0])]
+    assert found == [
+        f'{tmp_path / "events/e.md"}: veld "Einde" (end): ligt vóór het begin; het einde moet na het begin liggen'.replace(
+            str(tmp_path / "events/e.md"), found[0].split(":")[0]
+        )
+    ]
 
 
 def test_all_day_event_may_end_same_day(tmp_path):
-    assert problems_for(tmp_path, {"events/e.md": EVENT.format(start="2023-02-16", extra="end: 2023-02-16")}) == []
+    assert (
+        problems_for(
+            tmp_path, {"events/e.md": EVENT.format(start="2023-02-16", extra="end: 2023-02-16")}
+        )
+        == []
+    )
 
 
 def test_partner_vocabularies(tmp_path):
     found = problems_for(
         tmp_path,
-        {"partners/p.md": "---\ntitle: P\nkind: bedrijf\ndistrict: Amsterdam-Noord\nwebsite: www.x.nl\n---\n"},
+        {
+            "partners/p.md": "---\ntitle: P\nkind: bedrijf\ndistrict: Amsterdam-Noord\nwebsite: www.x.nl\n---\n"
+        },
     )
     assert len(found) == 3
-    assert "veld \"Soort\" (kind): \"bedrijf\" is geen geldige waarde; kies uit: werkgever, sociale-firma" in found[0]
-    assert "veld \"Stadsdeel\" (district)" in found[1] and "Noord" in found[1]
-    assert "veld \"Website\" (website): \"www.x.nl\" is geen webadres" in found[2]
+    assert (
+        'veld "Soort" (kind): "bedrijf" is geen geldige waarde; kies uit: werkgever, sociale-firma'
+        in found[0]
+    )
+    assert 'veld "Stadsdeel" (district)' in found[1] and "Noord" in found[1]
+    assert 'veld "Website" (website): "www.x.nl" is geen webadres' in found[2]
 
 
 def test_duplicate_slug(tmp_path):
@@ -129,7 +171,10 @@ def test_duplicate_slug(tmp_path):
         tmp_path,
         {"partners/a.md": PARTNER, "partners/b.md": PARTNER.replace("title:", "slug: a\ntitle:")},
     )
-    assert len(found) == 1 and "veld \"Webadres\" (slug): het webadres 'a' wordt al gebruikt door" in found[0]
+    assert (
+        len(found) == 1
+        and "veld \"Webadres\" (slug): het webadres 'a' wordt al gebruikt door" in found[0]
+    )
 
 
 def test_newsletter_may_not_refer_to_draft_article(tmp_path):
@@ -141,7 +186,10 @@ def test_newsletter_may_not_refer_to_draft_article(tmp_path):
         },
     )
     assert len(found) == 1
-    assert "n.md: veld \"Artikelen (in volgorde)\" (articles): verwijst naar artikel 'a', maar dat is een concept" in found[0]
+    assert (
+        "n.md: veld \"Artikelen (in volgorde)\" (articles): verwijst naar artikel 'a', maar dat is een concept"
+        in found[0]
+    )
 
 
 def test_newsletter_events_upcoming_or_list(tmp_path):
@@ -186,19 +234,29 @@ def test_a_changed_file_is_read_again(tmp_path):
 
 def load(tmp_path: Path, files: dict[str, str]):
     sources = {"article": [], "partner": [], "event": [], "newsletter": [], "page": []}
-    folder = {"articles": "article", "partners": "partner", "events": "event", "newsletters": "newsletter"}
+    folder = {
+        "articles": "article",
+        "partners": "partner",
+        "events": "event",
+        "newsletters": "newsletter",
+    }
     for rel, text in files.items():
         sources[folder[Path(rel).parts[0]]].append(write(tmp_path / rel, text))
     return load_all(sources)
 
 
 def test_ja_nee_concept_klaar_and_komende_are_understood(tmp_path):
-    cols = load(tmp_path, {
-        "events/online.md": EVENT.format(start="2023-02-16", extra="online: ja"),
-        "events/zaal.md": EVENT.format(start="2023-02-16", extra="online: Nee\nstatus: concept"),
-        "articles/a.md": ARTICLE.format(extra="status: Concept"),
-        "newsletters/n.md": "---\ntitle: N\ndate: 2023-03-01\nevents: komende\nstatus: klaar\n---\n",
-    })
+    cols = load(
+        tmp_path,
+        {
+            "events/online.md": EVENT.format(start="2023-02-16", extra="online: ja"),
+            "events/zaal.md": EVENT.format(
+                start="2023-02-16", extra="online: Nee\nstatus: concept"
+            ),
+            "articles/a.md": ARTICLE.format(extra="status: Concept"),
+            "newsletters/n.md": "---\ntitle: N\ndate: 2023-03-01\nevents: komende\nstatus: klaar\n---\n",
+        },
+    )
     assert [str(p) for p in cols.problems] == []
     events = cols.items["event"]
     assert events["online"].meta["online"] is True and events["zaal"].meta["online"] is False
@@ -208,8 +266,13 @@ def test_ja_nee_concept_klaar_and_komende_are_understood(tmp_path):
 
 
 def test_a_wrong_yes_no_value_asks_for_ja_or_nee(tmp_path):
-    found = problems_for(tmp_path, {"events/e.md": EVENT.format(start="2023-02-16", extra="online: misschien")})
-    assert found == [found[0].split(":")[0] + ': veld "Online" (online): "misschien" is geen ja of nee; schrijf ja of nee']
+    found = problems_for(
+        tmp_path, {"events/e.md": EVENT.format(start="2023-02-16", extra="online: misschien")}
+    )
+    assert found == [
+        found[0].split(":")[0]
+        + ': veld "Online" (online): "misschien" is geen ja of nee; schrijf ja of nee'
+    ]
 
 
 def test_a_newsletter_may_give_only_a_month(tmp_path):
@@ -220,7 +283,9 @@ def test_a_newsletter_may_give_only_a_month(tmp_path):
     full = load(tmp_path, {"newsletters/m.md": "---\ntitle: M\ndate: 2020-05-14\n---\n"})
     assert full.items["newsletter"]["m"].meta["date_month_only"] is False
     # an article needs its day; a month that does not exist is an error
-    found = problems_for(tmp_path, {"articles/a.md": ARTICLE.format(extra="").replace("2023-02-16", "2023-02")})
+    found = problems_for(
+        tmp_path, {"articles/a.md": ARTICLE.format(extra="").replace("2023-02-16", "2023-02")}
+    )
     assert 'veld "Publicatiedatum" (date): "2023-02" is geen datum' in found[0]
     found = problems_for(tmp_path, {"newsletters/n.md": "---\ntitle: N\ndate: 2020-13\n---\n"})
     assert '"2020-13" is geen maand' in found[0]
@@ -228,25 +293,33 @@ def test_a_newsletter_may_give_only_a_month(tmp_path):
     assert "of 2020-05 als alleen de maand bekend is" in found[0]
 
 
-@pytest.mark.parametrize("head, expected", [
-    ("title: a: b", "er staat een dubbele punt op een plek waar die niet kan"),
-    ("title: 'abc\ndate: 2020-01-01", "een aanhalingsteken wordt niet gesloten"),
-    ("tags: [a, b\ndate: 2020-01-01", "een lijst tussen [ en ] is niet goed gesloten"),
-    ("\ttitle: x", "er staat een tab; gebruik spaties"),
-    ("title: @x", "zet de waarde tussen aanhalingstekens"),
-])
+@pytest.mark.parametrize(
+    "head, expected",
+    [
+        ("title: a: b", "er staat een dubbele punt op een plek waar die niet kan"),
+        ("title: 'abc\ndate: 2020-01-01", "een aanhalingsteken wordt niet gesloten"),
+        ("tags: [a, b\ndate: 2020-01-01", "een lijst tussen [ en ] is niet goed gesloten"),
+        ("\ttitle: x", "er staat een tab; gebruik spaties"),
+        ("title: @x", "zet de waarde tussen aanhalingstekens"),
+    ],
+)
 def test_front_matter_errors_in_plain_dutch(tmp_path, head, expected):
     found = problems_for(tmp_path, {"articles/a.md": f"---\n{head}\n---\nTekst.\n"})
     assert len(found) == 1 and expected in found[0], found
-    assert not any(word in found[0].lower() for word in ("yaml", "scalar", "mapping", "token", "found"))
+    assert not any(
+        word in found[0].lower() for word in ("yaml", "scalar", "mapping", "token", "found")
+    )
 
 
 def test_messages_use_the_editors_words(tmp_path):
     """Labels as in the web editor; no programmer words such as 'slug' outside the field's name."""
-    found = problems_for(tmp_path, {
-        "partners/Vegan Masters.md": PARTNER,
-        "partners/a.md": PARTNER.replace("title:", "slug: Vegan Masters\ntitle:"),
-    })
+    found = problems_for(
+        tmp_path,
+        {
+            "partners/Vegan Masters.md": PARTNER,
+            "partners/a.md": PARTNER.replace("title:", "slug: Vegan Masters\ntitle:"),
+        },
+    )
     assert len(found) == 2
     for line in found:
         assert "slug" not in line.replace("(slug)", ""), line
@@ -255,21 +328,46 @@ def test_messages_use_the_editors_words(tmp_path):
 
 def test_registration_on_the_site_with_capacity_and_closing(tmp_path):
     extra = "registration: site\ncapacity: 40\nregistration_closes: 2023-02-14"
-    assert problems_for(tmp_path, {"events/e.md": EVENT.format(start="2023-02-16T15:00", extra=extra)}) == []
+    assert (
+        problems_for(tmp_path, {"events/e.md": EVENT.format(start="2023-02-16T15:00", extra=extra)})
+        == []
+    )
 
 
 @pytest.mark.parametrize(
     "extra, expected",
     [
-        ("registration: Site", 'veld "Aanmelden (site, link of mailto:)" (registration): ' "\"Site\" is geen geldige aanmelding; schrijf site"),
-        ("capacity: 20", 'veld "Aantal plaatsen" (capacity): ' "werkt alleen met 'registration: site'"),
-        ("registration: mailto:a@b.nl\nregistration_closes: 2023-02-10",
-         'veld "Aanmelden sluit" (registration_closes): ' "werkt alleen met 'registration: site'"),
-        ("registration: site\ncapacity: 0", 'veld "Aantal plaatsen" (capacity): ' "\"0\" is geen aantal plaatsen"),
-        ("registration: site\ncapacity: veel", 'veld "Aantal plaatsen" (capacity): ' "\"veel\" is geen geheel getal"),
-        ("registration: site\nregistration_closes: 2023-02-17", 'veld "Aanmelden sluit" (registration_closes): ' "ligt na het begin"),
+        (
+            "registration: Site",
+            'veld "Aanmelden (site, link of mailto:)" (registration): '
+            '"Site" is geen geldige aanmelding; schrijf site',
+        ),
+        (
+            "capacity: 20",
+            "veld \"Aantal plaatsen\" (capacity): werkt alleen met 'registration: site'",
+        ),
+        (
+            "registration: mailto:a@b.nl\nregistration_closes: 2023-02-10",
+            "veld \"Aanmelden sluit\" (registration_closes): werkt alleen met 'registration: site'",
+        ),
+        (
+            "registration: site\ncapacity: 0",
+            'veld "Aantal plaatsen" (capacity): "0" is geen aantal plaatsen',
+        ),
+        (
+            "registration: site\ncapacity: veel",
+            'veld "Aantal plaatsen" (capacity): "veel" is geen geheel getal',
+        ),
+        (
+            "registration: site\nregistration_closes: 2023-02-17",
+            'veld "Aanmelden sluit" (registration_closes): ligt na het begin',
+        ),
     ],
 )
 def test_bad_registration_fields(tmp_path, extra, expected):
-    found = problems_for(tmp_path, {"events/e.md": EVENT.format(start="2023-02-16T15:00", extra=extra)})
-    assert len(found) == 1 and found[0].split(": ")[0].endswith("events/e.md") and expected in found[0], found
+    found = problems_for(
+        tmp_path, {"events/e.md": EVENT.format(start="2023-02-16T15:00", extra=extra)}
+    )
+    assert (
+        len(found) == 1 and found[0].split(": ")[0].endswith("events/e.md") and expected in found[0]
+    ), found

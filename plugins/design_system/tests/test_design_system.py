@@ -12,7 +12,9 @@ from design_system import DEFAULT_NODE_MODULES, EMAIL_COLORS, assets, email_colo
 from swk import sitecheck, testing
 
 TOKENS_CSS = DEFAULT_NODE_MODULES / assets.TOKENS_PACKAGE / "dist" / "index.css"
-pytestmark = pytest.mark.skipif(not TOKENS_CSS.exists(), reason="npm packages missing: run `make test`")
+pytestmark = pytest.mark.skipif(
+    not TOKENS_CSS.exists(), reason="npm packages missing: run `make test`"
+)
 
 ARTICLE = """
 ---
@@ -40,7 +42,13 @@ def test_the_stylesheet_has_only_the_tokens_and_components_in_use(site):
     # only the components the theme uses: a few that it does not, as a sample
     for unused in (".ams-accordion", ".ams-tabs", ".ams-date-picker", ".ams-badge", ".ams-table"):
         assert unused not in css, unused
-    for used in (".ams-page-header", ".ams-page-footer", ".ams-breadcrumb", ".ams-card", ".ams-button"):
+    for used in (
+        ".ams-page-header",
+        ".ams-page-footer",
+        ".ams-breadcrumb",
+        ".ams-card",
+        ".ams-button",
+    ):
         assert used in css, used
     # Amsterdam Sans: regular and bold, swapped in when loaded; then the theme's own rules
     faces = re.findall(r"@font-face\{[^}]*\}", css)
@@ -53,22 +61,29 @@ def test_the_stylesheet_has_only_the_tokens_and_components_in_use(site):
 def test_pages_preload_the_fonts_and_link_the_citys_icons(site):
     html = (site / "index.html").read_text(encoding="utf-8")
     for name, _ in assets.FONTS:
-        assert (f'<link rel="preload" href="/{assets.FONT_DIR}/{name}" as="font" type="font/woff2" '
-                "crossorigin>") in html
+        assert (
+            f'<link rel="preload" href="/{assets.FONT_DIR}/{name}" as="font" type="font/woff2" '
+            "crossorigin>"
+        ) in html
         assert (site / assets.FONT_DIR / name).read_bytes() == (
-            DEFAULT_NODE_MODULES / assets.ASSETS_PACKAGE / "font" / name).read_bytes()
+            DEFAULT_NODE_MODULES / assets.ASSETS_PACKAGE / "font" / name
+        ).read_bytes()
     assert len(list((site / assets.FONT_DIR).iterdir())) == 2  # no other weight or style
     assert '<link rel="stylesheet" href="/theme/css/site.min.css">' in html
     assert "/theme/css/site.css" not in html
-    for href in ("/favicon.ico", "/theme/icons/icon.svg", "/theme/icons/apple-touch-icon.png",
-                 "/manifest.webmanifest"):
+    for href in (
+        "/favicon.ico",
+        "/theme/icons/icon.svg",
+        "/theme/icons/apple-touch-icon.png",
+        "/manifest.webmanifest",
+    ):
         assert f'href="{href}"' in html and (site / href.lstrip("/")).is_file(), href
     manifest = json.loads((site / assets.MANIFEST).read_text(encoding="utf-8"))
     assert manifest["name"] == "Sociaal Werkkoepel Amsterdam" and manifest["lang"] == "nl"
     for icon in manifest["icons"]:
         assert (site / icon["src"].lstrip("/")).is_file()
     # the City's logo, inline in the page header, hidden from screen readers (the link says it)
-    header = html[html.index('<header class="ams-page-header'):html.index("</header>")]
+    header = html[html.index('<header class="ams-page-header') : html.index("</header>")]
     assert re.search(r'<svg class="ams-logo" aria-hidden="true" focusable="false"', header)
     assert "Gemeente Amsterdam: </span>Sociaal Werkkoepel Amsterdam" in header
 
@@ -81,7 +96,7 @@ def fallbacks(css: str) -> list[tuple[str, str]]:
         while depth or css[i] != ")":
             depth += {"(": 1, ")": -1}.get(css[i], 0)
             i += 1
-        found.append((m.group(1), css[m.end():i].strip()))
+        found.append((m.group(1), css[m.end() : i].strip()))
     return found
 
 
@@ -121,7 +136,9 @@ def test_without_the_packages_the_build_warns_and_works(tmp_path, caplog):
     assert "site.min.css" not in html and "woff2" not in html and "<svg" not in html
     assert not (out / "theme/fonts").exists() and not (out / "theme/icons").exists()
     # no City icon then: the site's own favicon (plugins/site_meta), not the City's
-    assert (out / "favicon.ico").read_bytes() == (testing.ROOT / "theme/static/images/favicon.ico").read_bytes()
+    assert (out / "favicon.ico").read_bytes() == (
+        testing.ROOT / "theme/static/images/favicon.ico"
+    ).read_bytes()
     pages = sitecheck.parse_site(out)
     assert sitecheck.broken_links(out, pages) == []
     # the font falls back to the system font stack
@@ -133,5 +150,6 @@ def test_publishing_requires_the_packages(tmp_path):
     project = testing.make_project(tmp_path, {"content/articles/goed.md": ARTICLE})
     with pytest.raises(Exception, match="Amsterdamse huisstijl ontbreekt"):
         with testing.env(SWK_SITEURL="https://voorbeeld.github.io/swk"):
-            testing.build_project(project, "publishconf.py",
-                                  DESIGN_SYSTEM_NODE_MODULES=str(tmp_path / "geen-npm"))
+            testing.build_project(
+                project, "publishconf.py", DESIGN_SYSTEM_NODE_MODULES=str(tmp_path / "geen-npm")
+            )

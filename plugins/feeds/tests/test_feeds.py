@@ -17,8 +17,10 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory):
-    project = make_project(tmp_path_factory.mktemp("feeds"), {
-        "content/articles/tekens.md": f"""
+    project = make_project(
+        tmp_path_factory.mktemp("feeds"),
+        {
+            "content/articles/tekens.md": f"""
             ---
             title: Werk & inkomen
             date: 2023-02-16
@@ -27,7 +29,8 @@ def out(tmp_path_factory):
             ---
             Tekst.
             """,
-    })
+        },
+    )
     return build_project(project, SITEURL=SITE)
 
 
@@ -45,9 +48,9 @@ def test_atom_links_the_site_and_itself_and_has_an_author(out):
     assert links == {"self": f"{SITE}/feeds/artikelen.atom.xml", "alternate": f"{SITE}/"}
     author = feed.find(f"{ATOM}author")  # RFC 4287: required when not every entry has one
     assert author is not None and author.findtext(f"{ATOM}name") == "Sociaal Werkkoepel Amsterdam"
-    assert feedparser.parse((out / "feeds/artikelen.atom.xml").read_bytes()).feed.author_detail.name == (
-        "Sociaal Werkkoepel Amsterdam"
-    )
+    assert feedparser.parse(
+        (out / "feeds/artikelen.atom.xml").read_bytes()
+    ).feed.author_detail.name == ("Sociaal Werkkoepel Amsterdam")
 
 
 def test_rss_summary_is_escaped_html_of_the_plain_text(out):

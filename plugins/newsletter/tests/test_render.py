@@ -72,7 +72,11 @@ def parse(html: str) -> Links:
 def exists_in_build(out: Path, url: str) -> bool:
     path = urlparse(url).path.lstrip("/")
     target = out / path
-    return (target / "index.html").is_file() if (path == "" or path.endswith("/")) else target.is_file()
+    return (
+        (target / "index.html").is_file()
+        if (path == "" or path.endswith("/"))
+        else target.is_file()
+    )
 
 
 def test_issue_3_email_size_links_alt_and_parts(site):
@@ -92,8 +96,11 @@ def test_issue_3_email_size_links_alt_and_parts(site):
         assert href.startswith(("http://", "https://", "mailto:")), href
         if href.startswith(LOCAL):
             assert exists_in_build(site, href), f"{href} is not in the build"
-    for slug in ("sociaal-werk-in-tijden-van-corona", "hallowerk-direct-inzicht-in-klantenbestand-gemeente",
-                 "veganizen-in-coronatijd"):
+    for slug in (
+        "sociaal-werk-in-tijden-van-corona",
+        "hallowerk-direct-inzicht-in-klantenbestand-gemeente",
+        "veganizen-in-coronatijd",
+    ):
         assert f"{LOCAL}/artikelen/{slug}/" in links.hrefs
     assert f"{LOCAL}/agenda/2020-06-25-zomerevent/" in links.hrefs
     assert f"{LOCAL}/{ISSUE3}/" in links.hrefs  # "bekijk in uw browser"
@@ -102,7 +109,9 @@ def test_issue_3_email_size_links_alt_and_parts(site):
     assert not any("token=" in h for h in links.hrefs)
     assert all((img.get("alt") or "").strip() for img in links.images)
     # the preheader, the intro and the footer's contact
-    assert "Sociaal werk in tijden van corona, HalloWerk en onze jongste partner Vegan Masters" in html
+    assert (
+        "Sociaal werk in tijden van corona, HalloWerk en onze jongste partner Vegan Masters" in html
+    )
     assert "onze jongste partner, Vegan Masters" in html
     assert "mailto:sociaalwerkkoepel@amsterdam.nl" in html
 
@@ -121,10 +130,14 @@ def test_issue_3_email_size_links_alt_and_parts(site):
     assert msg["Reply-To"] == "sociaalwerkkoepel@amsterdam.nl"
     assert msg["Date"] and msg["Message-ID"].endswith("@amsterdam.nl>")
     # no service, so no one-click promise: only the mailto, and no List-Unsubscribe-Post
-    assert msg["List-Unsubscribe"] == "<mailto:sociaalwerkkoepel@amsterdam.nl?subject=Afmelden%20nieuwsbrief>"
+    assert (
+        msg["List-Unsubscribe"]
+        == "<mailto:sociaalwerkkoepel@amsterdam.nl?subject=Afmelden%20nieuwsbrief>"
+    )
     assert msg["List-Unsubscribe-Post"] is None
     meta = json.loads((folder / "email.json").read_text(encoding="utf-8"))
     assert meta["unsubscribe_url"] is None and meta["one_click"] is False
+
     def body(kind):  # SMTP line ends are CRLF
         return msg.get_body((kind,)).get_content().replace("\r\n", "\n").rstrip("\n")
 
@@ -145,7 +158,9 @@ def link_problems(html: str) -> list[str]:
         elif re.match(r"^(https?://|www\.)", text, re.I):
             problems.append(f"bare address {text!r}")
         targets.setdefault(text.lower(), set()).add(href)
-    problems += [f"{text!r} goes to {sorted(hrefs)}" for text, hrefs in targets.items() if len(hrefs) > 1]
+    problems += [
+        f"{text!r} goes to {sorted(hrefs)}" for text, hrefs in targets.items() if len(hrefs) > 1
+    ]
     return problems
 
 
@@ -154,8 +169,19 @@ def test_every_link_in_the_email_says_where_it_goes(site, tmp_path):
     assert not link_problems(html), link_problems(html)
     assert ("http://localhost:8000/", "De website van Sociaal Werkkoepel Amsterdam") in links(html)
     # an article with an image: the image is not a second link with the alt text as its name
-    project = _project(tmp_path, {"2024-01": ISSUE.format(title="Januari", date="2024-01-10", articles="een, twee",
-                                                          events="[]", status="ready", intro="Kort.")})
+    project = _project(
+        tmp_path,
+        {
+            "2024-01": ISSUE.format(
+                title="Januari",
+                date="2024-01-10",
+                articles="een, twee",
+                events="[]",
+                status="ready",
+                intro="Kort.",
+            )
+        },
+    )
     out = build_project(project)
     html = (out / "nieuwsbrief/2024-01/email.html").read_text(encoding="utf-8")
     assert not link_problems(html), link_problems(html)
@@ -163,22 +189,40 @@ def test_every_link_in_the_email_says_where_it_goes(site, tmp_path):
 
 
 def test_vague_links_in_the_introduction_warn_the_editor(tmp_path, caplog):
-    intro = ("Meld u [hier](https://www.voorbeeld.nl/aanmelden) aan, lees <https://www.voorbeeld.nl/> "
-             "of [mail ons](mailto:info@voorbeeld.nl) of <info@voorbeeld.nl>.")
-    project = _project(tmp_path, {"2024-01": ISSUE.format(title="Januari", date="2024-01-10", articles="een",
-                                                          events="[]", status="ready", intro=intro)})
+    intro = (
+        "Meld u [hier](https://www.voorbeeld.nl/aanmelden) aan, lees <https://www.voorbeeld.nl/> "
+        "of [mail ons](mailto:info@voorbeeld.nl) of <info@voorbeeld.nl>."
+    )
+    project = _project(
+        tmp_path,
+        {
+            "2024-01": ISSUE.format(
+                title="Januari",
+                date="2024-01-10",
+                articles="een",
+                events="[]",
+                status="ready",
+                intro=intro,
+            )
+        },
+    )
     with caplog.at_level("WARNING"):
         build_project(project)
     warnings = [r.getMessage() for r in caplog.records if r.name == "newsletter"]
     assert len(warnings) == 2, warnings
-    assert "2024-01.md: de link 'hier' (https://www.voorbeeld.nl/aanmelden) zegt niet waar hij heen gaat" in warnings[0]
+    assert (
+        "2024-01.md: de link 'hier' (https://www.voorbeeld.nl/aanmelden) zegt niet waar hij heen gaat"
+        in warnings[0]
+    )
     assert "de link 'https://www.voorbeeld.nl/' is alleen een adres" in warnings[1]
     assert "[Meld u aan als partner](https://...)" in warnings[0]
 
 
 def test_the_link_check_finds_vague_links():
-    html = ('<a href="/a">Lees verder</a><a href="/b">lees verder</a><a href="https://x.nl/">https://x.nl/</a>'
-            '<a href="/c"><img src="c.png" alt=""></a><a href="/d">Titel</a><a href="/e">Titel</a>')
+    html = (
+        '<a href="/a">Lees verder</a><a href="/b">lees verder</a><a href="https://x.nl/">https://x.nl/</a>'
+        '<a href="/c"><img src="c.png" alt=""></a><a href="/d">Titel</a><a href="/e">Titel</a>'
+    )
     assert len(link_problems(html)) == 6
 
 
@@ -190,7 +234,9 @@ def test_archive_menu_and_unsubscribe_page(site):
     assert 'href="/nieuwsbrief/" aria-current="page"' in archive  # in the main menu
     page = (site / ISSUE3 / "index.html").read_text(encoding="utf-8")
     assert 'href="/artikelen/veganizen-in-coronatijd/"' in page and "Zomerevent (digitaal)" in page
-    assert "Afmelden per e-mail" in (site / "nieuwsbrief/afmelden/index.html").read_text(encoding="utf-8")
+    assert "Afmelden per e-mail" in (site / "nieuwsbrief/afmelden/index.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_email_in_chromium_fits_a_phone_and_reads_with_images_off(site, browser):
@@ -200,16 +246,25 @@ def test_email_in_chromium_fits_a_phone_and_reads_with_images_off(site, browser)
     page.goto((site / ISSUE3 / "email.html").as_uri())
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     body = page.inner_text("body")
-    assert "Nieuwsbrief 3, mei 2020" in body and "Veganizen in coronatijd" in body and "Afmelden" in body
+    assert (
+        "Nieuwsbrief 3, mei 2020" in body
+        and "Veganizen in coronatijd" in body
+        and "Afmelden" in body
+    )
     assert page.get_by_role("heading", level=1).inner_text() == "Nieuwsbrief 3, mei 2020"
     context.close()
 
 
 def _project(tmp_path, issues: dict[str, str], extra_files: dict[str, str] | None = None):
     files = {
-        "content/articles/een.md": ARTICLE.format(title="Artikel een", date="2024-01-02",
-                                                  extra="image: images/een.png\nimage_alt: Twee mensen aan het werk"),
-        "content/articles/twee.md": ARTICLE.format(title="Artikel twee", date="2024-01-03", extra=""),
+        "content/articles/een.md": ARTICLE.format(
+            title="Artikel een",
+            date="2024-01-02",
+            extra="image: images/een.png\nimage_alt: Twee mensen aan het werk",
+        ),
+        "content/articles/twee.md": ARTICLE.format(
+            title="Artikel twee", date="2024-01-03", extra=""
+        ),
         "content/events/oud.md": EVENT.format(title="Oud event", start="2023-12-01T15:00"),
         "content/events/nieuw.md": EVENT.format(title="Nieuw event", start="2024-03-26T10:00"),
         **{f"newsletters/{slug}.md": text for slug, text in issues.items()},
@@ -221,17 +276,39 @@ def _project(tmp_path, issues: dict[str, str], extra_files: dict[str, str] | Non
 
 
 def test_upcoming_events_order_drafts_and_images(tmp_path):
-    project = _project(tmp_path, {
-        "2024-01": ISSUE.format(title="Januari", date="2024-01-10", articles="een, twee",
-                                events="upcoming", status="ready",
-                                intro="Welkom bij de [nieuwsbrief](/artikelen/). Tweede zin."),
-        "2024-02": ISSUE.format(title="Februari", date="2024-02-10", articles="twee", events="[]",
-                                status="ready", intro="Februari."),
-        "2024-03": ISSUE.format(title="Geheim concept", date="2024-03-10", articles="twee", events="[]",
-                                status="draft", intro="Concept."),
-    })
+    project = _project(
+        tmp_path,
+        {
+            "2024-01": ISSUE.format(
+                title="Januari",
+                date="2024-01-10",
+                articles="een, twee",
+                events="upcoming",
+                status="ready",
+                intro="Welkom bij de [nieuwsbrief](/artikelen/). Tweede zin.",
+            ),
+            "2024-02": ISSUE.format(
+                title="Februari",
+                date="2024-02-10",
+                articles="twee",
+                events="[]",
+                status="ready",
+                intro="Februari.",
+            ),
+            "2024-03": ISSUE.format(
+                title="Geheim concept",
+                date="2024-03-10",
+                articles="twee",
+                events="[]",
+                status="draft",
+                intro="Concept.",
+            ),
+        },
+    )
     with env(SWK_NOW="2024-01-15T12:00"):
-        out = build_project(project, SITEURL="https://www.example.org", SERVICE_URL="https://dienst.example.org")
+        out = build_project(
+            project, SITEURL="https://www.example.org", SERVICE_URL="https://dienst.example.org"
+        )
     text = (out / "nieuwsbrief/2024-01/email.txt").read_text()
     assert "KOMENDE EVENEMENTEN" in text and "Nieuw event" in text and "Oud event" not in text
     assert "dinsdag 26 maart 2024, 10.00 uur, Pakhuis de Zwijger" in text  # the agenda's when_text
@@ -243,10 +320,14 @@ def test_upcoming_events_order_drafts_and_images(tmp_path):
     assert images[0]["alt"] == "Twee mensen aan het werk"
     # no preheader field: the intro's first sentence
     assert "Welkom bij de nieuwsbrief." in html
-    msg = email.message_from_bytes((out / "nieuwsbrief/2024-01/email.eml").read_bytes(), policy=policy.default)
+    msg = email.message_from_bytes(
+        (out / "nieuwsbrief/2024-01/email.eml").read_bytes(), policy=policy.default
+    )
     # with the site service: its one-click URL (token placeholder) and the mailto, and the POST promise
-    assert msg["List-Unsubscribe"] == ("<https://dienst.example.org/nieuwsbrief/afmelden?token=AFMELDCODE>, "
-                                       "<mailto:sociaalwerkkoepel@amsterdam.nl?subject=Afmelden%20nieuwsbrief>")
+    assert msg["List-Unsubscribe"] == (
+        "<https://dienst.example.org/nieuwsbrief/afmelden?token=AFMELDCODE>, "
+        "<mailto:sociaalwerkkoepel@amsterdam.nl?subject=Afmelden%20nieuwsbrief>"
+    )
     assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert 'href="https://dienst.example.org/nieuwsbrief/afmelden?token=AFMELDCODE"' in html
     archive = (out / "nieuwsbrief/index.html").read_text()
@@ -256,15 +337,32 @@ def test_upcoming_events_order_drafts_and_images(tmp_path):
 
 def test_email_above_90_kb_stops_the_build_and_names_the_issue(tmp_path):
     big_intro = "\n\n".join(f"Alinea {i}: " + "sociaal werk in Amsterdam " * 30 for i in range(150))
-    project = _project(tmp_path, {
-        "2024-01": ISSUE.format(title="Januari", date="2024-01-10", articles="een", events="[]",
-                                status="ready", intro="Kort."),
-    })
+    project = _project(
+        tmp_path,
+        {
+            "2024-01": ISSUE.format(
+                title="Januari",
+                date="2024-01-10",
+                articles="een",
+                events="[]",
+                status="ready",
+                intro="Kort.",
+            ),
+        },
+    )
     out = build_project(project)
     before = (out / "nieuwsbrief/2024-01/email.html").read_bytes()
     (project / "newsletters/2024-01.md").write_text(
-        ISSUE.format(title="Januari", date="2024-01-10", articles="een", events="[]", status="ready",
-                     intro=big_intro).lstrip(), encoding="utf-8")
+        ISSUE.format(
+            title="Januari",
+            date="2024-01-10",
+            articles="een",
+            events="[]",
+            status="ready",
+            intro=big_intro,
+        ).lstrip(),
+        encoding="utf-8",
+    )
     with pytest.raises(ContentError) as err:
         build_project(project)
     message = str(err.value)
@@ -275,54 +373,106 @@ def test_email_above_90_kb_stops_the_build_and_names_the_issue(tmp_path):
 
 def test_the_size_error_advises_fewer_events_when_events_made_it_too_big(tmp_path):
     long = "Een bijeenkomst voor werkgevers en werkzoekenden in sociaal werk. " * 6
-    events = {f"content/events/e{i:02d}.md": (f"---\ntitle: Bijeenkomst {i}\nstart: 2024-02-{i + 1:02d}T10:00\n"
-                                             f"location: Pakhuis de Zwijger\nsummary: {long}\n---\n")
-              for i in range(25)}
-    project = _project(tmp_path, {
-        "2024-01": ISSUE.format(title="Januari", date="2024-01-10", articles="een, twee", events="upcoming",
-                                status="ready", intro="Kort."),
-    }, events)
+    events = {
+        f"content/events/e{i:02d}.md": (
+            f"---\ntitle: Bijeenkomst {i}\nstart: 2024-02-{i + 1:02d}T10:00\n"
+            f"location: Pakhuis de Zwijger\nsummary: {long}\n---\n"
+        )
+        for i in range(25)
+    }
+    project = _project(
+        tmp_path,
+        {
+            "2024-01": ISSUE.format(
+                title="Januari",
+                date="2024-01-10",
+                articles="een, twee",
+                events="upcoming",
+                status="ready",
+                intro="Kort.",
+            ),
+        },
+        events,
+    )
     with env(SWK_NOW="2024-01-15T12:00"), pytest.raises(ContentError) as err:
         build_project(project, NEWSLETTER_MAX_EVENTS=25, NEWSLETTER_MAX_BYTES=40 * 1024)
     message = str(err.value)
     assert '2024-01.md: veld "Evenementen" (events): de e-mail van deze nieuwsbrief is' in message
-    assert re.search(r"Daarvan nemen de evenementen \d+ KB, de artikelen \d+ KB, de inleiding \d+ KB", message)
-    assert "kies in het veld 'events' een lijst met minder evenementen (nu 25, de komende uit de agenda)" in message
+    assert re.search(
+        r"Daarvan nemen de evenementen \d+ KB, de artikelen \d+ KB, de inleiding \d+ KB", message
+    )
+    assert (
+        "kies in het veld 'events' een lijst met minder evenementen (nu 25, de komende uit de agenda)"
+        in message
+    )
     assert "minder artikelen" not in message
 
 
 def test_the_size_error_advises_fewer_articles_when_articles_made_it_too_big(tmp_path):
     long = "Werkgevers vertellen over sociaal werk in Amsterdam. " * 8
-    articles = {f"content/articles/a{i:02d}.md": ARTICLE.format(title=f"Artikel {i}", date="2024-01-05",
-                                                                extra="").replace("summary: Samenvatting van",
-                                                                                  f"summary: {long}")
-                for i in range(30)}
+    articles = {
+        f"content/articles/a{i:02d}.md": ARTICLE.format(
+            title=f"Artikel {i}", date="2024-01-05", extra=""
+        ).replace("summary: Samenvatting van", f"summary: {long}")
+        for i in range(30)
+    }
     names = ", ".join(f"a{i:02d}" for i in range(30))
-    project = _project(tmp_path, {
-        "2024-01": ISSUE.format(title="Januari", date="2024-01-10", articles=names, events="[]",
-                                status="ready", intro="Kort."),
-    }, articles)
+    project = _project(
+        tmp_path,
+        {
+            "2024-01": ISSUE.format(
+                title="Januari",
+                date="2024-01-10",
+                articles=names,
+                events="[]",
+                status="ready",
+                intro="Kort.",
+            ),
+        },
+        articles,
+    )
     with pytest.raises(ContentError) as err:
         build_project(project, NEWSLETTER_MAX_BYTES=40 * 1024)
     message = str(err.value)
-    assert "(articles): de e-mail" in message and "neem minder artikelen op in het veld 'articles' (nu 30)" in message
+    assert (
+        "(articles): de e-mail" in message
+        and "neem minder artikelen op in het veld 'articles' (nu 30)" in message
+    )
     assert "minder evenementen" not in message
 
 
-@pytest.mark.parametrize("slug, expected", [
-    ("concept", "verwijst naar artikel 'concept', maar dat is een concept"),
-    ("bestaat-niet", "verwijst naar artikel 'bestaat-niet', maar die bestaat niet"),
-])
+@pytest.mark.parametrize(
+    "slug, expected",
+    [
+        ("concept", "verwijst naar artikel 'concept', maar dat is een concept"),
+        ("bestaat-niet", "verwijst naar artikel 'bestaat-niet', maar die bestaat niet"),
+    ],
+)
 def test_reference_to_draft_or_unknown_article_is_an_error(tmp_path, slug, expected):
-    project = _project(tmp_path, {
-        "2024-01": ISSUE.format(title="Januari", date="2024-01-10", articles=f"een, {slug}",
-                                events="[]", status="ready", intro="Kort."),
-    }, {"content/articles/concept.md": ARTICLE.format(title="Concept", date="2024-01-04",
-                                                      extra="status: draft")})
+    project = _project(
+        tmp_path,
+        {
+            "2024-01": ISSUE.format(
+                title="Januari",
+                date="2024-01-10",
+                articles=f"een, {slug}",
+                events="[]",
+                status="ready",
+                intro="Kort.",
+            ),
+        },
+        {
+            "content/articles/concept.md": ARTICLE.format(
+                title="Concept", date="2024-01-04", extra="status: draft"
+            )
+        },
+    )
     with pytest.raises(ContentError) as err:
         build_project(project)
-    assert re.search(rf'2024-01\.md: veld "Artikelen \(in volgorde\)" \(articles\): {re.escape(expected)}',
-                     str(err.value))
+    assert re.search(
+        rf'2024-01\.md: veld "Artikelen \(in volgorde\)" \(articles\): {re.escape(expected)}',
+        str(err.value),
+    )
     assert not (project / "output").exists()
 
 
@@ -335,22 +485,38 @@ def test_signup_form_posts_to_the_service_with_consent_and_honeypot(tmp_path):
 
     project = _project(tmp_path, {})
     out = build_project(project, SERVICE_URL="https://dienst.example.org")
-    privacy = privacy_version(load_settings(str(ROOT / "pelicanconf.py")))  # the statement's (plugins/statements)
+    privacy = privacy_version(
+        load_settings(str(ROOT / "pelicanconf.py"))
+    )  # the statement's (plugins/statements)
     assert re.fullmatch(r"[0-9a-f]{40}", privacy)
     for page, path in (("nieuwsbrief/index.html", "/nieuwsbrief/"), ("index.html", "/")):
         html = (out / page).read_text()
         assert 'method="post" action="https://dienst.example.org/nieuwsbrief/aanmelden"' in html
         assert f'<input type="hidden" name="page" value="{path}">' in html
-        assert f'<input type="hidden" name="consent_version" value="{text_version(NEWSLETTER_CONSENT_TEXT)}">' in html
+        assert (
+            f'<input type="hidden" name="consent_version" value="{text_version(NEWSLETTER_CONSENT_TEXT)}">'
+            in html
+        )
         assert f'<input type="hidden" name="privacy_version" value="{privacy}">' in html
         # the City's form field: ams-field, ams-label, ams-text-input (partials/form_fields.html)
-        assert '<div class="ams-field">\n<label class="ams-label" for="signup-email">E-mailadres</label>' in html
-        assert '<input class="ams-text-input" id="signup-email" name="email" type="email" autocomplete="email" required' in html
-        assert '<button class="ams-button ams-button--primary" type="submit">Aanmelden</button>' in html
+        assert (
+            '<div class="ams-field">\n<label class="ams-label" for="signup-email">E-mailadres</label>'
+            in html
+        )
+        assert (
+            '<input class="ams-text-input" id="signup-email" name="email" type="email" autocomplete="email" required'
+            in html
+        )
+        assert (
+            '<button class="ams-button ams-button--primary" type="submit">Aanmelden</button>'
+            in html
+        )
         assert f'<label for="signup-consent">{NEWSLETTER_CONSENT_TEXT}</label>' in html
         assert 'name="consent" type="checkbox" value="ja" required' in html
         assert 'name="website" type="text" tabindex="-1" autocomplete="off"' in html  # the honeypot
-    assert "Er zijn nog geen nieuwsbrieven verschenen." in (out / "nieuwsbrief/index.html").read_text()
+    assert (
+        "Er zijn nog geen nieuwsbrieven verschenen." in (out / "nieuwsbrief/index.html").read_text()
+    )
 
 
 def test_without_a_service_visitors_sign_up_by_mail(tmp_path):

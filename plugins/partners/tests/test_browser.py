@@ -100,6 +100,8 @@ def test_nothing_shifts_when_the_filter_script_starts(page, site_url):
         for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;
     }).observe({type: 'layout-shift', buffered: true});""")
     page.goto(f"{site_url}/partners/")
-    expect(page.locator("#partner-count")).to_have_attribute("aria-live", "polite")  # the script ran
+    expect(page.locator("#partner-count")).to_have_attribute(
+        "aria-live", "polite"
+    )  # the script ran
     page.wait_for_timeout(200)
     assert page.evaluate("window.__shift") < 0.01

@@ -4,7 +4,7 @@ import json
 import re
 from html.parser import HTMLParser
 
-from swk.testing import build_project, make_project, write
+from swk.testing import build_project, make_project
 
 PARTNERS = {
     "content/partners/zeeman.md": """
@@ -96,8 +96,10 @@ class _Extract(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "nav":
             self._filters = False
-        if (self._in == "card" and tag == "h3") or (self._in == "current" and tag == "a") or (
-            self._in == "jsonld" and tag == "script"
+        if (
+            (self._in == "card" and tag == "h3")
+            or (self._in == "current" and tag == "a")
+            or (self._in == "jsonld" and tag == "script")
         ):
             self._in = None
 
@@ -142,15 +144,24 @@ def test_filter_pages_list_exactly_their_partners_with_counts(tmp_path):
     for rel, names in expected.items():
         assert read(out, rel).cards == names, rel
     # no pages for values nobody has (the draft's kind/district do not count either)
-    assert sorted(p.name for p in (out / "partners/soort").iterdir()) == ["opleider", "sociale-firma", "werkgever"]
-    assert sorted(p.name for p in (out / "partners/stadsdeel").iterdir()) == ["nieuw-west", "zuidoost"]
+    assert sorted(p.name for p in (out / "partners/soort").iterdir()) == [
+        "opleider",
+        "sociale-firma",
+        "werkgever",
+    ]
+    assert sorted(p.name for p in (out / "partners/stadsdeel").iterdir()) == [
+        "nieuw-west",
+        "zuidoost",
+    ]
 
     page = read(out, "partners/stadsdeel/nieuw-west")
     assert page.current == ["Nieuw-West (2)"]
     html = (out / "partners/stadsdeel/nieuw-west/index.html").read_text()
     assert '<h1 class="ams-heading ams-heading--1">Partners in stadsdeel Nieuw-West</h1>' in html
-    assert '<p class="result-count" id="partner-count" role="status">2 van de 4 partners</p>' in html
-    assert "<h2 id=\"filters-title\">Zoeken en filteren</h2>" in html
+    assert (
+        '<p class="result-count" id="partner-count" role="status">2 van de 4 partners</p>' in html
+    )
+    assert '<h2 id="filters-title">Zoeken en filteren</h2>' in html
     for chip in ("Werkgever", "Zuidoost", "Retail"):
         assert re.search(rf">{chip} <span class=\"chip-count\">\(\d\)</span></a>", html), chip
     assert 'href="/partners/soort/werkgever/">Werkgever <span class="chip-count">(2)' in html
@@ -186,12 +197,24 @@ def test_partner_page_has_contact_details_backlinks_and_jsonld(tmp_path):
 def test_partner_without_optional_fields_renders_cleanly(tmp_path):
     out = build_project(make_project(tmp_path, PARTNERS))
     html = (out / "partners/alfa/index.html").read_text()
-    main = html[html.index("<main"): html.index("</main>")]
-    for absent in ("Website", "E-mail", "Telefoon", "Stadsdeel", "Sector", "Partner sinds",
-                   "Artikelen", "Evenementen", "None", 'class="lead"'):
+    main = html[html.index("<main") : html.index("</main>")]
+    for absent in (
+        "Website",
+        "E-mail",
+        "Telefoon",
+        "Stadsdeel",
+        "Sector",
+        "Partner sinds",
+        "Artikelen",
+        "Evenementen",
+        "None",
+        'class="lead"',
+    ):
         assert absent not in main, absent
-    assert ('<dt>Soort<span class="visually-hidden">:</span></dt> '
-            '<dd><a href="/partners/soort/opleider/">Opleider</a></dd>') in main
+    assert (
+        '<dt>Soort<span class="visually-hidden">:</span></dt> '
+        '<dd><a href="/partners/soort/opleider/">Opleider</a></dd>'
+    ) in main
     (org,) = read(out, "partners/alfa").jsonld
     # no website: no url (our page about the partner is not the organisation's website)
     assert "url" not in org and org["mainEntityOfPage"] == "http://localhost:8000/partners/alfa/"
@@ -199,9 +222,14 @@ def test_partner_without_optional_fields_renders_cleanly(tmp_path):
 
 
 def test_empty_directory_says_so(tmp_path):
-    out = build_project(make_project(tmp_path, {
-        "content/partners/concept.md": "---\ntitle: Concept\nkind: overig\nstatus: draft\n---\n",
-    }))
+    out = build_project(
+        make_project(
+            tmp_path,
+            {
+                "content/partners/concept.md": "---\ntitle: Concept\nkind: overig\nstatus: draft\n---\n",
+            },
+        )
+    )
     html = (out / "partners/index.html").read_text()
     assert "Er staan nog geen partners in de lijst." in html
     assert 'class="filters"' not in html and "partner-filter" not in html
@@ -233,7 +261,11 @@ def test_real_filter_pages_match_the_content(site):
         folder = site / "partners" / segment
         for value_dir in folder.iterdir() if folder.exists() else ():
             names = read(site, value_dir.relative_to(site)).cards
-            wanted = [m["title"] for m in metas if str(m.get(key, "")).lower().replace(" ", "-") == value_dir.name]
+            wanted = [
+                m["title"]
+                for m in metas
+                if str(m.get(key, "")).lower().replace(" ", "-") == value_dir.name
+            ]
             assert sorted(names) == sorted(wanted) and names, value_dir
             seen += 1
     assert seen >= 5

@@ -118,7 +118,9 @@ def test_the_partner_facet_leaves_only_partners(site_url, page):
     page.get_by_role("checkbox", name=re.compile(r"^Partner\b")).check()
     wait_for_new_results(page, status)
     after = results(page)
-    assert after and all(r["url"].startswith("/partners/") and r["meta"] == "Partner" for r in after)
+    assert after and all(
+        r["url"].startswith("/partners/") and r["meta"] == "Partner" for r in after
+    )
     expect(page.locator(STATUS)).to_contain_text("met filters")
     assert "Soort=Partner" in page.url  # the filter is in the address, too
     # "Filters wissen" brings the other types back
@@ -167,7 +169,9 @@ def test_filter_counts_and_reset_are_body_text_size(site_url, page):
 def test_a_nonsense_word_says_there_are_no_results_in_dutch(site_url, page):
     page.goto(f"{site_url}/zoeken/?q=qwkzvb")
     results(page)
-    expect(page.locator(STATUS)).to_have_text("Geen resultaten voor ‘qwkzvb’. Probeer een ander woord.")
+    expect(page.locator(STATUS)).to_have_text(
+        "Geen resultaten voor ‘qwkzvb’. Probeer een ander woord."
+    )
     assert page.locator(LINK).count() == 0
 
 
@@ -246,8 +250,13 @@ def test_nothing_of_pagefind_loads_before_the_first_query(site_url, page):
 
 def test_the_page_does_not_move_while_results_load(site_url, browser):
     """Cumulative layout shift on a phone with a query in the address (Lighthouse: < 0.05)."""
-    context = browser.new_context(locale="nl-NL", viewport={"width": 412, "height": 823},
-                                  device_scale_factor=1.75, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        locale="nl-NL",
+        viewport={"width": 412, "height": 823},
+        device_scale_factor=1.75,
+        is_mobile=True,
+        has_touch=True,
+    )
     page = context.new_page()
     page.add_init_script(
         """window.__cls = 0; window.__moved = [];
@@ -290,7 +299,7 @@ def indexed_fragments(site) -> list[dict]:
     out = []
     for path in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
         raw = gzip.decompress(path.read_bytes())
-        out.append(json.loads(raw[raw.index(b"{"):]))
+        out.append(json.loads(raw[raw.index(b"{") :]))
     return out
 
 

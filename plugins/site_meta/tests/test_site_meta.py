@@ -24,11 +24,16 @@ image_alt: Een werkplek met uitzicht op het IJ
 ---
 Tekst.
 """
-INTERVIEW = "---\ntitle: Gesprek\ndate: 2023-03-01\ncategory: Interview\nsummary: Kort.\n---\nTekst.\n"
+INTERVIEW = (
+    "---\ntitle: Gesprek\ndate: 2023-03-01\ncategory: Interview\nsummary: Kort.\n---\nTekst.\n"
+)
 
 
 def jsonld(html: str) -> list[dict]:
-    return [json.loads(m) for m in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)]
+    return [
+        json.loads(m)
+        for m in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    ]
 
 
 def meta(html: str, prop: str) -> str | None:
@@ -38,10 +43,13 @@ def meta(html: str, prop: str) -> str | None:
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
-    project = make_project(tmp_path_factory.mktemp("meta"), {
-        "content/articles/uitzicht.md": ARTICLE,
-        "content/articles/gesprek.md": INTERVIEW,
-    })
+    project = make_project(
+        tmp_path_factory.mktemp("meta"),
+        {
+            "content/articles/uitzicht.md": ARTICLE,
+            "content/articles/gesprek.md": INTERVIEW,
+        },
+    )
     write(project / "content/images/uitzicht.png", "png")
     with env(SWK_SITEURL=SITE, SWK_NOW="2024-01-15T12:00"):
         return build_project(project, "publishconf.py", WEB_EDITOR_REQUIRED=False)
@@ -54,7 +62,9 @@ def test_a_favicon_at_the_root_and_linked_from_every_page(published, tmp_path):
     # without the City's design system (no npm packages): the site's own icon
     project = make_project(tmp_path, {"content/articles/gesprek.md": INTERVIEW})
     out = build_project(project, DESIGN_SYSTEM_NODE_MODULES=str(tmp_path / "leeg"))
-    assert (out / "favicon.ico").read_bytes() == (ROOT / "theme/static/images/favicon.ico").read_bytes()
+    assert (out / "favicon.ico").read_bytes() == (
+        ROOT / "theme/static/images/favicon.ico"
+    ).read_bytes()
     html = (out / "index.html").read_text()
     assert '<link rel="icon" href="/theme/images/favicon.svg" type="image/svg+xml">' in html
     assert (out / "theme/images/favicon.svg").read_text().startswith("<svg")
@@ -121,7 +131,9 @@ def test_every_page_of_the_real_site_names_its_own_address(site):
             continue
         want = LOCAL_SITEURL + page.url
         if canonical != [want] or meta(html, "og:url") != want:
-            problems.append(f"{rel}: canonical {canonical}, og:url {meta(html, 'og:url')}, want {want}")
+            problems.append(
+                f"{rel}: canonical {canonical}, og:url {meta(html, 'og:url')}, want {want}"
+            )
         image = meta(html, "og:image") or ""
         found = sitecheck.local_path(image, page.url, sitecheck.site_bases())
         if not found or not (site / found[0]).is_file():

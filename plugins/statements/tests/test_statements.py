@@ -6,7 +6,13 @@ import re
 
 import pytest
 
-from statements import ACCESSIBILITY_FACTS, PRIVACY_FACTS, accessibility_status, privacy_version, statement_data
+from statements import (
+    ACCESSIBILITY_FACTS,
+    PRIVACY_FACTS,
+    accessibility_status,
+    privacy_version,
+    statement_data,
+)
 from swk.build import load_settings
 from swk.testing import ROOT, build_project, make_project
 
@@ -15,7 +21,7 @@ SETTINGS = load_settings(str(ROOT / "pelicanconf.py"))
 
 def text_of(out, slug: str) -> str:
     html = (out / slug / "index.html").read_text(encoding="utf-8")
-    main = html[html.index("<main"):html.index("</main>")]
+    main = html[html.index("<main") : html.index("</main>")]
     return " ".join(re.sub(r"<[^>]+>", " ", main).split())
 
 
@@ -29,7 +35,11 @@ def test_every_missing_fact_is_reported_once_per_build(tmp_path, caplog):
 
     LimitFilter._raised_messages.clear()  # Pelican shows a warning once per process; this is a new build
     build_project(make_project(tmp_path))
-    warnings = [r.getMessage() for r in caplog.records if "verklaringen over toegankelijkheid" in r.getMessage()]
+    warnings = [
+        r.getMessage()
+        for r in caplog.records
+        if "verklaringen over toegankelijkheid" in r.getMessage()
+    ]
     assert len(warnings) == 1
     for fact in ACCESSIBILITY_FACTS:
         assert f"ACCESSIBILITY_STATEMENT['{fact.key}']: {fact.what}" in warnings[0]
@@ -40,10 +50,19 @@ def test_every_missing_fact_is_reported_once_per_build(tmp_path, caplog):
 def test_the_accessibility_statement_claims_nothing_unchecked(default_site):
     text = text_of(default_site, "toegankelijkheid")
     # the model statement's parts
-    for words in ("Besluit digitale toegankelijkheid overheid", "EN 301 549", "WCAG 2.1",
-                  "de nieuwsbrief die wij per e-mail versturen", "de feeds", "de redactieomgeving",
-                  "Zoeken werkt alleen met JavaScript", "Wat kunt u in plaats daarvan doen?",
-                  "sociaalwerkkoepel@amsterdam.nl", "ombudsman", "bijgewerkt op 27 november 2026"):
+    for words in (
+        "Besluit digitale toegankelijkheid overheid",
+        "EN 301 549",
+        "WCAG 2.1",
+        "de nieuwsbrief die wij per e-mail versturen",
+        "de feeds",
+        "de redactieomgeving",
+        "Zoeken werkt alleen met JavaScript",
+        "Wat kunt u in plaats daarvan doen?",
+        "sociaalwerkkoepel@amsterdam.nl",
+        "ombudsman",
+        "bijgewerkt op 27 november 2026",
+    ):
         assert words in text, words
     # no audit: no status A or B, and no claim to meet the standard
     assert "nog niet onderzocht volgens de vaste methode voor zo’n onderzoek (WCAG-EM)" in text
@@ -58,62 +77,106 @@ def test_the_accessibility_statement_claims_nothing_unchecked(default_site):
 
 def test_the_privacy_statement_names_what_the_law_asks(default_site):
     text = text_of(default_site, "privacy")
-    for words in ("De gemeente Amsterdam is verantwoordelijk", "directie Werk, Participatie en Inkomen",
-                  "geen cookies", "toestemming", "zolang u de nieuwsbrief wilt krijgen",
-                  # what the site service keeps, and how long (its settings are the service's defaults)
-                  "Bevestigt u niet binnen 7 dagen? Dan verwijderen wij uw gegevens.",  # NEWSLETTER_PENDING_DAYS
-                  "welke versie van deze privacyverklaring toen gold",  # the consent record
-                  "Uw e-mailadres bewaren wij met de datums van aanmelden en afmelden",  # unsubscribed
-                  "30 dagen na het evenement verwijderen wij alle aanmeldingen",  # REGISTRATION_KEEP_DAYS
-                  "Onze dienst verwijdert ze 90 dagen na de aanmelding",  # PARTNER_APPLICATION_KEEP_DAYS
-                  "GitHub", "buiten de Europese Unie", "inzien", "laten verwijderen", "bezwaar",
-                  "binnen een maand", "Autoriteit Persoonsgegevens", "Laatst gewijzigd: 27 november 2026"):
+    for words in (
+        "De gemeente Amsterdam is verantwoordelijk",
+        "directie Werk, Participatie en Inkomen",
+        "geen cookies",
+        "toestemming",
+        "zolang u de nieuwsbrief wilt krijgen",
+        # what the site service keeps, and how long (its settings are the service's defaults)
+        "Bevestigt u niet binnen 7 dagen? Dan verwijderen wij uw gegevens.",  # NEWSLETTER_PENDING_DAYS
+        "welke versie van deze privacyverklaring toen gold",  # the consent record
+        "Uw e-mailadres bewaren wij met de datums van aanmelden en afmelden",  # unsubscribed
+        "30 dagen na het evenement verwijderen wij alle aanmeldingen",  # REGISTRATION_KEEP_DAYS
+        "Onze dienst verwijdert ze 90 dagen na de aanmelding",  # PARTNER_APPLICATION_KEEP_DAYS
+        "GitHub",
+        "buiten de Europese Unie",
+        "inzien",
+        "laten verwijderen",
+        "bezwaar",
+        "binnen een maand",
+        "Autoriteit Persoonsgegevens",
+        "Laatst gewijzigd: 27 november 2026",
+    ):
         assert words in text, words
-    for unknown in ("functionaris gegevensbescherming", "Dat mag, omdat", "Wij bewaren uw e-mail",
-                    "de dienst die onze e-mails verstuurt"):
+    for unknown in (
+        "functionaris gegevensbescherming",
+        "Dat mag, omdat",
+        "Wij bewaren uw e-mail",
+        "de dienst die onze e-mails verstuurt",
+    ):
         assert unknown not in text, unknown
 
 
 def test_filled_in_facts_appear_and_the_warning_goes(tmp_path, caplog):
-    accessibility = {**SETTINGS["ACCESSIBILITY_STATEMENT"], "audit_planned": "2027-03-01",
-                     "approved_by": "de manager van Sociaal Werkkoepel Amsterdam",
-                     "approved_on": "2026-12-01", "register_url": "https://register.example/123",
-                     "response_days": 5, "complaints_url": "https://klachten.example/",
-                     "ombudsman": "de ombudsman van de stad", "ombudsman_url": "https://ombudsman.example/"}
-    privacy = {**SETTINGS["PRIVACY_STATEMENT"], "dpo_contact": "fg@voorbeeld.nl",
-               "basis_visits": "een taak van algemeen belang", "basis_email": "een taak van algemeen belang",
-               "retention_email": "een jaar",
-               "mail_relay": "Voorbeeldmail (Nederland)", "transfer_safeguard": "GitHub meedoet aan het voorbeeldkader"}
-    out = build_project(make_project(tmp_path), ACCESSIBILITY_STATEMENT=accessibility, PRIVACY_STATEMENT=privacy,
-                        REGISTRATION_KEEP_DAYS=14)
+    accessibility = {
+        **SETTINGS["ACCESSIBILITY_STATEMENT"],
+        "audit_planned": "2027-03-01",
+        "approved_by": "de manager van Sociaal Werkkoepel Amsterdam",
+        "approved_on": "2026-12-01",
+        "register_url": "https://register.example/123",
+        "response_days": 5,
+        "complaints_url": "https://klachten.example/",
+        "ombudsman": "de ombudsman van de stad",
+        "ombudsman_url": "https://ombudsman.example/",
+    }
+    privacy = {
+        **SETTINGS["PRIVACY_STATEMENT"],
+        "dpo_contact": "fg@voorbeeld.nl",
+        "basis_visits": "een taak van algemeen belang",
+        "basis_email": "een taak van algemeen belang",
+        "retention_email": "een jaar",
+        "mail_relay": "Voorbeeldmail (Nederland)",
+        "transfer_safeguard": "GitHub meedoet aan het voorbeeldkader",
+    }
+    out = build_project(
+        make_project(tmp_path),
+        ACCESSIBILITY_STATEMENT=accessibility,
+        PRIVACY_STATEMENT=privacy,
+        REGISTRATION_KEEP_DAYS=14,
+    )
     assert "verklaringen over toegankelijkheid" not in caplog.text
     acc = text_of(out, "toegankelijkheid")
-    for words in ("Status C: eerste maatregelen genomen", "gepland voor 1 maart 2027",
-                  "op 1 december 2026 goedgekeurd door de manager van Sociaal Werkkoepel Amsterdam",
-                  "register van toegankelijkheidsverklaringen", "binnen 5 werkdagen antwoord",
-                  "klachtenprocedure", "de ombudsman van de stad"):
+    for words in (
+        "Status C: eerste maatregelen genomen",
+        "gepland voor 1 maart 2027",
+        "op 1 december 2026 goedgekeurd door de manager van Sociaal Werkkoepel Amsterdam",
+        "register van toegankelijkheidsverklaringen",
+        "binnen 5 werkdagen antwoord",
+        "klachtenprocedure",
+        "de ombudsman van de stad",
+    ):
         assert words in acc, words
     priv = text_of(out, "privacy")
-    for words in ("fg@voorbeeld.nl", "Voorbeeldmail (Nederland)", "Wij bewaren uw e-mail een jaar",
-                  "Dat mag, omdat GitHub meedoet aan het voorbeeldkader"):
+    for words in (
+        "fg@voorbeeld.nl",
+        "Voorbeeldmail (Nederland)",
+        "Wij bewaren uw e-mail een jaar",
+        "Dat mag, omdat GitHub meedoet aan het voorbeeldkader",
+    ):
         assert words in priv, words
     assert "14 dagen na het evenement" in priv
 
 
-@pytest.mark.parametrize("values, status", [
-    ({}, None),  # nothing known: no status claimed
-    ({"audit_planned": "2027-01-01"}, "C"),
-    ({"audit_planned": False}, "D"),
-    ({"audit_date": "2026-01-01"}, None),  # an audit, but its result not filled in
-    ({"audit_date": "2026-01-01", "audit_requirements_met": 50}, "A"),
-    ({"audit_date": "2026-01-01", "audit_requirements_met": 43}, "B"),
-])
+@pytest.mark.parametrize(
+    "values, status",
+    [
+        ({}, None),  # nothing known: no status claimed
+        ({"audit_planned": "2027-01-01"}, "C"),
+        ({"audit_planned": False}, "D"),
+        ({"audit_date": "2026-01-01"}, None),  # an audit, but its result not filled in
+        ({"audit_date": "2026-01-01", "audit_requirements_met": 50}, "A"),
+        ({"audit_date": "2026-01-01", "audit_requirements_met": 43}, "B"),
+    ],
+)
 def test_status_follows_digitoegankelijk(values, status):
     assert accessibility_status(values) == status
 
 
 def test_an_audit_asks_for_its_report():
-    data = statement_data({"ACCESSIBILITY_STATEMENT": {"audit_date": "2026-01-01"}, "PRIVACY_STATEMENT": {}})
+    data = statement_data(
+        {"ACCESSIBILITY_STATEMENT": {"audit_date": "2026-01-01"}, "PRIVACY_STATEMENT": {}}
+    )
     keys = [f.key for f in data["missing"]["ACCESSIBILITY_STATEMENT"]]
     assert "audit_report_url" in keys and "audit_requirements_met" in keys
 

@@ -6,10 +6,13 @@ from swk.testing import build_project, make_project
 
 
 def test_body_names_the_leaf_template(tmp_path):
-    project = make_project(tmp_path, {
-        "content/articles/a.md": "---\ntitle: A\ndate: 2023-02-16\ncategory: Nieuws\nsummary: S.\ntags: [x]\n---\nTekst.\n",
-        "content/partners/p.md": "---\ntitle: P\nkind: werkgever\n---\nOver P.\n",
-    })
+    project = make_project(
+        tmp_path,
+        {
+            "content/articles/a.md": "---\ntitle: A\ndate: 2023-02-16\ncategory: Nieuws\nsummary: S.\ntags: [x]\n---\nTekst.\n",
+            "content/partners/p.md": "---\ntitle: P\nkind: werkgever\n---\nOver P.\n",
+        },
+    )
     out = build_project(project)
 
     def template(rel):

@@ -26,7 +26,10 @@ Tekst.
 
 def test_admin_in_the_site_has_decap_with_every_chunk(site):
     admin = site / "admin"
-    expected = {p.name for p in DEFAULT_DIST.glob("[0-9]*.decap-cms.js")} | {"decap-cms.js", "editor.js"}
+    expected = {p.name for p in DEFAULT_DIST.glob("[0-9]*.decap-cms.js")} | {
+        "decap-cms.js",
+        "editor.js",
+    }
     assert len(expected) > 50  # decap-cms.js loads about 95 chunks from its own folder
     copied = {p.name for p in admin.glob("*.js")}
     assert copied == expected
@@ -41,9 +44,15 @@ def test_admin_page_is_dutch_and_uses_the_site_stylesheet(site):
     html = (site / "admin" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="nl">' in html
     assert '<script src="/admin/decap-cms.js"></script>' in html
-    assert html.index("/admin/decap-cms.js") < html.index("SWK_EDITOR_DATA") < html.index("/admin/editor.js")
+    assert (
+        html.index("/admin/decap-cms.js")
+        < html.index("SWK_EDITOR_DATA")
+        < html.index("/admin/editor.js")
+    )
     assert (site / "admin" / "editor.js").read_bytes() == EDITOR_JS.read_bytes()
-    assert 'CMS.registerPreviewStyle("/theme/css/site.min.css")' in html  # the City's look (design_system)
+    assert (
+        'CMS.registerPreviewStyle("/theme/css/site.min.css")' in html
+    )  # the City's look (design_system)
     assert (site / "theme" / "css" / "site.css").exists()
     assert '<meta name="robots" content="noindex">' in html
     assert "<noscript>" in html
@@ -97,9 +106,7 @@ def test_missing_decap_fails_a_publish_build_and_keeps_the_last_output(tmp_path)
     out = testing.build_project(project)
     (out / "vorige.txt").write_text("vorige build")
     with pytest.raises(BuildError) as info:
-        testing.build_project(
-            project, "publishconf.py", DECAP_DIST=str(tmp_path / "geen-npm")
-        )
+        testing.build_project(project, "publishconf.py", DECAP_DIST=str(tmp_path / "geen-npm"))
     message = str(info.value)
     assert "webeditor (Decap CMS) ontbreekt" in message and "make build" in message
     assert (out / "vorige.txt").read_text() == "vorige build"

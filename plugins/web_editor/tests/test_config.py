@@ -9,7 +9,7 @@ import yaml
 
 from content_model import sources
 from content_model.schema import CONTENT_TYPES
-from content_model.validate import Invalid, CONVERTERS, load_all
+from content_model.validate import CONVERTERS, Invalid, load_all
 from swk import testing
 from swk.build import load_settings
 from web_editor.decap_config import COLLECTION_NAMES, decap_config
@@ -18,10 +18,23 @@ SETTINGS = load_settings(str(testing.ROOT / "pelicanconf.py"))
 CONFIG = decap_config(SETTINGS)
 COLLECTIONS = {c["name"]: c for c in CONFIG["collections"]}
 WIDGETS = {
-    "string": "string", "text": "text", "choice": "select", "list": "list", "refs": "relation",
-    "events": "swk-events", "url": "string", "link": "string", "registration": "string", "email": "string",
-    "phone": "string", "slug": "string", "bool": "boolean", "int": "number",
-    "image": "image", "date": "swk-date", "datetime": "swk-date",
+    "string": "string",
+    "text": "text",
+    "choice": "select",
+    "list": "list",
+    "refs": "relation",
+    "events": "swk-events",
+    "url": "string",
+    "link": "string",
+    "registration": "string",
+    "email": "string",
+    "phone": "string",
+    "slug": "string",
+    "bool": "boolean",
+    "int": "number",
+    "image": "image",
+    "date": "swk-date",
+    "datetime": "swk-date",
 }
 TYPES = list(CONTENT_TYPES.values())
 
@@ -33,10 +46,16 @@ def decap_fields(ctype):
 def test_top_level_settings():
     assert CONFIG["locale"] == "nl"
     assert CONFIG["publish_mode"] == "editorial_workflow"
-    assert CONFIG["backend"] == {
-        "name": "github", "repo": SETTINGS["DECAP_REPO"], "branch": "main", "squash_merges": True,
-        "preview_context": "deploy/voorbeeld",  # the site workflow's status on an entry's pull request
-    }
+    assert (
+        CONFIG["backend"]
+        == {
+            "name": "github",
+            "repo": SETTINGS["DECAP_REPO"],
+            "branch": "main",
+            "squash_merges": True,
+            "preview_context": "deploy/voorbeeld",  # the site workflow's status on an entry's pull request
+        }
+    )
     assert CONFIG["local_backend"] is True
     assert (CONFIG["media_folder"], CONFIG["public_folder"]) == ("content/images", "/images")
     assert set(COLLECTIONS) == {"articles", "partners", "events", "newsletters", "pages"}
@@ -64,9 +83,16 @@ def test_publish_build_logs_in_through_the_service_and_has_no_local_backend():
 def test_after_saving_decap_links_to_the_items_page(ctype):
     """preview_path + site_url: where the build writes the item (its *_URL setting)."""
     coll = COLLECTIONS[COLLECTION_NAMES[ctype.name]]
-    url_setting = {"article": "ARTICLE_URL", "partner": "PARTNER_URL", "event": "EVENT_URL",
-                   "newsletter": "NEWSLETTER_URL", "page": "PAGE_URL"}[ctype.name]
-    assert coll["preview_path"].replace("{{slug}}", "winter") == SETTINGS[url_setting].format(slug="winter")
+    url_setting = {
+        "article": "ARTICLE_URL",
+        "partner": "PARTNER_URL",
+        "event": "EVENT_URL",
+        "newsletter": "NEWSLETTER_URL",
+        "page": "PAGE_URL",
+    }[ctype.name]
+    assert coll["preview_path"].replace("{{slug}}", "winter") == SETTINGS[url_setting].format(
+        slug="winter"
+    )
     assert CONFIG["site_url"] == "http://localhost:8000"  # `make serve`; SITEURL when publishing
 
 
@@ -104,10 +130,28 @@ def test_every_schema_field_in_the_editor_and_nothing_else(ctype):
 # Strings an editor might type into a field with a pattern: the editor's pattern and the
 # validator must say yes or no together.
 CANDIDATES = [
-    "winter-event", "Winter Event", "2023-02-16-winter-event", "-x", "a--b", "ä",
-    "https://www.voorbeeld.nl", "http://voorbeeld.nl/a?b=c", "www.voorbeeld.nl", "https://",
-    "mailto:naam@voorbeeld.nl", "mailto:naam", "site", "Site", "site:x", "naam@voorbeeld.nl", "naam@voorbeeld",
-    "020 123 4567", "+31 20 123 4567", "(020) 1234567", "12", "bel ons",
+    "winter-event",
+    "Winter Event",
+    "2023-02-16-winter-event",
+    "-x",
+    "a--b",
+    "ä",
+    "https://www.voorbeeld.nl",
+    "http://voorbeeld.nl/a?b=c",
+    "www.voorbeeld.nl",
+    "https://",
+    "mailto:naam@voorbeeld.nl",
+    "mailto:naam",
+    "site",
+    "Site",
+    "site:x",
+    "naam@voorbeeld.nl",
+    "naam@voorbeeld",
+    "020 123 4567",
+    "+31 20 123 4567",
+    "(020) 1234567",
+    "12",
+    "bel ons",
 ]
 
 
@@ -149,8 +193,10 @@ def decap_value(d):
         return "/images/foto.jpg"
     if "pattern" in d:
         return {
-            "slug": "mijn-slug", "website": "https://www.voorbeeld.nl",
-            "registration": "site", "email": "naam@voorbeeld.nl",
+            "slug": "mijn-slug",
+            "website": "https://www.voorbeeld.nl",
+            "registration": "site",
+            "email": "naam@voorbeeld.nl",
             "phone": "020 123 4567",
         }[d["name"]]
     return "Tekst"
@@ -173,13 +219,13 @@ def test_entries_written_like_decap_validate(tmp_path, only_required):
     folders = {}
     for c in CONFIG["collections"]:
         folders[c["name"]] = tmp_path / c["folder"]
-        slug = {"partners": "vegan-masters", "events": "winter", "articles": "a"}.get(c["name"], "p")
+        slug = {"partners": "vegan-masters", "events": "winter", "articles": "a"}.get(
+            c["name"], "p"
+        )
         write_entry(folders[c["name"]], slug, c["fields"], only_required)
     if not only_required:
         # a datetime stored unquoted and without seconds is a string to PyYAML's timestamp rules
         assert "start: 2026-12-20T14:30\n" in (folders["events"] / "winter.md").read_text()
-    cols = load_all(
-        {t.name: list(folders[COLLECTION_NAMES[t.name]].glob("*.md")) for t in TYPES}
-    )
+    cols = load_all({t.name: list(folders[COLLECTION_NAMES[t.name]].glob("*.md")) for t in TYPES})
     assert [str(p) for p in cols.problems] == []
     assert cols.items["event"]["winter"].meta.get("start_all_day") in (None, False)

@@ -62,7 +62,9 @@ def settle(repo: Path, timeout: float = 20) -> None:
         if head.startswith("cms/") and not busy:
             stuck_since = stuck_since or time.monotonic()
             if time.monotonic() - stuck_since >= 3:  # may collide with decap-server: then again
-                subprocess.run(["git", "-C", str(repo), "checkout", "-q", "main"], capture_output=True)
+                subprocess.run(
+                    ["git", "-C", str(repo), "checkout", "-q", "main"], capture_output=True
+                )
                 stuck_since = None
         else:
             stuck_since = None
@@ -249,9 +251,15 @@ def test_all_day_and_three_day_events_made_in_the_editor(editor, page):
 
     repo = editor["repo"]
     open_editor(page, editor["url"])
-    made = [("Doorstroomsessie december", "2026-12-10", None, "donderdag 10 december 2026"),
-            ("Harrie-training", "2026-12-01", "2026-12-03",
-             "dinsdag 1 december 2026 tot en met donderdag 3 december 2026")]
+    made = [
+        ("Doorstroomsessie december", "2026-12-10", None, "donderdag 10 december 2026"),
+        (
+            "Harrie-training",
+            "2026-12-01",
+            "2026-12-03",
+            "dinsdag 1 december 2026 tot en met donderdag 3 december 2026",
+        ),
+    ]
     for title, start, end, when in made:
         page.goto(f"{editor['url']}/admin/#/collections/events/new")
         field(page, "Titel").fill(title)
@@ -264,12 +272,16 @@ def test_all_day_and_three_day_events_made_in_the_editor(editor, page):
             expect(page.get_by_text("Het einde ligt vóór het begin")).to_be_visible(timeout=20000)
             field(page, "Einde").fill(end)
         # the preview pane shows the site's date line
-        expect(page.frame_locator("iframe").locator(".facts time")).to_have_text(when, timeout=20000)
+        expect(page.frame_locator("iframe").locator(".facts time")).to_have_text(
+            when, timeout=20000
+        )
         save(page)
         settle(repo)
 
-    slugs = {"2026-12-10-doorstroomsessie-december": ("2026-12-10", None),
-             "2026-12-01-harrie-training": ("2026-12-01", "2026-12-03")}
+    slugs = {
+        "2026-12-10-doorstroomsessie-december": ("2026-12-10", None),
+        "2026-12-01-harrie-training": ("2026-12-01", "2026-12-03"),
+    }
     for slug, (start, end) in slugs.items():
         text = git(repo, "show", f"cms/events/{slug}:content/events/{slug}.md")
         assert f"start: {start}\n" in text
@@ -304,14 +316,18 @@ GIT_WRITTEN = {
 def test_events_written_in_git_open_and_save_without_changing_meaning(editor, page):
     repo = editor["repo"]
     for slug, dates in GIT_WRITTEN.items():
-        testing.write(repo / "content" / "events" / f"{slug}.md",
-                      f"---\ntitle: Uit Git {slug}\n{dates}location: Tolhuistuin\n---\nTekst.\n")
+        testing.write(
+            repo / "content" / "events" / f"{slug}.md",
+            f"---\ntitle: Uit Git {slug}\n{dates}location: Tolhuistuin\n---\nTekst.\n",
+        )
     git(repo, "add", "content/events")
     git(repo, "commit", "-q", "-m", "Evenementen uit Git")
     before = {s: check(repo).items["event"][s].meta for s in GIT_WRITTEN}
 
     for slug in GIT_WRITTEN:
-        open_editor(page, editor["url"])  # a fresh load: Decap keeps the open entry on a hash change
+        open_editor(
+            page, editor["url"]
+        )  # a fresh load: Decap keeps the open entry on a hash change
         page.goto(f"{editor['url']}/admin/#/collections/events/entries/{slug}")
         field(page, "Samenvatting").fill("Bewerkt in de webeditor.")
         save(page)
@@ -335,7 +351,10 @@ def test_article_preview_shows_what_the_site_shows(editor, page):
     field(page, "Samenvatting").fill("Een werkgever en een jobcoach over de eerste maanden.")
     preview = page.frame_locator("iframe")
     expect(preview.locator("h1")).to_have_text("Werk dat past", timeout=20000)
-    shown = {sel: preview.locator(sel).inner_text() for sel in ("h1", ".meta time", ".lead", ".meta .label")}
+    shown = {
+        sel: preview.locator(sel).inner_text()
+        for sel in ("h1", ".meta time", ".lead", ".meta .label")
+    }
     assert shown[".meta time"] == "10 januari 2024"
     styles = preview.locator("h1").evaluate(STYLE)
     assert preview.locator('link[href$="/theme/css/site.min.css"]').count() == 1  # the City's look
@@ -364,14 +383,23 @@ def test_the_previews_date_lines_are_the_agendas(editor, page):
     from content_model.validate import parse_datetime
 
     pairs = [
-        ("2023-02-16", None), ("2023-02-16T15:00", None), ("2023-02-16T15:00", "2023-02-16T18:00"),
-        ("2023-02-16T15:00", "2023-02-16T15:00"), ("2023-02-16", "2023-02-16"),
-        ("2023-02-16T15:00", "2023-02-16"), ("2023-02-16", "2023-02-18"),
-        ("2023-02-16T15:00", "2023-02-18T12:00"), ("2023-02-16", "2023-02-18T12:00"),
-        ("2023-02-16T15:00:30", "2023-02-18"), ("2023-03-26T01:30:00+01:00", "2023-03-26T03:30"),
-        ("2023-10-29T00:30:00Z", None), ("2024-12-31T23:00", "2025-01-01 01:00"),
+        ("2023-02-16", None),
+        ("2023-02-16T15:00", None),
+        ("2023-02-16T15:00", "2023-02-16T18:00"),
+        ("2023-02-16T15:00", "2023-02-16T15:00"),
+        ("2023-02-16", "2023-02-16"),
+        ("2023-02-16T15:00", "2023-02-16"),
+        ("2023-02-16", "2023-02-18"),
+        ("2023-02-16T15:00", "2023-02-18T12:00"),
+        ("2023-02-16", "2023-02-18T12:00"),
+        ("2023-02-16T15:00:30", "2023-02-18"),
+        ("2023-03-26T01:30:00+01:00", "2023-03-26T03:30"),
+        ("2023-10-29T00:30:00Z", None),
+        ("2024-12-31T23:00", "2025-01-01 01:00"),
     ]
-    pairs += [(f"2023-{m:02d}-{d:02d}", None) for m in range(1, 13) for d in (1, 9)]  # every month and weekday
+    pairs += [
+        (f"2023-{m:02d}-{d:02d}", None) for m in range(1, 13) for d in (1, 9)
+    ]  # every month and weekday
 
     def python(start, end):
         s, s_all = parse_datetime(start)
@@ -383,7 +411,9 @@ def test_the_previews_date_lines_are_the_agendas(editor, page):
     js = page.evaluate("pairs => pairs.map(([s, e]) => SWK_EDITOR.whenText(s, e))", pairs)
     assert js == [python(s, e) for s, e in pairs]
     # Decap reads "...Z" timestamps as Date objects
-    assert page.evaluate("SWK_EDITOR.whenText(new Date('2023-10-29T00:30:00Z'))") == python("2023-10-29T00:30:00Z", None)
+    assert page.evaluate("SWK_EDITOR.whenText(new Date('2023-10-29T00:30:00Z'))") == python(
+        "2023-10-29T00:30:00Z", None
+    )
     places = [("Tolhuistuin", False), ("Tolhuistuin", True), ("", True), ("", False)]
     assert page.evaluate("ps => ps.map(([l, o]) => SWK_EDITOR.placeText(l, o))", places) == [
         place_text(SimpleNamespace(location=loc or None, online=on)) or "" for loc, on in places
@@ -396,14 +426,19 @@ def test_a_newsletters_events_upcoming_chosen_or_none(editor, page):
     slug = "2020-05-nieuwsbrief-3"
     rel = f"newsletters/{slug}.md"
     assert "events: [2020-06-25-zomerevent]" in (repo / rel).read_text()
-    steps = [("De komende evenementen", "events: upcoming\n"), ("Geen evenementen", None),
-             ("Zelf gekozen evenementen", "events:\n  - 2023-02-16-winter-event\n")]
+    steps = [
+        ("De komende evenementen", "events: upcoming\n"),
+        ("Geen evenementen", None),
+        ("Zelf gekozen evenementen", "events:\n  - 2023-02-16-winter-event\n"),
+    ]
     for n, (choice, expected) in enumerate(steps):
         open_editor(page, editor["url"])
         page.goto(f"{editor['url']}/admin/#/collections/newsletters/entries/{slug}")
         if n == 0:  # the list written in Git, shown as chosen
             expect(page.get_by_label("Zelf gekozen evenementen")).to_be_checked(timeout=20000)
-            expect(page.get_by_text("Zomerevent (digitaal)", exact=True)).to_be_visible(timeout=20000)
+            expect(page.get_by_text("Zomerevent (digitaal)", exact=True)).to_be_visible(
+                timeout=20000
+            )
         page.get_by_label(choice).check()
         if choice.startswith("Zelf"):
             events = field(page, "Evenementen")
@@ -419,5 +454,7 @@ def test_a_newsletters_events_upcoming_chosen_or_none(editor, page):
         else:
             assert "events:" not in text or 'events: ""' in text, text  # empty: no events
         item = check(repo).items["newsletter"][slug]
-        assert item.meta.get("events") == {"De komende evenementen": "upcoming", "Geen evenementen": None}.get(
-            choice, ["2023-02-16-winter-event"])
+        assert item.meta.get("events") == {
+            "De komende evenementen": "upcoming",
+            "Geen evenementen": None,
+        }.get(choice, ["2023-02-16-winter-event"])

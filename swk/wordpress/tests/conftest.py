@@ -27,8 +27,13 @@ from swk.testing import ROOT
 from swk.wordpress.wxrwriter import Post, write_wxr
 
 SITE = "https://oud.example.org"
-FURNITURE = {"Deel dit artikel:", "Author Archive", ".", "Dit veld is bedoeld voor validatiedoeleinden en "
-             "moet niet worden gewijzigd.", '"*" geeft vereiste velden aan'}
+FURNITURE = {
+    "Deel dit artikel:",
+    "Author Archive",
+    ".",
+    "Dit veld is bedoeld voor validatiedoeleinden en moet niet worden gewijzigd.",
+    '"*" geeft vereiste velden aan',
+}
 WP_CATEGORIES = {"Interview": ("interviews", "Interviews"), "Nieuws": ("nieuws", "Nieuws")}
 
 
@@ -109,17 +114,24 @@ def _html(lines: list[str], kinds: dict[str, str], gutenberg: bool) -> str:
         else:
             inner = {"strong": f"<strong>{text}</strong>", "em": f"<em>{text}</em>"}.get(kind, text)
             if kind == "quote":
-                block, name = f"<blockquote class=\"wp-block-quote\"><p>{inner}</p></blockquote>", "quote"
+                block, name = (
+                    f'<blockquote class="wp-block-quote"><p>{inner}</p></blockquote>',
+                    "quote",
+                )
             else:
                 block, name = (f"<p>{inner}</p>" if gutenberg else inner), "paragraph"
-        out.append(f"<!-- wp:{name} -->\n{block}\n<!-- /wp:{name.split()[0]} -->" if gutenberg else block)
+        out.append(
+            f"<!-- wp:{name} -->\n{block}\n<!-- /wp:{name.split()[0]} -->" if gutenberg else block
+        )
     if in_list:
         out.append("</ul>\n<!-- /wp:list -->" if gutenberg else "</ul>")
     return ("\n\n" if gutenberg else "\n\n").join(out)
 
 
 def seed_articles(seeds: Path) -> list[SeedArticle]:
-    files = {p.name: _seed_lines(p.read_text(encoding="utf-8")) for p in sorted(seeds.glob("0*.txt"))}
+    files = {
+        p.name: _seed_lines(p.read_text(encoding="utf-8")) for p in sorted(seeds.glob("0*.txt"))
+    }
     found = []
     for path in sorted((ROOT / "content/articles").glob("*.md")):
         meta, body = split(path.read_text(encoding="utf-8"))
@@ -133,22 +145,35 @@ def seed_articles(seeds: Path) -> list[SeedArticle]:
         end = min([i for f, i in titles_at if f == name and i > start] + [len(lines)])
         blocks = blocks_of(body)
         ported = {text for _, text in blocks}
-        region = lines[start + 1:end]
+        region = lines[start + 1 : end]
         ported_text = " ".join(ported)
-        last = max((i for i, line in enumerate(region)
-                    if line in ported or (len(line) > 30 and line[:30] in ported_text)), default=-1)
-        body_lines = [line for line in region[:last + 1] if line and line not in FURNITURE]
+        last = max(
+            (
+                i
+                for i, line in enumerate(region)
+                if line in ported or (len(line) > 30 and line[:30] in ported_text)
+            ),
+            default=-1,
+        )
+        body_lines = [line for line in region[: last + 1] if line and line not in FURNITURE]
         kinds = {text: kind for kind, text in blocks}
         gutenberg = n % 2 == 0
         date = str(meta["date"])
         wp_date = f"{date} 00:00:00" if n % 3 else f"{date} 09:30:00"
         slug, wp_name = path.stem, meta.get("slug") or path.stem
-        title = html.escape(meta["title"], quote=False).replace("‘", "&#8216;").replace("’", "&#8217;")
+        title = (
+            html.escape(meta["title"], quote=False).replace("‘", "&#8216;").replace("’", "&#8217;")
+        )
         post = Post(
-            id=100 + n, title=title, content=_html(body_lines, kinds, gutenberg), name=wp_name,
-            date=wp_date, categories=[WP_CATEGORIES[meta["category"]]],
+            id=100 + n,
+            title=title,
+            content=_html(body_lines, kinds, gutenberg),
+            name=wp_name,
+            date=wp_date,
+            categories=[WP_CATEGORIES[meta["category"]]],
             tags=[(t, t.replace("-", " ").title()) for t in meta.get("tags", [])],
-            excerpt=meta["summary"] if n % 2 else "", comments=n % 3,
+            excerpt=meta["summary"] if n % 2 else "",
+            comments=n % 3,
         )
         articles.append(SeedArticle(slug, meta, body, name, body_lines, post))
     return articles
@@ -169,12 +194,24 @@ def seed_export(seeds, tmp_path_factory) -> tuple[Path, list[SeedArticle]]:
     extra = [
         Post(90, "Hoofdmenu: Agenda", "", type="nav_menu_item", name="90"),
         Post(91, "Hoofdmenu: Partners", "", type="nav_menu_item", name="91"),
-        Post(92, articles[0].post.title, "<p>oud</p>", type="revision", status="inherit",
-             name=f"{articles[0].post.id}-revision-v1", parent=articles[0].post.id),
+        Post(
+            92,
+            articles[0].post.title,
+            "<p>oud</p>",
+            type="revision",
+            status="inherit",
+            name=f"{articles[0].post.id}-revision-v1",
+            parent=articles[0].post.id,
+        ),
     ]
     path = tmp_path_factory.mktemp("seeds") / "sociaalwerkkoepel.WordPress.xml"
-    write_wxr(path, [a.post for a in articles] + extra, site=SITE, https_namespace=True,
-              categories=[(s, n, "") for s, n in WP_CATEGORIES.values()])
+    write_wxr(
+        path,
+        [a.post for a in articles] + extra,
+        site=SITE,
+        https_namespace=True,
+        categories=[(s, n, "") for s, n in WP_CATEGORIES.values()],
+    )
     return path, articles
 
 

@@ -80,10 +80,17 @@ def test_the_imported_site_builds_and_old_addresses_lead_to_the_articles(importe
     out = build_project(project, SEARCH_INDEX=False)
     for a in articles:
         page = (out / "artikelen" / a.slug / "index.html").read_text(encoding="utf-8")
-        assert f'<h1 class="ams-heading ams-heading--1">{a.meta["title"]}</h1>'.replace("‘", "‘") in page, a.slug
+        assert (
+            f'<h1 class="ams-heading ams-heading--1">{a.meta["title"]}</h1>'.replace("‘", "‘")
+            in page
+        ), a.slug
         y, m, d = a.post.date[:10].split("-")
         old = (out / y / m / d / a.slug / "index.html").read_text(encoding="utf-8")
         assert f'url=/artikelen/{a.slug}/"' in old and 'name="robots" content="noindex"' in old
-        assert f'"p={a.post.id}": "/artikelen/{a.slug}/"' in (out / "redirects.json").read_text(encoding="utf-8")
+        assert f'"p={a.post.id}": "/artikelen/{a.slug}/"' in (out / "redirects.json").read_text(
+            encoding="utf-8"
+        )
     # the WordPress categories' archives lead to ours
-    assert 'url=/rubriek/interview/"' in (out / "category/interviews/index.html").read_text(encoding="utf-8")
+    assert 'url=/rubriek/interview/"' in (out / "category/interviews/index.html").read_text(
+        encoding="utf-8"
+    )
