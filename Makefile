@@ -42,7 +42,9 @@ service: $(PYSTAMP) $(NPMSTAMP)  ## site service on 127.0.0.1:8001 + dev server 
 	pid=$$!; trap 'kill $$pid 2>/dev/null' EXIT INT TERM; \
 	SWK_SERVICE_URL=$(SERVICE_URL) $(MAKE) --no-print-directory serve
 
-test: $(TESTSTAMP) $(NPMSTAMP) system-deps  ## run every test
+test: $(TESTSTAMP) $(NPMSTAMP) system-deps  ## run every test (and the linter and formatter check)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
 
 setup: $(TESTSTAMP) $(NPMSTAMP) system-deps
@@ -51,9 +53,10 @@ setup: $(TESTSTAMP) $(NPMSTAMP) system-deps
 system-deps:
 	@bash scripts/system-deps.sh
 
-$(PYSTAMP): requirements.txt
+$(PYSTAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 $(TESTSTAMP): requirements-test.txt requirements.txt $(PYSTAMP)

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT / "plugins"))
-sys.path.insert(0, str(ROOT))
+from tests.support import testing
 
-from swk import testing  # noqa: E402
+ROOT = Path(__file__).resolve().parent
 
 # "Now" for builds of the real content in tests: after the 2023 Winter Event, the 2024 Job
 # Event and the newest article (1 April 2024; an article is on the site from its date on),

@@ -6,7 +6,7 @@ for 2N partners and 4N events, and prints the seconds. If the plugins grow linea
 second build takes about twice as long (ratio ~2); clearly more means something is
 quadratic.
 
-    .venv/bin/python benchmarks/agenda_partners.py [N]     # N defaults to 500
+    .venv/bin/python -m benchmarks.agenda_partners [N]     # N defaults to 500
 """
 
 from __future__ import annotations
@@ -17,12 +17,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "plugins"))
-
-from content_model.schema import DISTRICTS, KINDS_EVENT, KINDS_PARTNER  # noqa: E402
-from swk.testing import build_project, env, make_project  # noqa: E402
+from content_model.schema import DISTRICTS, KINDS_EVENT, KINDS_PARTNER
+from tests.support.testing import build_project, env, make_project
 
 SECTORS = [
     "voeding",

@@ -1,9 +1,9 @@
 """Build-time benchmark: our whole pipeline against stock Pelican (+ the Pagefind CLI).
 
-    .venv/bin/python benchmarks/build.py            # N = 200 and 3000
-    .venv/bin/python benchmarks/build.py 500 1000   # other sizes
-    .venv/bin/python benchmarks/build.py --keep 200 # keep the generated projects in /tmp
-    .venv/bin/python benchmarks/build.py --runs 3   # fastest of 3 runs each (a busy machine)
+    .venv/bin/python -m benchmarks.build            # N = 200 and 3000
+    .venv/bin/python -m benchmarks.build 500 1000   # other sizes
+    .venv/bin/python -m benchmarks.build --keep 200 # keep the generated projects in /tmp
+    .venv/bin/python -m benchmarks.build --runs 3   # fastest of 3 runs each (a busy machine)
 
 For each N it generates, with a fixed random seed, N articles, N/6 partners and N/6 events
 in the content contract's format (YAML front matter; articles refer to partners and events),
@@ -50,10 +50,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from swk.testing import free_port  # noqa: E402
+from swk import ROOT
+from tests.support.testing import free_port
 
 PYTHON = sys.executable
 SEED = 2024

@@ -1,16 +1,16 @@
 """Lighthouse scores of every page template: performance, accessibility, best practices, SEO.
 
-    .venv/bin/python benchmarks/lighthouse.py                 # build the real content, then measure
-    .venv/bin/python benchmarks/lighthouse.py --site output   # measure an existing build
-    .venv/bin/python benchmarks/lighthouse.py --runs 3        # median of 3 runs per page
-    .venv/bin/python benchmarks/lighthouse.py --desktop       # Lighthouse's desktop preset
+    .venv/bin/python -m benchmarks.lighthouse                 # build the real content, then measure
+    .venv/bin/python -m benchmarks.lighthouse --site output   # measure an existing build
+    .venv/bin/python -m benchmarks.lighthouse --runs 3        # median of 3 runs per page
+    .venv/bin/python -m benchmarks.lighthouse --desktop       # Lighthouse's desktop preset
 
 Lighthouse is the npm package pinned in package.json (``npm ci`` installs it; it runs Debian's
 Chromium, ``/usr/bin/chromium`` or ``SWK_CHROMIUM``). The mobile preset (the default) is a
 Moto G Power on slow 4G with a 4x slower CPU, simulated. The site is served on 127.0.0.1 by
 Python's http.server, without compression (GitHub Pages compresses), so transfer sizes are
 the uncompressed ones. Pages: the first page of each template found in the output (as in
-the site-wide checks, ``swk.sitecheck.one_page_per_template``; not a redirect page, which
+the site-wide checks, ``tests.support.sitecheck.one_page_per_template``; not a redirect page, which
 leaves at once), plus the search page with a query (``/zoeken/?q=werkgevers``), which loads
 Pagefind.
 
@@ -24,15 +24,11 @@ import json
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
-sys.path.insert(0, str(ROOT))
-
-from swk import sitecheck, testing  # noqa: E402
+from swk import ROOT
+from tests.support import sitecheck, testing
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")

@@ -1,6 +1,6 @@
 """Print the size of each newsletter issue's e-mail HTML, and of an issue with 10 articles.
 
-    .venv/bin/python benchmarks/newsletter.py
+    .venv/bin/python -m benchmarks.newsletter
 
 Gmail clips messages above about 100 KB; the build stops above NEWSLETTER_MAX_BYTES (90 KB).
 """
@@ -8,15 +8,11 @@ Gmail clips messages above about 100 KB; the build stops above NEWSLETTER_MAX_BY
 from __future__ import annotations
 
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
-sys.path.insert(0, str(ROOT))
-
-from swk.testing import build_project, env, write  # noqa: E402
+from swk import ROOT
+from tests.support.testing import build_project, env, write
 
 LIMIT = 90 * 1024
 

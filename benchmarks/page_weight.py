@@ -1,6 +1,6 @@
 """Print what a first visit to one page of every template costs, compressed, fonts included.
 
-    .venv/bin/python benchmarks/page_weight.py [--site FOLDER]
+    .venv/bin/python -m benchmarks.page_weight [--site FOLDER]
 
 Builds the real content (``SWK_NOW=2024-01-15T12:00``) unless ``--site`` names a built site,
 serves it on 127.0.0.1 and opens one page of every template (``<body data-template>``) in a
@@ -19,11 +19,8 @@ import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
-sys.path.insert(0, str(ROOT))
-
-from swk import sitecheck, testing  # noqa: E402
+from swk import ROOT
+from tests.support import sitecheck, testing
 
 BUDGET = 75 * 1024
 NOT_BUDGETED = {"search"}

@@ -1,8 +1,8 @@
 """Benchmark the search index: for N generated articles, the time Pagefind adds to a build,
 the index size on disk, and the bytes a browser fetches for the search page and its first query.
 
-    .venv/bin/python benchmarks/search.py            # N = 200 and 3000
-    .venv/bin/python benchmarks/search.py 500 1000   # other sizes
+    .venv/bin/python -m benchmarks.search            # N = 200 and 3000
+    .venv/bin/python -m benchmarks.search 500 1000   # other sizes
 
 For each N it builds the site twice (search plugin with and without indexing), runs the
 Pagefind CLI on the same output for comparison, then opens /zoeken/ in headless Chromium
@@ -17,17 +17,12 @@ from __future__ import annotations
 import argparse
 import random
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
-sys.path.insert(0, str(ROOT))
-
-from swk import testing  # noqa: E402
-from swk.testing import build_project, make_project, write  # noqa: E402
+from tests.support import testing
+from tests.support.testing import build_project, make_project, write
 
 WORDS = (
     "werk werkgever werkgevers werknemer werknemers baan banen begeleiding jobcoach coaching "

@@ -1,7 +1,7 @@
 """Load on the site service, on loopback only: sign-ups per second and their latency, and
 messages per second of a newsletter send.
 
-    .venv/bin/python benchmarks/service.py [--signups N] [--concurrency C] [--recipients M]
+    .venv/bin/python -m benchmarks.service [--signups N] [--concurrency C] [--recipients M]
 
 Starts the service as in production (``python -m service``, uvicorn, one process) in local
 mode with a temporary data folder, and a real SMTP server (aiosmtpd) on 127.0.0.1 that takes
@@ -30,14 +30,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
-sys.path.insert(0, str(ROOT))
+import httpx
 
-import httpx  # noqa: E402
-
-from service.tests.conftest import newsletter_files  # noqa: E402
-from swk.testing import RunningService, build_project, make_project, smtp_server  # noqa: E402
+from service.tests.conftest import newsletter_files
+from tests.support.testing import RunningService, build_project, make_project, smtp_server
 
 TOKEN = "benchmark-token-" + "b" * 32
 SITE = "http://site.invalid"

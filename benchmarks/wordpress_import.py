@@ -7,7 +7,7 @@ items, plus N/10 pages; imports it into an empty project in a child process (so 
 memory is measured alone), then imports it a second time (everything unchanged), and prints
 wall and CPU seconds, peak memory (max RSS) and the export's size.
 
-    .venv/bin/python benchmarks/wordpress_import.py [N] [--keep]
+    .venv/bin/python -m benchmarks.wordpress_import [N] [--keep]
 """
 
 from __future__ import annotations
@@ -21,12 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "plugins"))
-
-from swk.testing import make_project  # noqa: E402
-from swk.wordpress.wxrwriter import Post, write_wxr  # noqa: E402
+from swk import ROOT
+from swk.wordpress.wxrwriter import Post, write_wxr
+from tests.support.testing import make_project
 
 SITE = "https://oud.example.org"
 CATEGORIES = [
@@ -119,8 +116,8 @@ def posts(n: int):
 def child(args) -> None:
     """Run one import in this process and print seconds and peak memory."""
     from swk.build import load_settings
-    from swk.testing import overrides
     from swk.wordpress.importer import import_wordpress
+    from tests.support.testing import overrides
 
     settings = load_settings(str(ROOT / "pelicanconf.py"), overrides(Path(args.project)))
     start, cpu = time.perf_counter(), time.process_time()

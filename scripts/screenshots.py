@@ -1,6 +1,6 @@
 """Screenshots of the site and the newsletter e-mail, for reviewers who do not build.
 
-    .venv/bin/python scripts/screenshots.py [--output DIR] [--site FOLDER]
+    .venv/bin/python -m scripts.screenshots [--output DIR] [--site FOLDER]
 
 Builds the real content (``SWK_NOW=2024-01-15T12:00``, as the tests do) into a temporary
 folder, unless ``--site`` names a built site, serves it on 127.0.0.1 and takes the first
@@ -16,11 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
-sys.path.insert(0, str(ROOT))
-
-from swk import testing  # noqa: E402
+from swk import ROOT
+from tests.support import testing
 
 NOW = "2024-01-15T12:00"
 PAGES = {

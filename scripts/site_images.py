@@ -2,7 +2,7 @@
 ``theme/static/images/favicon.svg``) and the default image for link previews (``og:image``,
 1200 x 630: the red bar of the header, the site's name and description).
 
-    .venv/bin/python scripts/site_images.py
+    .venv/bin/python -m scripts.site_images
 
 Renders with headless Chromium (as the tests do) and writes into theme/static/images/; the
 results are committed, so a build needs no browser. Run again after changing the name,
@@ -13,13 +13,9 @@ from __future__ import annotations
 
 import html
 import struct
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from swk import testing  # noqa: E402
+from swk import ROOT
+from tests.support import testing
 
 IMAGES = ROOT / "theme" / "static" / "images"
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
@@ -54,7 +50,6 @@ def ico(pngs: list[tuple[int, bytes]]) -> bytes:
 def main():
     from playwright.sync_api import sync_playwright
 
-    sys.path.insert(0, str(ROOT / "plugins"))
     from swk.build import load_settings
 
     settings = load_settings(str(ROOT / "pelicanconf.py"))

@@ -18,12 +18,3 @@ when the service is down. Nothing personal is logged; addresses are logged as a 
 - ``python -m service``: run it under uvicorn; ``python -m service subscribers|newsletter|...``:
   the office's command line (``cli``).
 """
-
-import sys as _sys
-from pathlib import Path as _Path
-
-# The service shares code with the build's plugins (the newsletter's message and hash, the
-# content model's checks, Dutch dates): they live in plugins/, as Pelican loads them.
-_PLUGINS = str(_Path(__file__).resolve().parent.parent / "plugins")
-if _PLUGINS not in _sys.path:
-    _sys.path.insert(0, _PLUGINS)

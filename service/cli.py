@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from . import db
-from .config import REPO, Config, ConfigError
+from .config import ROOT, Config, ConfigError
 from .subscribers import (
     EXPORT_COLUMNS,
     Invalid,
@@ -50,7 +50,7 @@ class Refused(Exception):
 
 def _outside_repo(path: Path, what: str) -> Path:
     resolved = Path(path).resolve()
-    if resolved == REPO or REPO in resolved.parents:
+    if resolved == ROOT or ROOT in resolved.parents:
         raise Refused(
             f"{path}: {what} staat in de repository; persoonsgegevens horen niet in Git. "
             "Kies een pad erbuiten"
@@ -295,7 +295,7 @@ def main(argv: list[str], env: dict | None = None, out=None) -> int:
     p_test.add_argument(
         "--newsletters",
         type=Path,
-        default=REPO / "newsletters",
+        default=ROOT / "newsletters",
         help="de nieuwsbriefbestanden, om concepten te weigeren (met --output)",
     )
     p_test.add_argument("--site", help="van deze site in plaats van SWK_SITE_URL")

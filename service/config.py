@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-REPO = Path(__file__).resolve().parent.parent
+from swk import ROOT
 
 # Secrets: environment variable -> what it is for (shown when one is missing).
 SECRETS = {
@@ -157,7 +157,7 @@ class Config:
     site_url: str = "http://localhost:8000"  # the public static site (its CSS, links in mail)
     service_url: str = "http://127.0.0.1:8001"  # this service's public address
     site_origins: tuple[str, ...] = ()  # origins allowed to post forms (the site's, by default)
-    site_settings: Path = REPO / "pelicanconf.py"  # Pelican settings the pages take names from
+    site_settings: Path = ROOT / "pelicanconf.py"  # Pelican settings the pages take names from
     secret_key: str = ""
     api_token: str = ""
     env: dict = field(default_factory=dict)  # the whole environment, for features' own settings

@@ -7,12 +7,10 @@ public site, so the site's CSS and links work on the service's pages too.
 
 from __future__ import annotations
 
-import sys
-
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import HTMLResponse
 
-from .config import REPO, Config
+from .config import ROOT, Config
 
 SITE_KEYS = (
     "SITENAME",
@@ -29,9 +27,6 @@ SITE_KEYS = (
 
 def site_settings(config: Config) -> dict:
     """The Pelican settings the pages need, with ``SITEURL`` = the public site."""
-    plugins = str(REPO / "plugins")
-    if plugins not in sys.path:
-        sys.path.insert(0, plugins)
     from pelican.settings import read_settings
 
     settings = read_settings(str(config.site_settings), override={"SITEURL": config.site_url})
@@ -42,7 +37,7 @@ class Pages:
     def __init__(self, config: Config, settings: dict | None = None):
         self.settings = settings if settings is not None else site_settings(config)
         self.env = Environment(
-            loader=FileSystemLoader(self.settings.get("THEME", str(REPO / "theme")) + "/templates"),
+            loader=FileSystemLoader(self.settings.get("THEME", str(ROOT / "theme")) + "/templates"),
             autoescape=select_autoescape(default=True, default_for_string=True),
             trim_blocks=True,
             lstrip_blocks=True,

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import logging
 import shutil
-import sys
 from pathlib import Path
 
 from pelican import Pelican, log
 from pelican.settings import read_settings
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
-
-from content_model import check  # noqa: E402
-from content_model.validate import ContentError  # noqa: E402
+from content_model import check
+from content_model.validate import ContentError
 
 
 class BuildError(Exception):

@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from content_model.validate import ContentError
-from swk.testing import ROOT, build_project, make_project, write
+from tests.support.testing import ROOT, build_project, make_project, write
 
 GOOD_ARTICLE = """
 ---

@@ -16,7 +16,16 @@ import pytest
 
 from content_model.validate import ContentError
 from swk.devserver import DevSite
-from swk.testing import ROOT, build_project, env, free_port, make_project, overrides, serve, write
+from tests.support.testing import (
+    ROOT,
+    build_project,
+    env,
+    free_port,
+    make_project,
+    overrides,
+    serve,
+    write,
+)
 
 NOW = "2024-01-15T12:00"
 SMALL = {"BUILD_WORKERS": 2, "BUILD_PARALLEL_MIN": 1}  # fork workers even for a few pages

@@ -15,8 +15,8 @@ import feedparser
 import pytest
 
 from content_model import frontmatter
-from swk import sitecheck
-from swk.testing import ROOT, build_project, env, make_project, write
+from tests.support import sitecheck
+from tests.support.testing import ROOT, build_project, env, make_project, write
 
 # Templates of the foundation; features add more (they are found in the output by themselves).
 FOUNDATION_TEMPLATES = {

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from swk.testing import ROOT, build_project, env, make_project
+from tests.support.testing import ROOT, build_project, env, make_project
 
 GUIDE = ROOT / "docs" / "redactie.md"
 TEMPLATES = ROOT / "theme" / "templates"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from swk.testing import ROOT, write
+from tests.support.testing import ROOT, write
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 BIN = Path(sys.executable).parent
@@ -156,7 +156,13 @@ def test_newsletter_workflow_scripts_against_the_real_service(tmp_path):
     import os
 
     from service.tests.conftest import newsletter_files
-    from swk.testing import RunningService, build_project, make_project, serve, smtp_server
+    from tests.support.testing import (
+        RunningService,
+        build_project,
+        make_project,
+        serve,
+        smtp_server,
+    )
 
     token = "workflow-token-" + "w" * 30
     with smtp_server() as inbox:

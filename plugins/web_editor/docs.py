@@ -11,10 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-if __name__ == "__main__":  # pragma: no cover - run as a script
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from content_model.schema import CONTENT_TYPES, ContentType, Field  # noqa: E402
+from content_model.schema import CONTENT_TYPES, ContentType, Field
 
 GUIDE = Path(__file__).resolve().parent.parent.parent / "docs" / "redactie.md"
 BLOCK_RE = re.compile(r"(<!-- velden:(\w+) -->\n).*?(<!-- /velden:\2 -->)", re.S)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from swk.testing import build_project, make_project
+from tests.support.testing import build_project, make_project
 
 ARTICLE = """
 ---

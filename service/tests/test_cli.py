@@ -15,7 +15,7 @@ import pytest
 from service.app import FEATURES
 from service.cli import main
 from service.tests.conftest import SERVICE
-from swk.testing import ROOT, smtp_server, write
+from tests.support.testing import ROOT, smtp_server, write
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from service.config import Config
 from service.subscribers import import_rows
 from service.tests.conftest import newsletter_files
 from service.tests.test_subscriptions import gmail_one_click
-from swk.testing import RunningService, build_project, make_project, serve, smtp_server
+from tests.support.testing import RunningService, build_project, make_project, serve, smtp_server
 
 TOKEN = "api-token-voor-de-test-" + "x" * 20
 

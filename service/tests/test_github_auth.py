@@ -27,7 +27,7 @@ from playwright.sync_api import expect
 
 from service.config import Config
 from service.github_auth import GitHubLogin
-from swk import testing
+from tests.support import testing
 from web_editor.admin import DEFAULT_DIST
 
 pytestmark = pytest.mark.skipif(

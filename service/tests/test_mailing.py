@@ -20,7 +20,7 @@ from service.mailing.sender import Sender, begin, check_send, report
 from service.mailing.transport import transport_for
 from service.subscribers import by_email, import_rows, unsubscribe
 from service.tests.conftest import SERVICE, newsletter_files
-from swk.testing import build_project, make_project, smtp_server
+from tests.support.testing import build_project, make_project, smtp_server
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import httpx
 
 from service import tokens
 from service.tests.conftest import newsletter_files
-from swk import sitecheck
-from swk.testing import RunningService, build_project, make_project, serve, smtp_server
+from tests.support import sitecheck
+from tests.support.testing import RunningService, build_project, make_project, serve, smtp_server
 
 WIDTHS = {"desktop": (1280, 800), "phone": (375, 740), "narrow": (320, 640)}
 

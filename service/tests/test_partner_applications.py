@@ -15,7 +15,15 @@ import pytest
 import yaml
 
 from service.proposals import DECAP_DRAFT_LABEL, DECAP_PR_BODY, GitHub
-from swk.testing import ROOT, RunningService, build_project, make_project, serve, smtp_server, write
+from tests.support.testing import (
+    ROOT,
+    RunningService,
+    build_project,
+    make_project,
+    serve,
+    smtp_server,
+    write,
+)
 
 PARTNER = "---\ntitle: Vegan Masters\nkind: sociale-firma\n---\nEen sociale firma.\n"
 
@@ -123,8 +131,6 @@ def test_an_application_becomes_a_draft_on_its_own_branch(setup, browser):
     conf = write(
         checkout / "checkconf.py",
         f"""
-        import sys
-        sys.path.insert(0, {str(ROOT)!r})
         from pelicanconf import *
         PATH = {str(checkout / "content")!r}
         NEWSLETTER_PATH = {str(checkout / "newsletters")!r}

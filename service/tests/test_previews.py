@@ -9,7 +9,7 @@ import tarfile
 import httpx
 from playwright.sync_api import expect
 
-from swk import testing
+from tests.support import testing
 
 TOKEN = "preview-token-" + "y" * 30
 ARTICLE = """

@@ -16,7 +16,7 @@ import icalendar
 import pytest
 
 from service.cli import main as cli_main
-from swk.testing import RunningService, build_project, make_project, serve, smtp_server
+from tests.support.testing import RunningService, build_project, make_project, serve, smtp_server
 
 SOON = (datetime.now() + timedelta(days=30)).replace(hour=15, minute=0, second=0, microsecond=0)
 YESTERDAY = (datetime.now() - timedelta(days=1)).date()

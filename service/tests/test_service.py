@@ -12,7 +12,7 @@ import pytest
 
 from service import db
 from service.config import Config, ConfigError
-from swk.testing import ROOT, service
+from tests.support.testing import ROOT, service
 
 
 def _get(url: str):

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from service import tokens
-from swk.testing import service, smtp_server
+from tests.support.testing import service, smtp_server
 
 SITE = "http://site.example"
 GMAIL_BOUNDARY = "----WebKitFormBoundaryX3yYq2Zp8mN4bQ7s"

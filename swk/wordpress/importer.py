@@ -17,7 +17,6 @@ import yaml
 from pelican.urlwrappers import Category, Tag
 from pelican.utils import slugify
 
-import swk.build  # noqa: F401,I001 - puts plugins/ on sys.path for the imports below
 from content_model.frontmatter import Loader
 from content_model.frontmatter import split as split_frontmatter
 from content_model.generator import source_folders

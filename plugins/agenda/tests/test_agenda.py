@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from swk.testing import build_project, env, make_project
+from tests.support.testing import build_project, env, make_project
 
 NOW = "2024-01-15T12:00"
 

@@ -11,7 +11,7 @@ import icalendar
 import pytest
 import vobject
 
-from swk.testing import build_project, env, make_project, write
+from tests.support.testing import build_project, env, make_project, write
 
 AMS = ZoneInfo("Europe/Amsterdam")
 FILES = {

@@ -9,7 +9,7 @@ from email import policy
 import pytest
 
 from content_model.sanitize import clean
-from swk.testing import build_project, env, make_project, serve, write
+from tests.support.testing import build_project, env, make_project, serve, write
 
 # What a pasted snippet or a stolen web-editor account could put in a body.
 HOSTILE = """

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from content_model.validate import ContentError, load_all, parse_datetime
-from swk import testing
+from tests.support import testing
 
 FILES = {
     "content/articles/later.md": """

@@ -7,7 +7,7 @@ import pytest
 
 from content_model.validate import ContentError
 from swk.build import validate
-from swk.testing import ROOT, build_project, make_project, overrides, write
+from tests.support.testing import ROOT, build_project, make_project, overrides, write
 
 ARTICLE = "---\ntitle: Met beeld\ndate: 2023-02-16\ncategory: Nieuws\nsummary: Kort.\n{extra}\n---\n{body}\n"
 PARTNER = "---\ntitle: Partner\nkind: overig\n{extra}\n---\n"

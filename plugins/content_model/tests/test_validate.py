@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from content_model.validate import load_all, parse_datetime
-from swk.testing import write
+from tests.support.testing import write
 
 ARTICLE = """
 ---

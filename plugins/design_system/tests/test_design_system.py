@@ -9,7 +9,7 @@ import re
 import pytest
 
 from design_system import DEFAULT_NODE_MODULES, EMAIL_COLORS, assets, email_colors
-from swk import sitecheck, testing
+from tests.support import sitecheck, testing
 
 TOKENS_CSS = DEFAULT_NODE_MODULES / assets.TOKENS_PACKAGE / "dist" / "index.css"
 pytestmark = pytest.mark.skipif(

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import feedparser
 import pytest
 
-from swk.testing import build_project, make_project
+from tests.support.testing import build_project, make_project
 
 SITE = "https://swk.example"
 SUMMARY = "Werkgevers & werknemers: <script>alert(1)</script> <b>vet</b> en 3 < 4."

@@ -14,7 +14,7 @@ import pytest
 
 from content_model.validate import ContentError
 from newsletter.linktext import links
-from swk.testing import build_project, env, make_project, write
+from tests.support.testing import build_project, env, make_project, write
 
 ISSUE3 = "nieuwsbrief/2020-05-nieuwsbrief-3"
 LOCAL = "http://localhost:8000"
@@ -481,7 +481,7 @@ def test_signup_form_posts_to_the_service_with_consent_and_honeypot(tmp_path):
     from pelicanconf import NEWSLETTER_CONSENT_TEXT
     from statements import privacy_version
     from swk.build import load_settings
-    from swk.testing import ROOT
+    from tests.support.testing import ROOT
 
     project = _project(tmp_path, {})
     out = build_project(project, SERVICE_URL="https://dienst.example.org")

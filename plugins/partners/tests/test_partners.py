@@ -4,7 +4,7 @@ import json
 import re
 from html.parser import HTMLParser
 
-from swk.testing import build_project, make_project
+from tests.support.testing import build_project, make_project
 
 PARTNERS = {
     "content/partners/zeeman.md": """
@@ -249,7 +249,7 @@ def test_real_filter_pages_match_the_content(site):
     """Every static filter page of the real content lists exactly the partners of its value."""
     import yaml
 
-    from swk.testing import ROOT
+    from tests.support.testing import ROOT
 
     metas = []
     for path in sorted((ROOT / "content/partners").glob("*.md")):

@@ -16,8 +16,8 @@ import pytest
 
 from content_model.validate import ContentError
 from redirects import data
-from swk import sitecheck
-from swk.testing import build_project, make_project, write
+from tests.support import sitecheck
+from tests.support.testing import build_project, make_project, write
 
 ARTICLES = {
     "content/articles/welkom-ben.md": """
@@ -351,7 +351,7 @@ def test_redirect_page_has_no_axe_violations(built, page):
 
 
 def test_the_real_content_has_a_valid_map():
-    from swk.testing import ROOT
+    from tests.support.testing import ROOT
 
     entries, _, problems = data.read(ROOT / "content/redirects.yaml")
     assert not problems
@@ -364,7 +364,7 @@ def test_the_real_content_has_a_valid_map():
 
 def test_make_check_reads_the_map_too(tmp_path, monkeypatch):
     from swk.build import validate
-    from swk.testing import ROOT, overrides
+    from tests.support.testing import ROOT, overrides
 
     project = make_project(
         tmp_path, {**ARTICLES, "content/redirects.yaml": "- from: /a/\n  to: /a/\n"}

@@ -9,7 +9,7 @@ import stat
 import pytest
 
 from swk.build import BuildError
-from swk.testing import build_project, make_project, serve, write
+from tests.support.testing import build_project, make_project, serve, write
 
 ARTICLE = """
 ---

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from feeds import LOCAL_SITEURL
-from swk import sitecheck
-from swk.testing import ROOT, build_project, env, make_project, write
+from tests.support import sitecheck
+from tests.support.testing import ROOT, build_project, env, make_project, write
 
 SITE = "https://voorbeeld.github.io/swk"  # a project site: the site lives under a path
 ARTICLE = """

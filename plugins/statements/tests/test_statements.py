@@ -14,7 +14,7 @@ from statements import (
     statement_data,
 )
 from swk.build import load_settings
-from swk.testing import ROOT, build_project, make_project
+from tests.support.testing import ROOT, build_project, make_project
 
 SETTINGS = load_settings(str(ROOT / "pelicanconf.py"))
 

@@ -2,7 +2,7 @@
 
 import re
 
-from swk.testing import build_project, make_project
+from tests.support.testing import build_project, make_project
 
 
 def test_body_names_the_leaf_template(tmp_path):

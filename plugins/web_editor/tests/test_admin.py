@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from swk import testing
 from swk.build import BuildError
+from tests.support import testing
 from web_editor.admin import DEFAULT_DIST, EDITOR_JS
 from web_editor.decap_config import decap_config
 

@@ -10,8 +10,8 @@ import yaml
 from content_model import sources
 from content_model.schema import CONTENT_TYPES
 from content_model.validate import CONVERTERS, Invalid, load_all
-from swk import testing
 from swk.build import load_settings
+from tests.support import testing
 from web_editor.decap_config import COLLECTION_NAMES, decap_config
 
 SETTINGS = load_settings(str(testing.ROOT / "pelicanconf.py"))

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from swk import testing
 from swk.build import validate
+from tests.support import testing
 
 SERVER = testing.ROOT / "node_modules" / ".bin" / "decap-server"
 GIT_ID = {

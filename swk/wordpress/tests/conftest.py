@@ -23,8 +23,8 @@ from bs4 import BeautifulSoup
 from markdown import Markdown
 
 from content_model.frontmatter import split
-from swk.testing import ROOT
 from swk.wordpress.wxrwriter import Post, write_wxr
+from tests.support.testing import ROOT
 
 SITE = "https://oud.example.org"
 FURNITURE = {

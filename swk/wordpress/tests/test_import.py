@@ -12,9 +12,9 @@ from content_model import check
 from content_model.frontmatter import split
 from swk.build import load_settings
 from swk.cli import main
-from swk.testing import ROOT, build_project, make_project, overrides
 from swk.wordpress.importer import ImportFailed, import_wordpress
 from swk.wordpress.wxrwriter import Post, write_wxr
+from tests.support.testing import ROOT, build_project, make_project, overrides
 
 SITE = "https://oud.example.org"
 UP = f"{SITE}/wp-content/uploads/"

@@ -11,8 +11,8 @@ from content_model.frontmatter import split
 from content_model.schema import CONTENT_TYPES
 from content_model.validate import parse_datetime, read_item
 from swk.build import load_settings
-from swk.testing import ROOT, build_project, make_project, overrides
 from swk.wordpress.importer import import_wordpress
+from tests.support.testing import ROOT, build_project, make_project, overrides
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,9 @@ import time
 import pytest
 
 from swk.cli import main
-from swk.testing import ROOT, make_project
 from swk.wordpress import wxr
 from swk.wordpress.wxrwriter import Post, write_wxr
+from tests.support.testing import ROOT, make_project
 
 ITEMS = [
     Post(

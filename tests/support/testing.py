@@ -12,7 +12,8 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from swk import ROOT
+
 # Debian's chromium; SWK_CHROMIUM names another Chromium-based browser (GitHub's Ubuntu
 # runners ship Google Chrome, while their apt "chromium" is only a snap stub).
 CHROMIUM = os.environ.get("SWK_CHROMIUM", "/usr/bin/chromium")

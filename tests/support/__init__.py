@@ -1,0 +1,1 @@
+"""Helpers the tests, benchmarks and scripts share: real builds, servers, browsers, mail."""
