@@ -58,6 +58,22 @@ def _outside_repo(path: Path, what: str) -> Path:
     return Path(path)
 
 
+def _write_csv(rows: list[dict], columns: list[str], file: str | None) -> None:
+    """Personal data as CSV: to ``file`` (outside the repository), or to standard output."""
+    handle = (
+        open(_outside_repo(file, "het exportbestand"), "w", newline="", encoding="utf-8")
+        if file
+        else sys.stdout
+    )
+    try:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    finally:
+        if handle is not sys.stdout:
+            handle.close()
+
+
 def _service(config: Config):
     """The service's database, migrated, with its pages (for names and mail templates)."""
     from .app import Service
@@ -99,19 +115,7 @@ def subscribers_cmd(args, config: Config, out) -> int:
             return 0
         if args.action == "export":
             rows = export(conn, everyone=args.all)
-            if args.file:
-                handle = open(
-                    _outside_repo(args.file, "het exportbestand"), "w", newline="", encoding="utf-8"
-                )
-            else:
-                handle = sys.stdout
-            try:
-                writer = csv.DictWriter(handle, fieldnames=EXPORT_COLUMNS)
-                writer.writeheader()
-                writer.writerows(rows)
-            finally:
-                if handle is not sys.stdout:
-                    handle.close()
+            _write_csv(rows, EXPORT_COLUMNS, args.file)
             if args.file:
                 out(f"{len(rows)} abonnee(s) geschreven naar {args.file}.")
             return 0
@@ -166,18 +170,7 @@ def registrations_cmd(args, config: Config, out) -> int:
             return 0
         statuses = ("confirmed", "waiting") if args.wachtlijst else ("confirmed",)
         rows = reg.export(conn, args.slug, statuses)
-    handle = (
-        open(_outside_repo(args.file, "het exportbestand"), "w", newline="", encoding="utf-8")
-        if args.file
-        else sys.stdout
-    )
-    try:
-        writer = csv.DictWriter(handle, fieldnames=list(reg.EXPORT_COLUMNS.values()))
-        writer.writeheader()
-        writer.writerows(rows)
-    finally:
-        if handle is not sys.stdout:
-            handle.close()
+    _write_csv(rows, list(reg.EXPORT_COLUMNS.values()), args.file)
     if args.file:
         out(f"{len(rows)} aanmelding(en) geschreven naar {args.file}.")
     return 0

@@ -7,11 +7,19 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
+from collections.abc import Callable
 from urllib.parse import parse_qsl, urlsplit
 
 from starlette.requests import Request
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+PRIVACY_RE = re.compile(r"^[0-9a-f]{40}$")
+OUTDATED = "Dit formulier is verouderd. Laad de pagina opnieuw en meld u nog eens aan."
+HONEYPOT_FILLED = (
+    "Het verborgen veld ‘Laat dit veld leeg’ is ingevuld. Laat het leeg en verstuur het "
+    "formulier opnieuw."
+)
 
 
 class Refusal(Exception):
@@ -123,3 +131,18 @@ async def read_site_form(
     if not origin_allowed(request, allowed):
         raise Refusal(403, "Aanmelding niet aangenomen", elsewhere)
     return fields
+
+
+def check_consent(
+    fields: dict, values: dict, errors: dict, refused: str, known: Callable[[str], bool]
+) -> None:
+    """What every form that stores personal data checks alike: the consent box is ticked
+    (else ``refused`` is its error), and the form names a consent text version ``known``
+    accepts and a privacy statement version (else it is an old page: ``OUTDATED``). Both
+    versions go into ``values`` for the consent record."""
+    if not values["consent"]:
+        errors["consent"] = refused
+    version, privacy = fields.get("consent_version", ""), fields.get("privacy_version", "")
+    if not known(version) or not PRIVACY_RE.match(privacy):
+        errors["form"] = OUTDATED
+    values["consent_version"], values["privacy_version"] = version, privacy

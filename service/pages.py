@@ -71,6 +71,15 @@ class Pages:
             },
         )
 
+    def action(
+        self, title: str, button: str, text: str, action: str, fields: dict | None = None
+    ) -> HTMLResponse:
+        """A page with one button that POSTs ``fields`` to ``action`` (confirming a sign-up,
+        unsubscribing): opening a link in an e-mail changes nothing by itself."""
+        return self.response(
+            "action.html", title=title, button=button, text=text, action=action, fields=fields or {}
+        )
+
     def message(self, title: str, text: str, status_code: int = 200, **values) -> HTMLResponse:
         """A simple page with a heading and a paragraph (errors, confirmations)."""
         return self.response("message.html", status_code, title=title, text=text, **values)

@@ -34,12 +34,12 @@ from partners.application import APPLY_PATH, application_form
 
 from . import db
 from .config import ConfigError, _int
-from .forms import Refusal, read_site_form
+from .forms import HONEYPOT_FILLED, Refusal, check_consent, read_site_form
 from .mailing.outbox import enqueue_mail
 from .proposals import GitHub, LocalGit, ProposalError
 from .registrations import check_text
 from .subscribers import Invalid, allow, check_email, remember_consent_text
-from .subscriptions import OUTDATED, PRIVACY_RE, client_key
+from .subscriptions import client_key
 from .tokens import address_hash, new_uid
 
 log = logging.getLogger("swk.service.partners")
@@ -230,19 +230,15 @@ def routes(service) -> list[Route]:
             errors["contact_phone"] = (
                 "Dit is geen telefoonnummer. Schrijf het bv. als 020 123 4567, of laat het leeg."
             )
-        if not values["consent"]:
-            errors["consent"] = (
-                "Vink het vakje aan: zonder uw toestemming kunnen wij uw aanmelding niet behandelen."
-            )
+        check_consent(
+            fields,
+            values,
+            errors,
+            "Vink het vakje aan: zonder uw toestemming kunnen wij uw aanmelding niet behandelen.",
+            form["consent_version"].__eq__,
+        )
         if fields.get("website_hp"):
-            errors["website"] = (
-                "Het verborgen veld ‘Laat dit veld leeg’ is ingevuld. Laat het leeg en verstuur het "
-                "formulier opnieuw."
-            )
-        version, privacy = fields.get("consent_version", ""), fields.get("privacy_version", "")
-        if version != form["consent_version"] or not PRIVACY_RE.match(privacy):
-            errors["form"] = OUTDATED
-        values["consent_version"], values["privacy_version"] = version, privacy
+            errors["website"] = HONEYPOT_FILLED
         return values, errors, meta
 
     def store(values: dict, meta: dict, client: str):

@@ -45,11 +45,11 @@ from newsletter.message import address_of
 
 from . import db
 from .config import ConfigError, _int
-from .forms import Refusal, read_body, read_site_form
+from .forms import HONEYPOT_FILLED, Refusal, check_consent, read_body, read_site_form
 from .mailing.outbox import enqueue_mail
 from .subscribers import Invalid, allow, check_email, iso, key_of, remember_consent_text
-from .subscriptions import ACTION_LIMIT, OUTDATED, PRIVACY_RE, client_key
-from .tokens import _sig, address_hash, new_uid
+from .subscriptions import ACTION_LIMIT, client_key
+from .tokens import address_hash, check_signed, new_uid, signed
 
 log = logging.getLogger("swk.service.registrations")
 
@@ -107,22 +107,6 @@ STATUS_LABELS = {
     "waiting": "wachtlijst",
     "cancelled": "afgemeld",
 }
-
-
-# --- tokens: <uid>.<sig>, one purpose each ---------------------------------------------------------
-
-
-def token(key: str, purpose: str, uid: str) -> str:
-    return f"{uid}.{_sig(key, purpose, uid)}"
-
-
-def check_token(key: str, purpose: str, text: str) -> str | None:
-    import hmac
-
-    uid, _, sig = (text or "").partition(".")
-    if not re.fullmatch(r"[A-Za-z0-9_-]{22}", uid) or not re.fullmatch(r"[A-Za-z0-9_-]{22}", sig):
-        return None
-    return uid if hmac.compare_digest(_sig(key, purpose, uid), sig) else None
 
 
 # --- the event, as the published site describes it -------------------------------------------------
@@ -402,7 +386,7 @@ def routes(service) -> list[Route]:
         return pages.message(title, text, status_code=status, **values)
 
     def link(path: str, purpose: str, uid: str) -> str:
-        return f"{config.service_url}{path}?token={quote(token(secret, purpose, uid), safe='')}"
+        return f"{config.service_url}{path}?token={quote(signed(secret, purpose, uid), safe='')}"
 
     # --- mail -------------------------------------------------------------------------------------
 
@@ -495,19 +479,15 @@ def routes(service) -> list[Route]:
             values["email"] = check_email(values["email"])
         except Invalid as exc:
             errors["email"] = str(exc)
-        if not values["consent"]:
-            errors["consent"] = (
-                "Vink het vakje aan: zonder uw toestemming kunnen wij uw aanmelding niet verwerken."
-            )
+        check_consent(
+            fields,
+            values,
+            errors,
+            "Vink het vakje aan: zonder uw toestemming kunnen wij uw aanmelding niet verwerken.",
+            form["consent_version"].__eq__,
+        )
         if fields.get("website_hp"):
-            errors["website"] = (
-                "Het verborgen veld ‘Laat dit veld leeg’ is ingevuld. Laat het leeg en verstuur "
-                "het formulier opnieuw."
-            )
-        version, privacy = fields.get("consent_version", ""), fields.get("privacy_version", "")
-        if version != form["consent_version"] or not PRIVACY_RE.match(privacy):
-            errors["form"] = OUTDATED
-        values["consent_version"], values["privacy_version"] = version, privacy
+            errors["website"] = HONEYPOT_FILLED
         return values, errors
 
     def store(info: EventInfo, values: dict, client: str) -> str:
@@ -602,17 +582,23 @@ def routes(service) -> list[Route]:
             "Deze aanmelding is verlopen of verwijderd. Meld u opnieuw aan via de agenda, of mail ons.",
         )
 
-    async def confirm_get(request: Request):
+    def action_page(request: Request, purpose: str, path: str, title: str, button: str, text: str):
+        """The page behind a link in an e-mail: a button that POSTs the link's token."""
         t = request.query_params.get("token", "")
-        if check_token(secret, "aanmelding-bevestigen", t) is None:
+        if check_signed(secret, purpose, t) is None:
             return bad_link()
-        return pages.response(
-            "action.html",
-            title="Bevestig uw aanmelding",
-            button="Bevestigen",
-            text="Klik op de knop om uw aanmelding voor het evenement te bevestigen.",
-            action=f"{config.service_url}{CONFIRM_PATH}?token={quote(t, safe='')}",
-            fields={},
+        return pages.action(
+            title, button, text, f"{config.service_url}{path}?token={quote(t, safe='')}"
+        )
+
+    async def confirm_get(request: Request):
+        return action_page(
+            request,
+            "aanmelding-bevestigen",
+            CONFIRM_PATH,
+            "Bevestig uw aanmelding",
+            "Bevestigen",
+            "Klik op de knop om uw aanmelding voor het evenement te bevestigen.",
         )
 
     def do_confirm(uid: str):
@@ -637,18 +623,23 @@ def routes(service) -> list[Route]:
             )
             return outcome, info
 
-    async def confirm_post(request: Request):
+    async def act(request: Request, purpose: str, do):
+        """The POST behind an e-mail link's button: the token checked, then ``do(uid)`` in a
+        thread. Returns (a refusal page, None), or (None, what ``do`` returned)."""
         try:
             await read_body(request, ACTION_LIMIT)
+            uid = check_signed(secret, purpose, request.query_params.get("token", ""))
+            if uid is None:
+                return bad_link(), None
+            return None, await run_in_threadpool(do, uid)
         except Refusal as refusal:
-            return page(refusal.status, refusal.title, refusal.text)
-        uid = check_token(secret, "aanmelding-bevestigen", request.query_params.get("token", ""))
-        if uid is None:
-            return bad_link()
-        try:
-            outcome, info = await run_in_threadpool(do_confirm, uid)
-        except Refusal as refusal:
-            return page(refusal.status, refusal.title, refusal.text)
+            return page(refusal.status, refusal.title, refusal.text), None
+
+    async def confirm_post(request: Request):
+        refused, done = await act(request, "aanmelding-bevestigen", do_confirm)
+        if refused is not None:
+            return refused
+        outcome, info = done
         service.outbox.wake()
         if outcome is None or outcome == "verlopen":
             return gone()
@@ -682,17 +673,13 @@ def routes(service) -> list[Route]:
         )
 
     async def cancel_get(request: Request):
-        t = request.query_params.get("token", "")
-        if check_token(secret, "aanmelding-afmelden", t) is None:
-            return bad_link()
-        return pages.response(
-            "action.html",
-            title="Afmelden voor het evenement",
-            button="Afmelden",
-            text="Klik op de knop om u af te melden. Uw plaats gaat dan naar wie op de wachtlijst "
-            "staat.",
-            action=f"{config.service_url}{CANCEL_PATH}?token={quote(t, safe='')}",
-            fields={},
+        return action_page(
+            request,
+            "aanmelding-afmelden",
+            CANCEL_PATH,
+            "Afmelden voor het evenement",
+            "Afmelden",
+            "Klik op de knop om u af te melden. Uw plaats gaat dan naar wie op de wachtlijst staat.",
         )
 
     def do_cancel(uid: str) -> bool:
@@ -711,17 +698,9 @@ def routes(service) -> list[Route]:
             return True
 
     async def cancel_post(request: Request):
-        try:
-            await read_body(request, ACTION_LIMIT)
-        except Refusal as refusal:
-            return page(refusal.status, refusal.title, refusal.text)
-        uid = check_token(secret, "aanmelding-afmelden", request.query_params.get("token", ""))
-        if uid is None:
-            return bad_link()
-        try:
-            found = await run_in_threadpool(do_cancel, uid)
-        except Refusal as refusal:
-            return page(refusal.status, refusal.title, refusal.text)
+        refused, found = await act(request, "aanmelding-afmelden", do_cancel)
+        if refused is not None:
+            return refused
         if not found:
             return gone()
         service.outbox.wake()

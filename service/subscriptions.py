@@ -28,7 +28,15 @@ from starlette.routing import Route
 from newsletter.signup import SIGNUP_PATH, UNSUBSCRIBE_PATH, signup_form
 
 from . import db
-from .forms import Refusal, parse_form, read_body, read_site_form
+from .forms import (
+    HONEYPOT_FILLED,
+    OUTDATED,
+    Refusal,
+    check_consent,
+    parse_form,
+    read_body,
+    read_site_form,
+)
 from .mailing import outbox
 from .subscribers import (
     MIGRATIONS,
@@ -53,9 +61,7 @@ CONFIRM_PATH = "/nieuwsbrief/bevestigen"
 MAILBOX_PATH = "/nieuwsbrief/kijk-in-uw-mailbox"
 FORM_LIMIT = 8 * 1024  # bytes: the form has six short fields
 ACTION_LIMIT = 64 * 1024  # a one-click POST is tiny; we read at most this much and ignore it
-PRIVACY_RE = re.compile(r"^[0-9a-f]{40}$")
 PAGE_RE = re.compile(r"^/[^\s\x00-\x1f\x7f]{0,199}$")
-OUTDATED = "Dit formulier is verouderd. Laad de pagina opnieuw en meld u nog eens aan."
 
 
 def client_key(secret: str, host: str | None) -> str:
@@ -104,10 +110,7 @@ def routes(service) -> list[Route]:
         }
         errors = {}
         if fields.get("website"):
-            errors["website"] = (
-                "Het verborgen veld ‘Laat dit veld leeg’ is ingevuld. Laat het leeg en "
-                "verstuur het formulier opnieuw."
-            )
+            errors["website"] = HONEYPOT_FILLED
         try:
             values["email"] = check_email(values["email"])
         except Invalid as exc:
@@ -116,20 +119,17 @@ def routes(service) -> list[Route]:
             values["name"] = check_name(values["name"]) or ""
         except Invalid as exc:
             errors["name"] = str(exc)
-        if not values["consent"]:
-            errors["consent"] = (
-                "Vink het vakje aan als u de nieuwsbrief wilt ontvangen: zonder uw "
-                "toestemming kunnen wij u niet aanmelden."
-            )
-        version, privacy = fields.get("consent_version", ""), fields.get("privacy_version", "")
-        if (
-            not PAGE_RE.match(values["page"])
-            or not PRIVACY_RE.match(privacy)
-            or not (len(version) == 16 and _known(version))
-        ):
+        check_consent(
+            fields,
+            values,
+            errors,
+            "Vink het vakje aan als u de nieuwsbrief wilt ontvangen: zonder uw "
+            "toestemming kunnen wij u niet aanmelden.",
+            lambda version: len(version) == 16 and _known(version),
+        )
+        if not PAGE_RE.match(values["page"]):
             errors["form"] = OUTDATED
-            values["page"] = values["page"] if PAGE_RE.match(values["page"]) else SIGNUP_PATH
-        values["consent_version"], values["privacy_version"] = version, privacy
+            values["page"] = SIGNUP_PATH
         return values, errors
 
     known_versions = {form["consent_version"]}  # and older ones still in the database
@@ -233,14 +233,12 @@ def routes(service) -> list[Route]:
             return bad_confirm_link()
         if checked[1] < time.time():
             return expired()
-        return pages.response(
-            "action.html",
-            title="Bevestig uw aanmelding",
-            button="Bevestigen",
-            text=f"Klik op de knop om te bevestigen dat u de nieuwsbrief van "
+        return pages.action(
+            "Bevestig uw aanmelding",
+            "Bevestigen",
+            f"Klik op de knop om te bevestigen dat u de nieuwsbrief van "
             f"{pages.context['SITENAME']} wilt ontvangen.",
-            action=token_url(CONFIRM_PATH, token),
-            fields={},
+            token_url(CONFIRM_PATH, token),
         )
 
     def do_confirm(uid: str, expires: int) -> str:
@@ -300,14 +298,13 @@ def routes(service) -> list[Route]:
         token = request.query_params.get("token", "")
         if check_unsubscribe(config.secret_key, token) is None:
             return bad_unsubscribe_link()
-        return pages.response(
-            "action.html",
-            title="Afmelden voor de nieuwsbrief",
-            button="Afmelden",
-            text=f"Klik op de knop om u af te melden voor de nieuwsbrief van "
+        return pages.action(
+            "Afmelden voor de nieuwsbrief",
+            "Afmelden",
+            f"Klik op de knop om u af te melden voor de nieuwsbrief van "
             f"{pages.context['SITENAME']}. U krijgt daarna geen nieuwsbrief meer.",
-            action=token_url(UNSUBSCRIBE_PATH, token),
-            fields={"List-Unsubscribe": "One-Click", "via": "pagina"},
+            token_url(UNSUBSCRIBE_PATH, token),
+            {"List-Unsubscribe": "One-Click", "via": "pagina"},
         )
 
     def do_unsubscribe(uid: str, how: str) -> None:

@@ -32,8 +32,21 @@ def _sig(key: str, *parts: str) -> str:
     return base64.urlsafe_b64encode(mac[:16]).decode("ascii").rstrip("=")
 
 
+def signed(key: str, purpose: str, uid: str) -> str:
+    """``<uid>.<sig>`` for one purpose: a token for another purpose does not pass."""
+    return f"{uid}.{_sig(key, purpose, uid)}"
+
+
+def check_signed(key: str, purpose: str, token: str) -> str | None:
+    """The uid of a genuine ``signed`` token for ``purpose``, else None."""
+    uid, _, sig = (token or "").partition(".")
+    if not (UID_RE.match(uid) and SIG_RE.match(sig)):
+        return None
+    return uid if hmac.compare_digest(_sig(key, purpose, uid), sig) else None
+
+
 def unsubscribe_token(key: str, uid: str) -> str:
-    return f"{uid}.{_sig(key, 'afmelden', uid)}"
+    return signed(key, "afmelden", uid)
 
 
 def confirm_token(key: str, uid: str, expires: int) -> str:
@@ -42,10 +55,7 @@ def confirm_token(key: str, uid: str, expires: int) -> str:
 
 def check_unsubscribe(key: str, token: str) -> str | None:
     """The uid of a genuine unsubscribe token, else None."""
-    uid, _, sig = (token or "").partition(".")
-    if not (UID_RE.match(uid) and SIG_RE.match(sig)):
-        return None
-    return uid if hmac.compare_digest(_sig(key, "afmelden", uid), sig) else None
+    return check_signed(key, "afmelden", token)
 
 
 def check_confirm(key: str, token: str) -> tuple[str, int] | None:
