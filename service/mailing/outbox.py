@@ -162,47 +162,41 @@ class Outbox:
     # --- sending ------------------------------------------------------------------------------
 
     def deliver_due(self, conn: sqlite3.Connection, transport, now: float | None = None) -> int:
-        """Send every queued mail that is due; returns how many went out."""
+        """Send every queued mail that is due: the newsletter's own (``outbox``: confirm and
+        welcome mails) and the other features' (``mail_queue``); returns how many went out."""
         now = time.time() if now is None else now
-        sent = 0
-        rows = conn.execute(
-            "SELECT * FROM outbox WHERE next_attempt <= ? ORDER BY id LIMIT 100", (now,)
-        ).fetchall()
-        for row in rows:
-            if self.stopping.is_set():
-                break
-            sub = by_id(conn, row["subscriber_id"])
-            who = address_hash(self.config.secret_key, sub.email) if sub else "?"
-            if sub is None or (row["kind"] == "bevestigen" and sub.status != "pending"):
-                conn.execute("DELETE FROM outbox WHERE id = ?", (row["id"],))
-                continue
-            outcome = self._attempt(
-                conn, "outbox", row, transport, self.compose(sub, row["kind"]), sub.email, who, now
-            )
-            sent += outcome == "sent"
-            if outcome == "stop":
-                break
-        return sent + self.deliver_queue(conn, transport, now)
+        return self._deliver(conn, "outbox", self._subscriber_mail, transport, now) + self._deliver(
+            conn, "mail_queue", self._feature_mail, transport, now
+        )
 
-    def deliver_queue(self, conn: sqlite3.Connection, transport, now: float) -> int:
-        """The other features' mails (``mail_queue``), with the same retries."""
+    def _subscriber_mail(self, conn: sqlite3.Connection, row):
+        sub = by_id(conn, row["subscriber_id"])
+        if sub is None or (row["kind"] == "bevestigen" and sub.status != "pending"):
+            return None
+        return self.compose(sub, row["kind"]), sub.email
+
+    def _feature_mail(self, conn: sqlite3.Connection, row):
+        compose = self.composers.get(row["kind"])
+        # None: an unknown kind, or nothing to send any more (deleted, cancelled)
+        return compose(conn, row["ref_id"]) if compose else None
+
+    def _deliver(self, conn: sqlite3.Connection, table: str, compose, transport, now: float) -> int:
+        """Send the due rows of ``table``; ``compose(conn, row)`` gives (message, recipient),
+        or None for a mail no longer to be sent, whose row is deleted."""
         sent = 0
         rows = conn.execute(
-            "SELECT * FROM mail_queue WHERE next_attempt <= ? ORDER BY id LIMIT 100", (now,)
+            f"SELECT * FROM {table} WHERE next_attempt <= ? ORDER BY id LIMIT 100", (now,)
         ).fetchall()
         for row in rows:
             if self.stopping.is_set():
                 break
-            compose = self.composers.get(row["kind"])
-            composed = compose(conn, row["ref_id"]) if compose else None
-            if composed is None:  # unknown kind, or nothing to send any more (deleted, cancelled)
-                conn.execute("DELETE FROM mail_queue WHERE id = ?", (row["id"],))
+            composed = compose(conn, row)
+            if composed is None:
+                conn.execute(f"DELETE FROM {table} WHERE id = ?", (row["id"],))
                 continue
             message, recipient = composed
             who = address_hash(self.config.secret_key, recipient)
-            outcome = self._attempt(
-                conn, "mail_queue", row, transport, message, recipient, who, now
-            )
+            outcome = self._attempt(conn, table, row, transport, message, recipient, who, now)
             sent += outcome == "sent"
             if outcome == "stop":
                 break
