@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from agenda.model import is_past, place_text, when_text
 from content_model.frontmatter import split
-from content_model.validate import display_path
+from content_model.problems import display_path
 from dutch_dates import nl_date, nl_month
 from feeds import site_url
 
