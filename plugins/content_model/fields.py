@@ -119,25 +119,33 @@ def _link(f: Field, value, tz=None):
         if not EMAIL_RE.match(text[len("mailto:") :].split("?")[0]):
             raise Invalid(f'"{text}" is geen geldig mailto-adres; bv. mailto:naam@voorbeeld.nl')
         return text
-    try:
-        return _url(f, text)
-    except Invalid:
-        raise Invalid(
-            f'"{text}" is geen webadres of mailto:; bv. https://www.voorbeeld.nl/aanmelden '
-            "of mailto:naam@voorbeeld.nl"
-        ) from None
+    return _or_else(
+        _url,
+        f,
+        text,
+        f'"{text}" is geen webadres of mailto:; bv. https://www.voorbeeld.nl/aanmelden '
+        "of mailto:naam@voorbeeld.nl",
+    )
 
 
 def _registration(f: Field, value, tz=None):
     if value == "site":
         return "site"
+    return _or_else(
+        _link,
+        f,
+        value,
+        f'"{value}" is geen geldige aanmelding; schrijf site (het formulier op deze website), '
+        "een webadres (https://www.voorbeeld.nl/aanmelden) of mailto:naam@voorbeeld.nl",
+    )
+
+
+def _or_else(convert, f: Field, value, message: str):
+    """``convert(f, value)``, failing with ``message`` instead of its own."""
     try:
-        return _link(f, value)
+        return convert(f, value)
     except Invalid:
-        raise Invalid(
-            f'"{value}" is geen geldige aanmelding; schrijf site (het formulier op deze website), '
-            "een webadres (https://www.voorbeeld.nl/aanmelden) of mailto:naam@voorbeeld.nl"
-        ) from None
+        raise Invalid(message) from None
 
 
 def _email(f: Field, value, tz=None):
