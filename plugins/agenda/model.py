@@ -19,8 +19,9 @@ from .settings import setting
 log = logging.getLogger(__name__)
 
 
-def _midnight_after(day: date, tz) -> datetime:
-    return datetime.combine(day + timedelta(days=1), time(), tzinfo=tz)
+def _midnight_after(moment: datetime) -> datetime:
+    """The midnight after ``moment``'s day, in its time zone (the site's)."""
+    return datetime.combine(moment.date() + timedelta(days=1), time(), tzinfo=moment.tzinfo)
 
 
 def ends_at(event) -> datetime:
@@ -28,12 +29,8 @@ def ends_at(event) -> datetime:
     (all day) the midnight after that day."""
     end = getattr(event, "end", None)
     if end is not None:
-        return _midnight_after(end.date(), end.tzinfo) if event.end_all_day else end
-    return (
-        _midnight_after(event.start.date(), event.start.tzinfo)
-        if event.start_all_day
-        else event.start
-    )
+        return _midnight_after(end) if event.end_all_day else end
+    return _midnight_after(event.start) if event.start_all_day else event.start
 
 
 def is_past(event, now: datetime) -> bool:
@@ -56,11 +53,7 @@ def registration_closes_at(event) -> datetime:
     start = starts_at(event)
     if closes is None:
         return start
-    moment = (
-        _midnight_after(closes.date(), closes.tzinfo)
-        if event.registration_closes_all_day
-        else closes
-    )
+    moment = _midnight_after(closes) if event.registration_closes_all_day else closes
     return min(moment, start)
 
 
