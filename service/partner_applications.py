@@ -26,9 +26,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.routing import Route
 
+from content_model.clock import site_zone
+from content_model.fields import convert
+from content_model.items import parse_item
+from content_model.problems import Invalid as ContractInvalid
 from content_model.schema import PARTNER
-from content_model.validate import CONVERTERS, _parse_item
-from content_model.validate import Invalid as ContractInvalid
 from newsletter.message import address_of
 from partners.application import APPLY_PATH, application_form
 
@@ -122,6 +124,7 @@ def routes(service) -> list[Route]:
     folder = config.env.get("SWK_PARTNER_FOLDER", "content/partners").strip("/")
     keep_days = _int(config.env, "SWK_PARTNER_KEEP_DAYS", KEEP_DAYS)
     office = config.env.get("SWK_OFFICE_EMAIL", "").strip() or pages.settings.get("CONTACT_EMAIL")
+    zone = site_zone(pages.settings)
     service.proposer = proposer
 
     def page(status: int, title: str, text: str):
@@ -211,7 +214,7 @@ def routes(service) -> list[Route]:
                     errors[name] = missing
                 continue
             try:
-                meta[field] = CONVERTERS[PARTNER.field(field).type](PARTNER.field(field), value)
+                meta[field] = convert(PARTNER.field(field), value, zone)
             except ContractInvalid as exc:
                 errors[name] = {
                     "kind": "Kies een soort organisatie uit de lijst.",
@@ -247,7 +250,8 @@ def routes(service) -> list[Route]:
         now = time.time()
         text = entry_text(meta, values["description"])
         problems: list = []
-        _parse_item(PARTNER, Path(folder) / f"{slugify(values['organisation'])}.md", text, problems)
+        path = Path(folder) / f"{slugify(values['organisation'])}.md"
+        parse_item(PARTNER, path, text, problems, zone)
         if (
             problems
         ):  # cannot happen with the checks above; never propose a file that breaks the contract

@@ -14,7 +14,7 @@ from pelican import Pelican, log
 from pelican.settings import read_settings
 
 from content_model import check
-from content_model.validate import ContentError
+from content_model.problems import ContentError
 
 
 class BuildError(Exception):

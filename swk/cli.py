@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from content_model.validate import ContentError
+from content_model.problems import ContentError
 from swk.build import BuildError, build, validate
 from swk.wordpress import command as wordpress
 

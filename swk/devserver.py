@@ -29,7 +29,7 @@ import threading
 import time
 from pathlib import Path
 
-from content_model.validate import ContentError
+from content_model.problems import ContentError
 
 from .build import BuildError, build_into, load_settings
 from .engine import FastPelican

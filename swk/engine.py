@@ -5,10 +5,11 @@ Pelican reads every source file and renders every page on one core. ``FastPelica
 same steps in the same order (readers, generators' context, ``all_generators_finalized``,
 ``generate_output``, ``finalized``) with three changes, all generic over plugins:
 
-1. **Reading in parallel.** While this process checks the content and sets up the
-   generators, worker processes (forked, so they share the settings and plugins) read the
-   source files under ``PATH`` with the same reader classes; each result is kept with a hash
-   of the file's bytes. When a generator then reads a file, its reader returns the kept
+1. **Reading in parallel.** After the plugins have checked the content (``get_generators``)
+   and while this process sets up the generators, worker processes (forked, so they share
+   the settings, the plugins and what the check parsed) read the source files under
+   ``PATH`` with the same reader classes; each result is kept with a hash of the file's
+   bytes. When a generator then reads a file, its reader returns the kept
    result if the file's bytes are still the same (and reads it as usual if not). The dev
    server keeps these results between builds, so a rebuild converts only changed files.
 2. **Writing in parallel.** Generators run ``generate_output`` with a writer that does not
@@ -786,8 +787,11 @@ class FastPelican(Pelican):
         context["static_content"] = _lookup_dict("static_content")
         context["localsiteurl"] = self.settings["SITEURL"]
 
-        # Reading starts in the worker processes while this one checks the content and sets
-        # up the generators (a rebuild reads the few changed files as they come).
+        # Plugins check the content when asked for their generators (content_model parses
+        # every file there, once). Reading then starts in worker processes, forked after the
+        # check so their readers take what it parsed, while this one sets up the generators
+        # (a rebuild reads the few changed files as they come).
+        classes = self._get_generator_classes()
         prefetch = None
         if previous is None:
             prefetch = self.read_cache.prefetch(self.settings, self.workers, self.parallel_min)
@@ -800,7 +804,7 @@ class FastPelican(Pelican):
                     theme=self.theme,
                     output_path=self.output_path,
                 )
-                for cls in self._get_generator_classes()
+                for cls in classes
             ]
         except BaseException:
             if prefetch is not None:

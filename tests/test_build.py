@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from content_model.validate import ContentError
+from content_model.problems import ContentError
 from tests.support.testing import ROOT, build_project, make_project, write
 
 GOOD_ARTICLE = """

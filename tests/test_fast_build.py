@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from content_model.validate import ContentError
+from content_model.problems import ContentError
 from swk.devserver import DevSite
 from tests.support.testing import (
     ROOT,

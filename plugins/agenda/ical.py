@@ -1,6 +1,7 @@
 """iCalendar (RFC 5545) files of events, made with the ``icalendar`` library.
 
-- times carry ``TZID=Europe/Amsterdam`` and the calendar a matching ``VTIMEZONE``,
+- times carry ``TZID=`` the site's ``TIMEZONE`` (Europe/Amsterdam) and the calendar a
+  matching ``VTIMEZONE``,
 - a date alone is an all-day event: ``VALUE=DATE``, ``DTEND`` the day after the last day,
 - a time whose Amsterdam wall-clock time occurs twice (the night the clocks go back) or not at
   all is written in UTC (``...Z``): a ``TZID`` time cannot say which of the two hours it is,
@@ -16,13 +17,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
+from content_model.clock import site_zone
 from content_model.history import History
 from feeds import site_url
 
-from .model import AMSTERDAM, KIND_LABELS, place_text
+from .model import KIND_LABELS, place_text
 from .settings import setting
 
 PRODID = "-//Sociaal Werkkoepel Amsterdam//Agenda//NL"
@@ -37,11 +40,11 @@ def stamp(event, history: History | None = None) -> datetime:
     return (history or History()).last_changed(event.source_path)
 
 
-def _plain(value: datetime) -> datetime:
-    """A datetime with a plain ZoneInfo (Pelican's SafeDatetime aside): Amsterdam time, or
-    UTC when the Amsterdam wall-clock time is ambiguous (it occurs twice when the clocks go
-    back; ``fold`` says which) or does not exist: a TZID time cannot say which hour it is."""
-    local = datetime(*value.timetuple()[:6], tzinfo=AMSTERDAM, fold=value.fold)
+def _plain(value: datetime, tz: ZoneInfo) -> datetime:
+    """A datetime with a plain ZoneInfo (Pelican's SafeDatetime aside): time in ``tz``, or
+    UTC when that wall-clock time is ambiguous (it occurs twice when the clocks go back;
+    ``fold`` says which) or does not exist: a TZID time cannot say which hour it is."""
+    local = datetime(*value.timetuple()[:6], tzinfo=tz, fold=value.fold)
     first, second = local.replace(fold=0), local.replace(fold=1)
     if first.utcoffset() != second.utcoffset():
         return local.astimezone(UTC)
@@ -57,24 +60,24 @@ def organizer(settings) -> vCalAddress | None:
     return address
 
 
-def span(event) -> tuple[date | datetime, date | datetime | None]:
-    """DTSTART and DTEND values; both dates (all day) or both date-times."""
+def span(event, tz: ZoneInfo) -> tuple[date | datetime, date | datetime | None]:
+    """DTSTART and DTEND values; both dates (all day) or both date-times (in ``tz``)."""
     end = getattr(event, "end", None)
     if event.start_all_day:
         last = end.date() if end is not None else event.start.date()
         return event.start.date(), last + timedelta(days=1)
-    start = _plain(event.start)
+    start = _plain(event.start, tz)
     if end is None:
         return start, None
     if event.end_all_day:
         midnight = datetime.combine(end.date() + timedelta(days=1), datetime.min.time())
-        return start, midnight.replace(tzinfo=AMSTERDAM)
-    return start, _plain(end)
+        return start, midnight.replace(tzinfo=tz)
+    return start, _plain(end, tz)
 
 
 def vevent(event, settings, history: History | None = None) -> Event:
     url = f"{site_url(settings)}/{event.url}"
-    start, end = span(event)
+    start, end = span(event, site_zone(settings))
     changed = stamp(event, history)
     ev = Event()
     ev.add("uid", uid(event, settings))
@@ -102,10 +105,10 @@ def vevent(event, settings, history: History | None = None) -> Event:
 
 
 @lru_cache(maxsize=64)
-def _vtimezone(first_year: int, last_year: int) -> Timezone:
-    """Europe/Amsterdam for these years, from zoneinfo; made once, shared read-only."""
+def _vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
+    """The time zone for these years, from zoneinfo; made once, shared read-only."""
     return Timezone.from_tzid(
-        "Europe/Amsterdam", first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1)
+        tzid, first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1)
     )
 
 
@@ -114,23 +117,24 @@ def _years(events) -> tuple[int, int] | None:
     return (min(years), max(years)) if years else None
 
 
-def _empty_calendar(name: str) -> Calendar:
+def _empty_calendar(name: str, tzid: str) -> Calendar:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", "Europe/Amsterdam")
+    cal.add("x-wr-timezone", tzid)
     return cal
 
 
 def calendar(events, settings, name: str) -> Calendar:
-    cal = _empty_calendar(name)
+    tzid = site_zone(settings).key
+    cal = _empty_calendar(name, tzid)
     # Always a VTIMEZONE (X-WR-TIMEZONE names it), spanning the years of the events.
     years = _years(events)
     if years:
-        cal.add_component(_vtimezone(*years))
+        cal.add_component(_vtimezone(tzid, *years))
     history = History()
     for event in events:
         cal.add_component(vevent(event, settings, history))
@@ -138,7 +142,7 @@ def calendar(events, settings, name: str) -> Calendar:
 
 
 END = b"END:VCALENDAR\r\n"
-_HEADS: dict[str, bytes] = {}  # calendar headers by name
+_HEADS: dict[tuple[str, str], bytes] = {}  # calendar headers by name and time zone
 
 
 class IcsWriter:
@@ -148,6 +152,7 @@ class IcsWriter:
 
     def __init__(self, settings):
         self.settings = settings
+        self.tzid = site_zone(settings).key
         self._history = History()
         self._events: dict[int, bytes] = {}
         self._zones: dict[tuple[int, int], bytes] = {}
@@ -160,16 +165,16 @@ class IcsWriter:
 
     def _zone(self, years: tuple[int, int]) -> bytes:
         if years not in self._zones:
-            self._zones[years] = _vtimezone(*years).to_ical()
+            self._zones[years] = _vtimezone(self.tzid, *years).to_ical()
         return self._zones[years]
 
     def ics(self, events, name: str) -> bytes:
         """One calendar file: the header, a VTIMEZONE for the events' years, the events."""
-        head = _HEADS.get(name)
+        head = _HEADS.get((name, self.tzid))
         if head is None:  # BEGIN:VCALENDAR, properties, END:VCALENDAR; by calendar name
             if len(_HEADS) > 20_000:
                 _HEADS.clear()
-            head = _HEADS[name] = _empty_calendar(name).to_ical()
+            head = _HEADS[(name, self.tzid)] = _empty_calendar(name, self.tzid).to_ical()
         parts = [head[: -len(END)]]
         years = _years(events)
         if years:

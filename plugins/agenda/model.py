@@ -8,8 +8,8 @@ from itertools import groupby
 from pathlib import Path
 
 from content_model.contents import editor_summary
+from content_model.problems import display_path
 from content_model.schema import EVENT_KIND_LABELS as KIND_LABELS
-from content_model.validate import AMSTERDAM, display_path
 from dutch_dates import nl_day, nl_month, nl_time
 from feeds import site_url
 from partners.directory import organization_ref
@@ -19,8 +19,9 @@ from .settings import setting
 log = logging.getLogger(__name__)
 
 
-def _midnight_after(day: date) -> datetime:
-    return datetime.combine(day + timedelta(days=1), time(), tzinfo=AMSTERDAM)
+def _midnight_after(moment: datetime) -> datetime:
+    """The midnight after ``moment``'s day, in its time zone (the site's)."""
+    return datetime.combine(moment.date() + timedelta(days=1), time(), tzinfo=moment.tzinfo)
 
 
 def ends_at(event) -> datetime:
@@ -28,8 +29,8 @@ def ends_at(event) -> datetime:
     (all day) the midnight after that day."""
     end = getattr(event, "end", None)
     if end is not None:
-        return _midnight_after(end.date()) if event.end_all_day else end
-    return _midnight_after(event.start.date()) if event.start_all_day else event.start
+        return _midnight_after(end) if event.end_all_day else end
+    return _midnight_after(event.start) if event.start_all_day else event.start
 
 
 def is_past(event, now: datetime) -> bool:
@@ -39,7 +40,7 @@ def is_past(event, now: datetime) -> bool:
 def starts_at(event) -> datetime:
     """The moment an event begins (midnight for a date alone)."""
     return (
-        datetime.combine(event.start.date(), time(), tzinfo=AMSTERDAM)
+        datetime.combine(event.start.date(), time(), tzinfo=event.start.tzinfo)
         if event.start_all_day
         else event.start
     )
@@ -52,7 +53,7 @@ def registration_closes_at(event) -> datetime:
     start = starts_at(event)
     if closes is None:
         return start
-    moment = _midnight_after(closes.date()) if event.registration_closes_all_day else closes
+    moment = _midnight_after(closes) if event.registration_closes_all_day else closes
     return min(moment, start)
 
 

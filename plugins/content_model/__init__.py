@@ -3,9 +3,9 @@
 - reads Markdown with YAML front matter (``reader.YamlMarkdownReader``) and cleans every
   rendered body against an allowlist (``sanitize``, nh3),
 - checks every file of every content type before anything is built and stops the build
-  with one message listing all problems (``validate``), including images that are not files
+  with one message listing all problems (``loading``), including images that are not files
   of the site (``images``) and items whose address the site already uses for a page of its
-  own (``outputs``),
+  own (``outputs``); the reader takes the items that check parsed (each file is parsed once),
 - reads partners, events and newsletter issues into the context and writes their pages
   (``generator.CollectionsGenerator``),
 - resolves cross-references and backlinks (``links``),
@@ -17,25 +17,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pelican import signals
 
-from .generator import CollectionsGenerator, source_folders
+from .clock import build_now, preview_build, site_zone
+from .generator import CollectionsGenerator
 from .images import check_images
 from .links import link
+from .loading import PARSED_KEY, load_all, parsed_files, sources
 from .outputs import check_outputs
+from .problems import ContentError
 from .reader import YamlMarkdownReader
-from .validate import ContentError, build_now, load_all, markdown_files, preview_build
-
-
-def sources(settings) -> dict[str, list[Path]]:
-    return {
-        type_name: [
-            p for folder in source_folders(settings, type_name) for p in markdown_files(folder)
-        ]
-        for type_name in ("article", "page", "partner", "event", "newsletter")
-    }
 
 
 def check(settings):
@@ -43,7 +34,8 @@ def check(settings):
 
     ``settings`` must have every plugin's defaults in it (Pelican's ``initialized``), so
     ``check_outputs`` knows every address the site generates."""
-    cols = load_all(sources(settings), now=None if preview_build() else build_now())
+    now = None if preview_build() else build_now(site_zone(settings))
+    cols = load_all(sources(settings), now, parsed=parsed_files(settings))
     problems = cols.problems + check_images(cols, settings) + check_outputs(cols, settings)
     if problems:
         raise ContentError(problems)
@@ -65,7 +57,9 @@ def _context(generators):
 
 
 def _now(generator):
-    generator.context.setdefault("now", build_now())
+    # the parsed files are the readers', not the templates' (Pelican copies the settings)
+    generator.context.pop(PARSED_KEY, None)
+    generator.context.setdefault("now", build_now(site_zone(generator.settings)))
 
 
 def register():

@@ -16,7 +16,8 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .validate import Collections, Problem, display_path, problem
+from .items import Collections
+from .problems import Problem, display_path, problem
 
 # Markdown images ![alt](src "title") and HTML <img src="...">
 MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")

@@ -31,8 +31,9 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from .items import Collections
+from .problems import Problem, display_path, problem
 from .schema import CONTENT_TYPES
-from .validate import Collections, Problem, display_path, problem
 
 # Settings ending in _PATH that are not places in the output: where Pelican reads and writes.
 NOT_OUTPUT = {"PATH", "OUTPUT_PATH", "CACHE_PATH", "NEWSLETTER_PATH"}

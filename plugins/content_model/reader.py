@@ -10,10 +10,13 @@ from pelican.readers import BaseReader
 from pelican.urlwrappers import Category, Tag
 from pelican.utils import SafeDatetime
 
+from .clock import build_now, preview_build, site_zone
+from .fields import SLUG_RE
 from .generator import source_folders
+from .loading import parsed_files
+from .problems import ContentError
 from .sanitize import clean
 from .schema import CONTENT_TYPES
-from .validate import SLUG_RE, ContentError, build_now, preview_build, read_item
 
 
 def _type_folders(settings) -> list[tuple[Path, str]]:
@@ -80,10 +83,11 @@ class YamlMarkdownReader(BaseReader):
 
     def read(self, source_path):
         ctype = CONTENT_TYPES[self._type_of(source_path)]
-        problems = []
-        item = read_item(ctype, Path(source_path), problems)
-        if problems:
-            raise ContentError(problems)
+        # the item the build's check parsed (parsed here if the file changed since)
+        parsed = parsed_files(self.settings).get(ctype, source_path)
+        if parsed.problems:
+            raise ContentError(list(parsed.problems))
+        item = parsed.item
         html = clean(self._markdown().convert(item.body))  # no script, handlers, javascript: URLs
 
         meta = dict(item.meta)
@@ -106,5 +110,5 @@ class YamlMarkdownReader(BaseReader):
 
     def now(self):
         if self._now is None:
-            self._now = build_now()
+            self._now = build_now(site_zone(self.settings))
         return self._now

@@ -1,7 +1,8 @@
 """The content contract as data.
 
-One description of every content type and field. The validator, the Pelican reader and the
-web editor's configuration are all derived from it, so they cannot drift apart.
+One description of every content type and field. The validator, the Pelican reader, the
+web editor's configuration and the editors' guide are all derived from it (with the field
+types in ``fields.py``), so they cannot drift apart.
 Labels and hints are Dutch: editors read them.
 """
 
@@ -42,7 +43,8 @@ class Field:
     type is one of: string, text, date, datetime (a date or a date-time), choice, list,
     refs (slugs of another collection), url, link (a URL or a mailto:), registration (a link,
     or ``site``: the site service's form), email, phone, bool, int, image, slug, events
-    (``upcoming`` or a list of event slugs).
+    (``upcoming`` or a list of event slugs): the keys of ``fields.FIELD_TYPES``, where each
+    type's conversion, web-editor widget and wording in the editors' guide live.
     """
 
     name: str

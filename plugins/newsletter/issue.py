@@ -13,8 +13,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 from agenda.model import is_past, place_text, when_text
-from content_model.frontmatter import split
-from content_model.validate import display_path
+from content_model.loading import parsed_files
+from content_model.problems import display_path
+from content_model.schema import NEWSLETTER
 from dutch_dates import nl_date, nl_month
 from feeds import site_url
 
@@ -136,7 +137,8 @@ def issue_data(newsletter, context, settings) -> Issue:
     """Everything an issue's outputs show, with absolute URLs (``SITEURL`` or localhost)."""
     base = site_url(settings)
     conf = settings_defaults(settings)
-    _, body = split(Path(newsletter.source_path).read_text(encoding="utf-8"))
+    # the Markdown as the build's check parsed it (content_model; parsed again if changed)
+    body = parsed_files(settings).get(NEWSLETTER, newsletter.source_path).item.body
     intro_text = markdown_to_text(body, base) if body.strip() else ""
 
     articles = [

@@ -8,13 +8,11 @@ tokens are the service's (``service/tokens.py``): opaque, no address in them.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, getaddresses, make_msgid
-
-from content_model.validate import AMSTERDAM
 
 from .issue import TOKEN_PLACEHOLDER, unsubscribe_link
 
@@ -59,7 +57,7 @@ def compose(
     if to:
         msg["To"] = to
     msg["Reply-To"] = meta["reply_to"]
-    msg["Date"] = format_datetime(date or datetime.now(AMSTERDAM))
+    msg["Date"] = format_datetime(date or datetime.now(UTC))
     msg["Message-ID"] = message_id or make_msgid(idstring=meta.get("slug"), domain=domain)
     if unsubscribe_url:
         msg["List-Unsubscribe"] = f"<{unsubscribe_url}>, <{meta['unsubscribe_mailto']}>"

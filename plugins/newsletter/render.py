@@ -21,8 +21,8 @@ from pathlib import Path
 from mjml import mjml2html
 from pelican.generators import Generator
 
+from content_model.problems import ContentError, Problem, problem
 from content_model.schema import CONTENT_TYPES
-from content_model.validate import ContentError, Problem, problem
 from design_system import email_colors
 
 from .issue import TOKEN_PLACEHOLDER, settings_defaults, unsubscribe_link

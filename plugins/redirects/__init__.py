@@ -34,7 +34,7 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import sanitised_join
 
-from content_model.validate import ContentError, Problem, display_path
+from content_model.problems import ContentError, Problem, display_path
 
 from . import data
 

@@ -23,7 +23,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import yaml
 
-from content_model.validate import Problem, display_path
+from content_model.problems import Problem, display_path
 
 FIELDS = ("from", "to")
 # Old addresses that would be served by WordPress's front controller: a query there means

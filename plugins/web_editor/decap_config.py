@@ -1,24 +1,26 @@
 """Decap CMS configuration (``admin/config.yml``), generated from the content contract.
 
-Everything here is derived from ``content_model.schema.CONTENT_TYPES`` and the Pelican
-settings, so the web editor asks for exactly the fields the build's validation accepts:
-required fields are required, vocabularies are select widgets, references are relation
-widgets on the right collection, dates are stored the way the validator reads them
-(Amsterdam time, no UTC conversion).
+Everything here is derived from ``content_model.schema.CONTENT_TYPES``, the field types'
+registry (``content_model.fields.FIELD_TYPES``: each type's widget, options and form check)
+and the Pelican settings, so the web editor asks for exactly the fields the build's
+validation accepts: required fields are required, vocabularies are select widgets,
+references are relation widgets on the right collection, dates are stored the way the
+validator reads them (the site's time zone, no UTC conversion).
 """
 
 from __future__ import annotations
 
+import copy
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
 
+from content_model.fields import FIELD_TYPES
 from content_model.generator import source_folders
 from content_model.images import media_folder
 from content_model.schema import CONTENT_TYPES, ContentType, Field
-from content_model.validate import EMAIL_RE, PHONE_RE, SLUG_RE
 from feeds import site_url
 
 # content type -> Decap collection name (also the name relation widgets refer to)
@@ -30,12 +32,6 @@ COLLECTION_NAMES = {
     "page": "pages",
 }
 
-# Dates and date-times are edited with our own widget (editor.js): a date and, for a date-time
-# field, an optional time. It stores "YYYY-MM-DD" (a day; all day for an event) or
-# "YYYY-MM-DDTHH:MM" (Amsterdam time), exactly what content_model.validate.parse_datetime
-# reads, and leaves a value written in Git (seconds, an offset) as it is until it is changed.
-DATE_WIDGET = "swk-date"
-EVENTS_WIDGET = "swk-events"
 # Extra options per (content type, field): the widget refuses an end before the start, as the
 # build does.
 FIELD_OPTIONS = {("event", "end"): {"not_before": "start"}}
@@ -60,22 +56,6 @@ SLUG_TEMPLATES = {
     "newsletter": "{{fields.date | date('YYYY-MM')}}-{{slug}}",
 }
 DEFAULT_SLUG_TEMPLATE = "{{slug}}"
-
-# Patterns (JavaScript regular expressions) for fields the validator checks by form.
-PATTERNS = {
-    "slug": (SLUG_RE.pattern, "Alleen kleine letters, cijfers en streepjes, bv. winter-event"),
-    "url": (r"^https?://[^\s/]+\S*$", "Een volledig webadres, beginnend met https://"),
-    "link": (
-        r"^(https?://[^\s/]+\S*|mailto:[^@\s]+@[^@\s]+\.[^@\s]+)$",
-        "Een webadres (https://...) of een e-mailadres als mailto:naam@voorbeeld.nl",
-    ),
-    "registration": (
-        r"^(site|https?://[^\s/]+\S*|mailto:[^@\s]+@[^@\s]+\.[^@\s]+)$",
-        "site (het formulier op deze website), een webadres (https://...) of mailto:naam@voorbeeld.nl",
-    ),
-    "email": (EMAIL_RE.pattern, "Een e-mailadres, bv. naam@voorbeeld.nl"),
-    "phone": (PHONE_RE.pattern, "Een telefoonnummer, bv. 020 123 4567"),
-}
 
 # Default values for new entries, per (content type, field).
 DEFAULTS = {
@@ -115,41 +95,17 @@ def content_folder(settings, type_name: str) -> str:
 
 
 def field_widget(ctype: ContentType, f: Field) -> dict:
-    """The Decap field for one schema field."""
-    out: dict = {"name": f.name, "label": f.label}
-    if f.type in ("string", "url", "link", "registration", "email", "phone", "slug"):
-        out["widget"] = "string"
-        if f.type in PATTERNS:
-            out["pattern"] = list(PATTERNS[f.type])
-    elif f.type == "text":
-        out["widget"] = "text"
-    elif f.type == "choice":
-        out["widget"] = "select"
+    """The Decap field for one schema field: its type's widget and options (the registry in
+    content_model.fields), the choices or collection of this field, and its hint."""
+    kind = FIELD_TYPES[f.type]
+    out: dict = {"name": f.name, "label": f.label, "widget": kind.decap["widget"]}
+    if kind.pattern:
+        out["pattern"] = list(kind.pattern)
+    if f.choices:
         out["options"] = list(f.choices)
-    elif f.type == "list":
-        out["widget"] = "list"
-    elif f.type in ("refs", "events"):
-        out.update(
-            # a newsletter's events: "upcoming", chosen ones (a relation) or none (editor.js)
-            widget="relation" if f.type == "refs" else EVENTS_WIDGET,
-            collection=COLLECTION_NAMES[f.collection],
-            search_fields=["title"],
-            value_field="{{slug}}",
-            display_fields=["title"],
-            multiple=True,
-        )
-    elif f.type in ("date", "datetime"):
-        out.update(widget=DATE_WIDGET, time=f.type == "datetime")
-    elif f.type == "bool":
-        out["widget"] = "boolean"
-    elif f.type == "int":
-        out.update(widget="number", value_type="int")
-    elif f.type == "image":
-        out["widget"] = "image"
-    else:  # pragma: no cover - a new type in the schema must be mapped here
-        raise ValueError(
-            f"web_editor: no Decap widget for field type {f.type!r} ({ctype.name}.{f.name})"
-        )
+    if f.collection:
+        out["collection"] = COLLECTION_NAMES[f.collection]
+    out.update(copy.deepcopy(kind.decap))  # its own lists: YAML would write anchors
     out["required"] = f.required
     out.update(FIELD_OPTIONS.get((ctype.name, f.name), {}))
     if (ctype.name, f.name) in DEFAULTS:

@@ -1,7 +1,8 @@
 """The field tables of the editors' guide (docs/redactie.md), generated from the schema.
 
 The guide is prose written by hand; between ``<!-- velden:TYPE -->`` and
-``<!-- /velden:TYPE -->`` it holds a table of that content type's fields, generated here.
+``<!-- /velden:TYPE -->`` it holds a table of that content type's fields, generated here
+(each field's kind as the field types' registry, ``content_model.fields``, names it).
 Update it with ``.venv/bin/python plugins/web_editor/docs.py`` (a test checks it is current).
 """
 
@@ -11,30 +12,11 @@ import re
 import sys
 from pathlib import Path
 
+from content_model.fields import FIELD_TYPES
 from content_model.schema import CONTENT_TYPES, ContentType, Field
 
 GUIDE = Path(__file__).resolve().parent.parent.parent / "docs" / "redactie.md"
 BLOCK_RE = re.compile(r"(<!-- velden:(\w+) -->\n).*?(<!-- /velden:\2 -->)", re.S)
-
-KIND = {
-    "string": "tekst",
-    "text": "tekst (meerdere regels)",
-    "date": "datum (2023-02-16)",
-    "datetime": "datum, of datum en tijd (2023-02-16T15:00)",
-    "choice": "keuze",
-    "list": "lijst",
-    "refs": "lijst van {target}",
-    "events": "'upcoming' of een lijst van evenementen",
-    "url": "webadres (https://...)",
-    "link": "webadres of mailto:",
-    "registration": "`site`, webadres of mailto:",
-    "email": "e-mailadres",
-    "phone": "telefoonnummer",
-    "bool": "ja/nee",
-    "int": "getal",
-    "image": "afbeelding",
-    "slug": "slug (kleine letters, cijfers, streepjes)",
-}
 
 
 def _cell(text: str) -> str:
@@ -43,7 +25,7 @@ def _cell(text: str) -> str:
 
 def _kind(f: Field) -> str:
     target = CONTENT_TYPES[f.collection].label.lower() if f.collection else ""
-    kind = KIND[f.type].format(target=target)
+    kind = FIELD_TYPES[f.type].guide.format(target=target)
     if f.choices:
         kind += ": " + ", ".join(f"`{c}`" for c in f.choices)
     return kind

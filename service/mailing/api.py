@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from content_model.validate import SLUG_RE
+from content_model.fields import SLUG_RE
 
 from ..forms import Refusal, read_body
 from . import rendering as renderings

@@ -14,8 +14,10 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from content_model.fields import SLUG_RE
 from content_model.frontmatter import FrontMatterError, split
-from content_model.validate import SLUG_RE, display_path, markdown_files
+from content_model.loading import markdown_files
+from content_model.problems import display_path
 from newsletter.message import content_hash
 
 from ..subscribers import iso

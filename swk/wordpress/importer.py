@@ -8,7 +8,7 @@ import re
 import shutil
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
@@ -17,11 +17,14 @@ import yaml
 from pelican.urlwrappers import Category, Tag
 from pelican.utils import slugify
 
+from content_model.clock import site_zone
+from content_model.fields import SLUG_RE
 from content_model.frontmatter import Loader
 from content_model.frontmatter import split as split_frontmatter
 from content_model.generator import source_folders
+from content_model.items import read_item
+from content_model.problems import Problem
 from content_model.schema import CATEGORIES, CONTENT_TYPES
-from content_model.validate import AMSTERDAM, SLUG_RE, Problem, read_item
 from redirects import data as redirect_data
 from redirects import redirects_file
 
@@ -115,22 +118,22 @@ def _wp_datetime(text: str) -> datetime | None:
         return None
 
 
-def item_date(item: wxr.Item) -> datetime | None:
-    """The publication moment in Amsterdam time: post_date_gmt, else post_date (the site's
-    own clock, taken as Amsterdam time), else pubDate, else the last change."""
+def item_date(item: wxr.Item, tz: tzinfo) -> datetime | None:
+    """The publication moment in the site's time zone ``tz``: post_date_gmt, else post_date
+    (the WordPress site's own clock, taken as ``tz``), else pubDate, else the last change."""
     gmt = _wp_datetime(item.post_date_gmt)
     if gmt is not None:
-        return gmt.replace(tzinfo=UTC).astimezone(AMSTERDAM)
+        return gmt.replace(tzinfo=UTC).astimezone(tz)
     local = _wp_datetime(item.post_date)
     if local is not None:
-        return local.replace(tzinfo=AMSTERDAM)
+        return local.replace(tzinfo=tz)
     if item.pub_date:
         try:
-            return parsedate_to_datetime(item.pub_date).astimezone(AMSTERDAM)
+            return parsedate_to_datetime(item.pub_date).astimezone(tz)
         except (TypeError, ValueError):
             pass
     modified = _wp_datetime(item.modified)
-    return modified.replace(tzinfo=AMSTERDAM) if modified else None
+    return modified.replace(tzinfo=tz) if modified else None
 
 
 def _format_date(moment: datetime) -> str:
@@ -222,6 +225,7 @@ class Importer:
     def __init__(self, export: Path, settings: dict, options: Options):
         self.export = Path(export)
         self.settings = settings
+        self.zone = site_zone(settings)  # TIMEZONE: the WordPress site's clock too
         self.options = options
         self.content = Path(settings["PATH"]).resolve()
         self.root = self.content.parent
@@ -529,7 +533,7 @@ class Importer:
     def import_item(self, item: wxr.Item):
         planned = self.planned[f"{item.type}:{item.id}"]
         shown = self.rel(planned.path)
-        self.item_meta[planned.key] = {"item": _slim(item), "planned": planned}
+        self.item_meta[planned.key] = {"item": _slim(item, self.zone), "planned": planned}
         if planned.adopted:
             self.report.adopted.append(shown)
             return
@@ -601,9 +605,9 @@ class Importer:
         fields.append(f"title: {_quote(title)}")
 
         if is_article:
-            moment = item_date(item)
+            moment = item_date(item, self.zone)
             if moment is None:
-                moment = datetime.now(AMSTERDAM).replace(second=0, microsecond=0)
+                moment = datetime.now(self.zone).replace(second=0, microsecond=0)
                 todo.append("had geen datum (vandaag ingevuld): controleer 'date'")
                 draft = True
             fields.append(f"date: {_format_date(moment)}")
@@ -701,7 +705,7 @@ class Importer:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         problems: list[Problem] = []
-        read_item(ctype, path, problems)
+        read_item(ctype, path, problems, self.zone)
         if problems and not draft:
             # not up to the contract: a draft, with the problems in the report (the build stays green)
             todo = todo + [
@@ -710,7 +714,7 @@ class Importer:
             draft, text = True, render(True)
             path.write_text(text, encoding="utf-8")
             problems = []
-            read_item(ctype, path, problems)
+            read_item(ctype, path, problems, self.zone)
         if problems:
             quarantine = self.workdir / "niet-geimporteerd" / path.name
             quarantine.parent.mkdir(parents=True, exist_ok=True)
@@ -818,7 +822,7 @@ class Importer:
                 )
                 continue
             additions.append((source, target))
-        stamp = datetime.now(AMSTERDAM).strftime("%Y-%m-%d %H:%M")
+        stamp = datetime.now(self.zone).strftime("%Y-%m-%d %H:%M")
         redirect_data.append(
             self.redirects_path,
             additions,
@@ -908,9 +912,9 @@ class Importer:
         return self.report
 
 
-def _slim(item: wxr.Item) -> dict:
+def _slim(item: wxr.Item, tz: tzinfo) -> dict:
     """What the redirects need of an item, without its body."""
-    moment = item_date(item)
+    moment = item_date(item, tz)
     return {
         "id": item.id,
         "link": item.link,

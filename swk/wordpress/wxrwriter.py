@@ -16,7 +16,9 @@ from typing import IO
 from xml.sax.saxutils import escape, quoteattr
 from zoneinfo import ZoneInfo
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+from content_model.clock import DEFAULT_TIMEZONE
+
+AMSTERDAM = ZoneInfo(DEFAULT_TIMEZONE)  # the WordPress site's clock
 
 
 @dataclass

@@ -272,15 +272,15 @@ def test_when_text_and_end_of_every_shape(start, end, text, over):
     from types import SimpleNamespace
 
     from agenda.model import ends_at, when_text
-    from content_model.validate import parse_datetime
+    from content_model.clock import parse_datetime, site_zone
 
-    s, s_all = parse_datetime(start)
+    s, s_all = parse_datetime(start, site_zone())
     fields = {"start": s, "start_all_day": s_all}
     if end:
-        fields["end"], fields["end_all_day"] = parse_datetime(end)
+        fields["end"], fields["end_all_day"] = parse_datetime(end, site_zone())
     item = SimpleNamespace(**fields)
     assert when_text(item) == text
-    assert ends_at(item) == parse_datetime(over)[0]
+    assert ends_at(item) == parse_datetime(over, site_zone())[0]
 
 
 REGISTRATION_EVENTS = {

@@ -150,7 +150,7 @@ def test_real_agenda_ics(site):
 
 
 def test_bad_event_stops_the_build_and_keeps_the_last_good_agenda(tmp_path):
-    from content_model.validate import ContentError
+    from content_model.problems import ContentError
 
     project = make_project(tmp_path, {"content/events/zomer.md": FILES["content/events/zomer.md"]})
     out = build_project(project)
@@ -327,7 +327,7 @@ def test_an_explicit_utc_offset_keeps_its_instant_also_in_the_double_hour(tmp_pa
 
 
 def test_a_time_that_does_not_exist_in_amsterdam_is_a_content_error(tmp_path):
-    from content_model.validate import ContentError
+    from content_model.problems import ContentError
 
     project = make_project(
         tmp_path, {"content/events/gat.md": "---\ntitle: Gat\nstart: 2024-03-31T02:30\n---\n"}

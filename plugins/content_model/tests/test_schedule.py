@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from content_model.validate import ContentError, load_all, parse_datetime
+from content_model.clock import parse_datetime, site_zone
+from content_model.loading import load_all
+from content_model.problems import ContentError
 from tests.support import testing
 
 FILES = {
@@ -96,13 +98,16 @@ def test_a_ready_newsletter_may_not_list_an_article_that_is_not_on_the_site_yet(
         "article": list((project / "content/articles").glob("*.md")),
         "newsletter": list((project / "newsletters").glob("*.md")),
     }
-    found = [str(p) for p in load_all(sources, now=parse_datetime("2024-02-01T12:00")[0]).problems]
+    found = [
+        str(p)
+        for p in load_all(sources, now=parse_datetime("2024-02-01T12:00", site_zone())[0]).problems
+    ]
     assert len(found) == 1
     assert (
         "veld \"Artikelen (in volgorde)\" (articles): verwijst naar artikel 'later', maar dat staat pas vanaf 2024-03-01 op de "
         "site (Publicatiedatum in"
     ) in found[0]
-    assert load_all(sources, now=parse_datetime("2024-03-02")[0]).problems == []
+    assert load_all(sources, now=parse_datetime("2024-03-02", site_zone())[0]).problems == []
     with pytest.raises(ContentError, match="staat pas vanaf 2024-03-01"):
         build(project, "2024-02-01T12:00")
 

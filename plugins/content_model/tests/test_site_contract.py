@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from content_model.validate import ContentError
+from content_model.problems import ContentError
 from swk.build import validate
 from tests.support.testing import ROOT, build_project, make_project, overrides, write
 

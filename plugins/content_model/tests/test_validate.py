@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from content_model.validate import load_all, parse_datetime
+from content_model.clock import parse_datetime, site_zone
+from content_model.loading import load_all
 from tests.support.testing import write
 
 ARTICLE = """
@@ -214,7 +215,7 @@ def test_bad_file_name_is_not_a_slug(tmp_path):
     ],
 )
 def test_dates_are_amsterdam_time(text, iso, all_day):
-    dt, is_all_day = parse_datetime(text)
+    dt, is_all_day = parse_datetime(text, site_zone())
     assert dt.isoformat() == iso and is_all_day is all_day
 
 

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from content_model.validate import ContentError
+from content_model.problems import ContentError
 from newsletter.linktext import links
 from tests.support.testing import build_project, env, make_project, write
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from content_model.validate import ContentError
+from content_model.problems import ContentError
 from redirects import data
 from tests.support import sitecheck
 from tests.support.testing import build_project, make_project, write

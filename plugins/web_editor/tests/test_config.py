@@ -8,8 +8,11 @@ import pytest
 import yaml
 
 from content_model import sources
+from content_model.clock import site_zone
+from content_model.fields import convert
+from content_model.loading import load_all
+from content_model.problems import Invalid
 from content_model.schema import CONTENT_TYPES
-from content_model.validate import CONVERTERS, Invalid, load_all
 from swk.build import load_settings
 from tests.support import testing
 from web_editor.decap_config import COLLECTION_NAMES, decap_config
@@ -124,7 +127,7 @@ def test_every_schema_field_in_the_editor_and_nothing_else(ctype):
         if f.type == "int":
             assert d["value_type"] == "int"
         if "default" in d:  # a default must itself be valid
-            CONVERTERS[f.type](f, d["default"])
+            convert(f, d["default"], site_zone())
 
 
 # Strings an editor might type into a field with a pattern: the editor's pattern and the
@@ -165,7 +168,7 @@ def test_patterns_agree_with_the_validator(ctype):
         pattern = re.compile(d["pattern"][0])
         for value in CANDIDATES:
             try:
-                CONVERTERS[f.type](f, value)
+                convert(f, value, site_zone())
                 valid = True
             except Invalid:
                 valid = False

@@ -380,7 +380,7 @@ def test_the_previews_date_lines_are_the_agendas(editor, page):
     from types import SimpleNamespace
 
     from agenda.model import place_text, when_text
-    from content_model.validate import parse_datetime
+    from content_model.clock import parse_datetime, site_zone
 
     pairs = [
         ("2023-02-16", None),
@@ -402,8 +402,8 @@ def test_the_previews_date_lines_are_the_agendas(editor, page):
     ]  # every month and weekday
 
     def python(start, end):
-        s, s_all = parse_datetime(start)
-        e, e_all = parse_datetime(end) if end else (None, False)
+        s, s_all = parse_datetime(start, site_zone())
+        e, e_all = parse_datetime(end, site_zone()) if end else (None, False)
         return when_text(SimpleNamespace(start=s, start_all_day=s_all, end=e, end_all_day=e_all))
 
     page.goto(f"{editor['url']}/admin/")

@@ -7,9 +7,10 @@ import re
 
 import pytest
 
+from content_model.clock import parse_datetime, site_zone
 from content_model.frontmatter import split
+from content_model.items import read_item
 from content_model.schema import CONTENT_TYPES
-from content_model.validate import parse_datetime, read_item
 from swk.build import load_settings
 from swk.wordpress.importer import import_wordpress
 from tests.support.testing import ROOT, build_project, make_project, overrides
@@ -32,11 +33,13 @@ def test_every_article_comes_over_as_it_is_on_the_site(imported, blocks):
     for a in articles:
         path = files[a.slug]
         problems = []
-        item = read_item(CONTENT_TYPES["article"], path, problems)
+        item = read_item(CONTENT_TYPES["article"], path, problems, site_zone())
         assert not problems, problems
         meta, body = split(path.read_text(encoding="utf-8"))
         assert meta["title"] == a.meta["title"], a.slug
-        assert item.meta["date"].date() == parse_datetime(a.meta["date"])[0].date(), a.slug
+        assert item.meta["date"].date() == parse_datetime(a.meta["date"], site_zone())[0].date(), (
+            a.slug
+        )
         assert meta["category"] == a.meta["category"], a.slug
         assert meta.get("tags", []) == a.meta.get("tags", []), a.slug
         assert "status" not in meta, a.slug
