@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from agenda.model import is_past, place_text, when_text
+from content_model.eventtext import lead, place_text, upcoming, when_text
 from content_model.frontmatter import split
 from content_model.validate import display_path
 from dutch_dates import nl_date, nl_month
@@ -42,7 +42,7 @@ class EventItem:
     title: str
     path: str
     url: str  # absolute
-    when: str  # "donderdag 25 juni 2020, 15.00–17.00 uur" (the agenda's when_text)
+    when: str  # "donderdag 25 juni 2020, 15.00–17.00 uur" (content_model.eventtext)
     where: str | None
     summary: str | None
     start: datetime = None
@@ -114,11 +114,6 @@ def unsubscribe_mailto(address: str) -> str:
     return f"mailto:{address}?subject={quote('Afmelden nieuwsbrief')}"
 
 
-def upcoming(events, now: datetime, limit: int) -> list:
-    """Events that have not ended at ``now`` (the agenda's rule), soonest first."""
-    return sorted((e for e in events if not is_past(e, now)), key=lambda e: e.start)[:limit]
-
-
 def absolutize_html(html: str, base: str) -> str:
     """Make href/src in Pelican's HTML absolute (content links are root-relative locally)."""
     return re.sub(
@@ -153,7 +148,7 @@ def issue_data(newsletter, context, settings) -> Issue:
     ]
     chosen = getattr(newsletter, "events", None)
     if chosen == "upcoming":
-        linked = upcoming(context.get("events", []), context["now"], conf["max_events"])
+        linked = upcoming(context.get("events", []), context["now"])[: conf["max_events"]]
     else:
         linked = getattr(newsletter, "linked_events", [])
     events = [
@@ -163,7 +158,7 @@ def issue_data(newsletter, context, settings) -> Issue:
             url=f"{base}/{e.url}",
             when=when_text(e),
             where=place_text(e),
-            summary=getattr(e, "summary", None),
+            summary=lead(e) or None,
             start=e.start,
         )
         for e in linked

@@ -271,7 +271,7 @@ def test_when_text_and_end_of_every_shape(start, end, text, over):
     """The rules on the values the reader makes (aware Amsterdam datetimes + all-day flags)."""
     from types import SimpleNamespace
 
-    from agenda.model import ends_at, when_text
+    from content_model.eventtext import ends_at, when_text
     from content_model.validate import parse_datetime
 
     s, s_all = parse_datetime(start)

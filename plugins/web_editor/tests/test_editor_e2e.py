@@ -376,10 +376,10 @@ STYLE = "el => { const s = getComputedStyle(el); return [s.fontFamily, s.fontWei
 
 
 def test_the_previews_date_lines_are_the_agendas(editor, page):
-    """editor.js ports agenda.model.when_text and place_text; same values, same words."""
+    """editor.js ports content_model.eventtext.when_text and place_text; same values, same words."""
     from types import SimpleNamespace
 
-    from agenda.model import place_text, when_text
+    from content_model.eventtext import place_text, when_text
     from content_model.validate import parse_datetime
 
     pairs = [
