@@ -7,8 +7,11 @@
   of the site (``images``) and items whose address the site already uses for a page of its
   own (``outputs``),
 - reads partners, events and newsletter issues into the context and writes their pages
-  (``generator.CollectionsGenerator``),
-- resolves cross-references and backlinks (``links``),
+  (``generator.CollectionsGenerator``), and resolves cross-references and backlinks
+  (``links``) right after reading, so every other plugin finds the content complete at
+  ``all_generators_finalized`` wherever it is listed in ``PLUGINS``,
+- the facts every output states about an event (when, where, upcoming, lead) are functions
+  in ``eventtext``, read by the agenda and the newsletter alike,
 - puts the build's "now" in the context as ``now`` (``SWK_NOW`` overrides it),
 - leaves out an item whose publication moment (an article's ``date``, an event's
   ``publish``) is after "now", as it does a draft: the first build after it publishes it
@@ -23,7 +26,6 @@ from pelican import signals
 
 from .generator import CollectionsGenerator, source_folders
 from .images import check_images
-from .links import link
 from .outputs import check_outputs
 from .reader import YamlMarkdownReader
 from .validate import ContentError, build_now, load_all, markdown_files, preview_build
@@ -59,11 +61,6 @@ def _get_generators(pelican):
     return CollectionsGenerator
 
 
-def _context(generators):
-    context = generators[0].context
-    link(context)
-
-
 def _now(generator):
     generator.context.setdefault("now", build_now())
 
@@ -72,4 +69,3 @@ def register():
     signals.readers_init.connect(_readers_init)
     signals.get_generators.connect(_get_generators)
     signals.generator_init.connect(_now)
-    signals.all_generators_finalized.connect(_context)
