@@ -25,13 +25,11 @@ from content_model.schema import EVENT_KIND_LABELS as KIND_LABELS
 from content_model.validate import AMSTERDAM
 from feeds import site_url
 
-from .settings import setting
-
 PRODID = "-//Sociaal Werkkoepel Amsterdam//Agenda//NL"
 
 
 def uid(event, settings) -> str:
-    return f"{event.slug}@{setting(settings, 'AGENDA_UID_DOMAIN')}"
+    return f"{event.slug}@{settings['AGENDA_UID_DOMAIN']}"
 
 
 def stamp(event, history: History | None = None) -> datetime:

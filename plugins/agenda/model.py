@@ -26,8 +26,6 @@ from dutch_dates import nl_month
 from feeds import site_url
 from partners.directory import organization_ref
 
-from .settings import setting
-
 log = logging.getLogger(__name__)
 
 
@@ -125,7 +123,7 @@ def annotate(context, settings) -> None:
         # shown above the title, unless it says the same ("Job Event" / "Job Event")
         same = e.kind_label and e.kind_label.casefold() == e.title.casefold()
         e.kind_badge = None if same else e.kind_label
-        e.ics_url = setting(settings, "EVENT_ICS_SAVE_AS").format(slug=e.slug)
+        e.ics_url = settings["EVENT_ICS_SAVE_AS"].format(slug=e.slug)
         e.jsonld = event_jsonld(e, settings, partners_by_slug)
         e.registration_site = getattr(e, "registration", None) == "site"
         if e.registration_site:
@@ -139,6 +137,4 @@ def annotate(context, settings) -> None:
     context["past_events"] = past
     context["upcoming_by_month"] = by_month(coming)
     context["past_by_month"] = by_month(past)
-    context["home_events"] = coming[: setting(settings, "AGENDA_HOME_COUNT")]
-    for name in ("AGENDA_URL", "AGENDA_ARCHIVE_URL", "AGENDA_ICS_PATH"):
-        context[name] = setting(settings, name)
+    context["home_events"] = coming[: settings["AGENDA_HOME_COUNT"]]

@@ -11,13 +11,6 @@ from newsletter.signup import privacy_version, service_url, text_version
 
 REGISTER_PATH = "/agenda/aanmelden"
 PLACES_PATH = "/agenda/plaatsen"  # + /<slug>: {"capacity", "left", "open"} for the page's script
-DEFAULT_CONSENT_TEXT = (
-    "Ja, gebruik mijn gegevens voor mijn aanmelding voor dit evenement, en voor niets anders."
-)
-
-
-def consent_text(settings) -> str:
-    return settings.get("REGISTRATION_CONSENT_TEXT") or DEFAULT_CONSENT_TEXT
 
 
 def registration_form(settings) -> dict | None:
@@ -25,7 +18,7 @@ def registration_form(settings) -> dict | None:
     base = service_url(settings)
     if not base:
         return None
-    text = consent_text(settings)
+    text = settings["REGISTRATION_CONSENT_TEXT"]
     return {
         "action": base + REGISTER_PATH,
         "places_url": base + PLACES_PATH,

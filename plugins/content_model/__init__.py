@@ -28,7 +28,15 @@ from .generator import CollectionsGenerator, source_folders
 from .images import check_images
 from .outputs import check_outputs
 from .reader import YamlMarkdownReader
+from .settings import use_defaults
 from .validate import ContentError, build_now, load_all, markdown_files, preview_build
+
+# the content types' folders, relative to PATH (newsletters: anywhere); the README's table
+DEFAULTS = {
+    "PARTNER_PATHS": ["partners"],
+    "EVENT_PATHS": ["events"],
+    "NEWSLETTER_PATH": lambda s: str(Path(s["PATH"]) / "newsletters"),
+}
 
 
 def sources(settings) -> dict[str, list[Path]]:
@@ -66,6 +74,7 @@ def _now(generator):
 
 
 def register():
+    use_defaults(DEFAULTS)
     signals.readers_init.connect(_readers_init)
     signals.get_generators.connect(_get_generators)
     signals.generator_init.connect(_now)

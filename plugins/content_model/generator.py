@@ -34,8 +34,8 @@ def source_folders(settings, type_name: str) -> list[Path]:
     """The folders a content type's files are read from (the first is where new ones go)."""
     root = Path(settings["PATH"])
     if type_name == "newsletter":
-        return [Path(settings.get("NEWSLETTER_PATH", root / "newsletters"))]
-    return [root / folder for folder in settings.get(PATH_SETTINGS[type_name], [])]
+        return [Path(settings["NEWSLETTER_PATH"])]
+    return [root / folder for folder in settings[PATH_SETTINGS[type_name]]]
 
 
 class CollectionsGenerator(Generator):

@@ -35,7 +35,7 @@ def signup_form(settings) -> dict | None:
     base = service_url(settings)
     if not base:
         return None
-    text = settings.get("NEWSLETTER_CONSENT_TEXT") or ""
+    text = settings["NEWSLETTER_CONSENT_TEXT"]
     return {
         "action": base + SIGNUP_PATH,
         "consent_text": text,
