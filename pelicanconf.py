@@ -70,6 +70,7 @@ TAG_URL = "tag/{slug}/"
 TAG_SAVE_AS = "tag/{slug}/index.html"
 TAGS_URL = "tag/"
 TAGS_SAVE_AS = "tag/index.html"
+INDEX_URL = "artikelen/"  # the article list (Pelican: its pages' "previous" link to page 1)
 INDEX_SAVE_AS = "artikelen/index.html"
 AUTHOR_SAVE_AS = ""
 AUTHORS_SAVE_AS = ""

@@ -189,3 +189,19 @@ def test_the_plugins_in_another_order_build_the_same_site(site, tmp_path):
     assert [name for name in want if got[name] != want[name]] == []
     # the newsletter's e-mail, which once needed the agenda listed first, is plain text
     assert b"<p>" not in got["nieuwsbrief/2020-05-nieuwsbrief-3/email.txt"]
+
+
+def test_templates_take_addresses_from_the_settings(site):
+    """Links to the site's own lists come from the settings that place them (``INDEX_URL``,
+    ``AGENDA_URL``, ``PARTNERS_INDEX_URL``, ``SEARCH_URL``, ``NEWSLETTER_*``), never a
+    hard-coded path (the theme's own files aside); and page 2 of the article list goes back to the list, not the home page."""
+    hard = re.compile(r"""(href="\{\{ SITEURL \}\}/(?!theme/)[a-z]|\("[A-Z][a-z]+", "[a-z]+/"\))""")
+    templates = ROOT / "theme" / "templates"
+    found = [
+        f"{path.relative_to(templates)}: {m.group(0)}"
+        for path in sorted(templates.glob("*.html"))
+        for m in hard.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+    second = (site / "artikelen/pagina/2/index.html").read_text(encoding="utf-8")
+    assert '<a rel="prev" href="/artikelen/">' in second
