@@ -2,12 +2,13 @@
 and the site service (its own copy of the form after bad input, and the consent record).
 
 The consent text is ``REGISTRATION_CONSENT_TEXT``, word for word; its version is a hash of
-it; the privacy statement's version is the newsletter's (``statements.privacy_version``).
+it (``content_model.consent``); the privacy statement's version is ``statements.privacy_version``.
 """
 
 from __future__ import annotations
 
-from newsletter.signup import privacy_version, service_url, text_version
+from content_model.consent import service_url, text_version
+from statements import privacy_version
 
 REGISTER_PATH = "/agenda/aanmelden"
 PLACES_PATH = "/agenda/plaatsen"  # + /<slug>: {"capacity", "left", "open"} for the page's script

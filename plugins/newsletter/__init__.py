@@ -22,11 +22,12 @@ import logging
 
 from pelican import signals
 
+from content_model.consent import service_url
 from content_model.settings import use_defaults
 
 from .issue import issue_data
 from .linktext import unclear_links
-from .signup import UNSUBSCRIBE_PATH, service_url, signup_form
+from .signup import UNSUBSCRIBE_PATH, signup_form
 
 log = logging.getLogger(__name__)
 

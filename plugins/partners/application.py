@@ -4,8 +4,9 @@ the site service (its copy of the form after bad input, the consent record, the 
 
 from __future__ import annotations
 
+from content_model.consent import service_url, text_version
 from content_model.schema import DISTRICT_LABELS, PARTNER_KIND_LABELS
-from newsletter.signup import privacy_version, service_url, text_version
+from statements import privacy_version
 
 APPLY_PATH = "/partners/aanmelden"
 

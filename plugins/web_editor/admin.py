@@ -13,6 +13,7 @@ from pathlib import Path
 from babel.dates import format_date
 from pelican.generators import Generator
 
+from content_model.consent import service_url
 from content_model.schema import DISTRICT_LABELS, EVENT_KIND_LABELS, PARTNER_KIND_LABELS
 from dutch_dates import LOCALE
 from partners.directory import CONTACT_LABELS, new_facets
@@ -61,7 +62,7 @@ def editor_data(settings) -> dict:
         "facets": {f.key: f.label for f in new_facets()},
         "contact": CONTACT_LABELS,
         "login": login,
-        "service_url": (settings.get("SERVICE_URL") or "").rstrip("/"),
+        "service_url": service_url(settings),
     }
 
 

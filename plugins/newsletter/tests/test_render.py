@@ -478,7 +478,7 @@ def test_reference_to_draft_or_unknown_article_is_an_error(tmp_path, slug, expec
 
 
 def test_signup_form_posts_to_the_service_with_consent_and_honeypot(tmp_path):
-    from newsletter.signup import text_version
+    from content_model.consent import text_version
     from pelicanconf import NEWSLETTER_CONSENT_TEXT
     from statements import privacy_version
     from swk.build import load_settings
