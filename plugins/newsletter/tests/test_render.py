@@ -541,6 +541,8 @@ def test_the_site_and_both_email_parts_say_the_same_about_each_event(tmp_path):
         "location: Tolhuistuin\nonline: true",
         # several whole days
         "meerdaags": "start: 2024-04-10\nend: 2024-04-12\nonline: true",
+        # from one day's time to another's ("tot", not "tot en met")
+        "weekend": "start: 2024-04-20T10:00\nend: 2024-04-21T16:00\nlocation: Tolhuistuin",
         "voorbij": "start: 2023-12-01T15:00\nlocation: Tolhuistuin",
     }
     files = {
@@ -586,9 +588,13 @@ def test_the_site_and_both_email_parts_say_the_same_about_each_event(tmp_path):
         ),
         "middag": ("dinsdag 26 maart 2024, 15.00–18.00 uur", "Tolhuistuin en online"),
         "meerdaags": ("woensdag 10 april 2024 tot en met vrijdag 12 april 2024", "online"),
+        "weekend": (
+            "zaterdag 20 april 2024, 10.00 uur tot zondag 21 april 2024, 16.00 uur",
+            "Tolhuistuin",
+        ),
         "voorbij": ("vrijdag 1 december 2023, 15.00 uur", "Tolhuistuin"),
     }
     # soonest first, as on the agenda
-    order = ["Event middag", "Event tweedaags", "Event meerdaags"]
+    order = ["Event middag", "Event tweedaags", "Event meerdaags", "Event weekend"]
     assert sorted(order, key=text.index) == order == sorted(order, key=agenda.index)
     assert "<" not in text and "veel" not in text  # no lead: no summary, no body markup
