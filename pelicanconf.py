@@ -28,6 +28,7 @@ STATIC_PATHS = ["images"]  # the web editor's media folder
 IGNORE_FILES = [".#*", ".gitkeep"]
 OUTPUT_PATH = str(HERE / "output")
 THEME = str(HERE / "theme")
+NODE_MODULES = str(HERE / "node_modules")  # npm's packages: the design system, Decap CMS
 CACHE_CONTENT = False
 
 PLUGIN_PATHS = [str(HERE / "plugins")]
@@ -69,6 +70,7 @@ TAG_URL = "tag/{slug}/"
 TAG_SAVE_AS = "tag/{slug}/index.html"
 TAGS_URL = "tag/"
 TAGS_SAVE_AS = "tag/index.html"
+INDEX_URL = "artikelen/"  # the article list (Pelican: its pages' "previous" link to page 1)
 INDEX_SAVE_AS = "artikelen/index.html"
 AUTHOR_SAVE_AS = ""
 AUTHORS_SAVE_AS = ""
@@ -116,9 +118,6 @@ NEWSLETTER_CONSENT_TEXT = (
     "Ja, ik wil de nieuwsbrief van Sociaal Werkkoepel Amsterdam per e-mail ontvangen. "
     "Afmelden kan altijd, met de link onderaan elke nieuwsbrief."
 )
-# Newsletter e-mail (plugins/newsletter; defaults in its README section):
-# NEWSLETTER_FROM, NEWSLETTER_REPLY_TO (CONTACT_EMAIL), NEWSLETTER_UNSUBSCRIBE_URL
-# (SERVICE_URL + /nieuwsbrief/afmelden), NEWSLETTER_MAX_BYTES (90 KB), NEWSLETTER_MAX_EVENTS (5).
 
 # Statements the law asks for (plugins/statements): /toegankelijkheid/ and /privacy/.
 # A fact only the organisation can give stays None until someone who knows fills it in; the

@@ -10,7 +10,7 @@ from __future__ import annotations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import HTMLResponse
 
-from .config import ROOT, Config
+from .config import Config
 
 SITE_KEYS = (
     "SITENAME",
@@ -26,18 +26,18 @@ SITE_KEYS = (
 
 
 def site_settings(config: Config) -> dict:
-    """The Pelican settings the pages need, with ``SITEURL`` = the public site."""
-    from pelican.settings import read_settings
+    """The Pelican settings, with every plugin's defaults as the build has them
+    (``content_model.settings.load_settings``) and ``SITEURL`` = the public site."""
+    from content_model.settings import load_settings
 
-    settings = read_settings(str(config.site_settings), override={"SITEURL": config.site_url})
-    return settings
+    return load_settings(str(config.site_settings), override={"SITEURL": config.site_url})
 
 
 class Pages:
     def __init__(self, config: Config, settings: dict | None = None):
         self.settings = settings if settings is not None else site_settings(config)
         self.env = Environment(
-            loader=FileSystemLoader(self.settings.get("THEME", str(ROOT / "theme")) + "/templates"),
+            loader=FileSystemLoader(self.settings["THEME"] + "/templates"),
             autoescape=select_autoescape(default=True, default_for_string=True),
             trim_blocks=True,
             lstrip_blocks=True,

@@ -376,9 +376,7 @@ def routes(service) -> list[Route]:
     form = registration_form({**pages.settings, "SERVICE_URL": config.service_url})
     with service.connection() as conn:
         remember_consent_text(conn, form["consent_version"], form["consent_text"])
-    from agenda.settings import setting
-
-    events = Events(config.site_url, setting(pages.settings, "EVENT_REGISTRATION_SAVE_AS"))
+    events = Events(config.site_url, pages.settings["EVENT_REGISTRATION_SAVE_AS"])
     service.events = events
     secret = config.secret_key
 

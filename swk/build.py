@@ -11,18 +11,14 @@ import shutil
 from pathlib import Path
 
 from pelican import Pelican, log
-from pelican.settings import read_settings
 
 from content_model import check
 from content_model.problems import ContentError
+from content_model.settings import load_settings
 
 
 class BuildError(Exception):
     exitcode = 1
-
-
-def load_settings(settings_file: str, override: dict | None = None) -> dict:
-    return read_settings(settings_file, override=override or {})
 
 
 def validate(settings_file: str, override: dict | None = None):

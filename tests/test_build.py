@@ -1,12 +1,14 @@
 """The build: real Pelican runs on small projects and on the real content."""
 
+import re
+import runpy
 import subprocess
 import sys
 
 import pytest
 
 from content_model.problems import ContentError
-from tests.support.testing import ROOT, build_project, make_project, write
+from tests.support.testing import ROOT, build_project, env, make_project, write
 
 GOOD_ARTICLE = """
 ---
@@ -147,3 +149,59 @@ def test_a_build_after_one_that_failed_halfway_has_its_sitemap(tmp_path):
         build_project(project, SEARCH_INDEX=False, TEMPLATE_PAGES={"bestaat-niet.html": "x.html"})
     out = build_project(project, SEARCH_INDEX=False)
     assert "/artikelen/goed/" in (out / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def _tree(root) -> dict[str, bytes]:
+    """Every file of a built site but the search index (Pagefind does not keep its file names
+    stable); the sitemap without ``<lastmod>``, which pelican-sitemap gives the build's clock
+    for pages without a date."""
+    files = {}
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root)
+        if p.is_file() and rel.parts[0] != "pagefind":
+            data = p.read_bytes()
+            if str(rel) == "sitemap.xml":
+                data = re.sub(rb"<lastmod>[^<]*</lastmod>", b"", data)
+            files[str(rel)] = data
+    return files
+
+
+def test_the_plugins_in_another_order_build_the_same_site(site, tmp_path):
+    """No plugin depends on where it is listed: the real content built with ``PLUGINS``
+    reversed (nothing has to come first: the content model completes the content, reading
+    and cross-references, in its generator, before any plugin's ``all_generators_finalized``)
+    gives the same site, byte for byte."""
+    from conftest import SITE_NOW
+    from swk.build import build
+
+    plugins = runpy.run_path(str(ROOT / "pelicanconf.py"))["PLUGINS"]
+    with env(SWK_NOW=SITE_NOW):
+        out = build(
+            str(ROOT / "pelicanconf.py"),
+            {
+                "OUTPUT_PATH": str(tmp_path / "output"),
+                "PLUGINS": list(reversed(plugins)),
+                "SEARCH_INDEX": False,
+            },
+        )
+    got, want = _tree(out), _tree(site)
+    assert sorted(got) == sorted(want)
+    assert [name for name in want if got[name] != want[name]] == []
+    # the newsletter's e-mail, which once needed the agenda listed first, is plain text
+    assert b"<p>" not in got["nieuwsbrief/2020-05-nieuwsbrief-3/email.txt"]
+
+
+def test_templates_take_addresses_from_the_settings(site):
+    """Links to the site's own lists come from the settings that place them (``INDEX_URL``,
+    ``AGENDA_URL``, ``PARTNERS_INDEX_URL``, ``SEARCH_URL``, ``NEWSLETTER_*``), never a
+    hard-coded path (the theme's own files aside); and page 2 of the article list goes back to the list, not the home page."""
+    hard = re.compile(r"""(href="\{\{ SITEURL \}\}/(?!theme/)[a-z]|\("[A-Z][a-z]+", "[a-z]+/"\))""")
+    templates = ROOT / "theme" / "templates"
+    found = [
+        f"{path.relative_to(templates)}: {m.group(0)}"
+        for path in sorted(templates.glob("*.html"))
+        for m in hard.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+    second = (site / "artikelen/pagina/2/index.html").read_text(encoding="utf-8")
+    assert '<a rel="prev" href="/artikelen/">' in second

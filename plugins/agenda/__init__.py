@@ -17,15 +17,14 @@
 An event is past once its end (its start if it has none; the end of the day for an all-day
 date) is at or before ``now`` from the context (the build time, or ``SWK_NOW``).
 
-Settings: ``AGENDA_SAVE_AS`` (``agenda/index.html``), ``AGENDA_ARCHIVE_URL``
-(``agenda/archief/``), ``AGENDA_ARCHIVE_SAVE_AS`` (``agenda/archief/index.html``),
-``AGENDA_ICS_PATH`` (``agenda.ics``), ``EVENT_ICS_SAVE_AS`` (``agenda/{slug}/{slug}.ics``),
-``AGENDA_UID_DOMAIN`` (``sociaalwerkkoepel-amsterdam``), ``AGENDA_HOME_COUNT`` (3).
+Settings and their defaults: ``settings.DEFAULTS`` (documented in the README's plugin table).
 """
 
 from __future__ import annotations
 
 from pelican import signals
+
+from content_model.settings import use_defaults
 
 from .generator import AgendaGenerator
 from .model import annotate
@@ -43,13 +42,7 @@ def _get_generators(pelican):
     return AgendaGenerator
 
 
-def _defaults(pelican):
-    # in the settings, so the content contract sees which addresses the agenda takes
-    for key, value in DEFAULTS.items():
-        pelican.settings.setdefault(key, value)
-
-
 def register():
-    signals.initialized.connect(_defaults)
+    use_defaults(DEFAULTS)  # so the content contract sees which addresses the agenda takes
     signals.all_generators_finalized.connect(_finalized)
     signals.get_generators.connect(_get_generators)

@@ -9,7 +9,6 @@ from pelican.generators import Generator
 
 from .ical import IcsWriter
 from .model import registration_data
-from .settings import setting
 
 
 class AgendaGenerator(Generator):
@@ -26,11 +25,11 @@ class AgendaGenerator(Generator):
             ("agenda_archive", "AGENDA_ARCHIVE_SAVE_AS", "AGENDA_ARCHIVE_URL"),
         ):
             writer.write_file(
-                setting(s, save_as),
+                s[save_as],
                 self.get_template(template),
                 ctx,
                 relative_urls=s["RELATIVE_URLS"],
-                url=setting(s, url),
+                url=s[url],
             )
         events = ctx.get("events", [])
         ics = IcsWriter(s)
@@ -40,10 +39,8 @@ class AgendaGenerator(Generator):
             if getattr(event, "registration_site", False):  # for the site service
                 info = registration_data(event, s, data)
                 self._write_ics(
-                    setting(s, "EVENT_REGISTRATION_SAVE_AS").format(slug=event.slug),
+                    s["EVENT_REGISTRATION_SAVE_AS"].format(slug=event.slug),
                     json.dumps(info, ensure_ascii=False, indent=1).encode("utf-8"),
                 )
-        if setting(s, "AGENDA_ICS_PATH"):
-            self._write_ics(
-                setting(s, "AGENDA_ICS_PATH"), ics.ics(events, f"{s['SITENAME']}: agenda")
-            )
+        if s["AGENDA_ICS_PATH"]:
+            self._write_ics(s["AGENDA_ICS_PATH"], ics.ics(events, f"{s['SITENAME']}: agenda"))

@@ -22,17 +22,16 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from content_model.clock import site_zone
+from content_model.eventtext import lead, place_text
 from content_model.history import History
+from content_model.schema import EVENT_KIND_LABELS as KIND_LABELS
 from feeds import site_url
-
-from .model import KIND_LABELS, place_text
-from .settings import setting
 
 PRODID = "-//Sociaal Werkkoepel Amsterdam//Agenda//NL"
 
 
 def uid(event, settings) -> str:
-    return f"{event.slug}@{setting(settings, 'AGENDA_UID_DOMAIN')}"
+    return f"{event.slug}@{settings['AGENDA_UID_DOMAIN']}"
 
 
 def stamp(event, history: History | None = None) -> datetime:
@@ -87,7 +86,7 @@ def vevent(event, settings, history: History | None = None) -> Event:
     if end is not None:
         ev.add("dtend", end)
     ev.add("summary", event.title)
-    description = "\n\n".join(t for t in (event.lead, url) if t)
+    description = "\n\n".join(t for t in (lead(event), url) if t)
     ev.add("description", description)
     place = place_text(event)
     if place:

@@ -2,22 +2,16 @@
 and the site service (its own copy of the form after bad input, and the consent record).
 
 The consent text is ``REGISTRATION_CONSENT_TEXT``, word for word; its version is a hash of
-it; the privacy statement's version is the newsletter's (``statements.privacy_version``).
+it (``content_model.consent``); the privacy statement's version is ``statements.privacy_version``.
 """
 
 from __future__ import annotations
 
-from newsletter.signup import privacy_version, service_url, text_version
+from content_model.consent import service_url, text_version
+from statements import privacy_version
 
 REGISTER_PATH = "/agenda/aanmelden"
 PLACES_PATH = "/agenda/plaatsen"  # + /<slug>: {"capacity", "left", "open"} for the page's script
-DEFAULT_CONSENT_TEXT = (
-    "Ja, gebruik mijn gegevens voor mijn aanmelding voor dit evenement, en voor niets anders."
-)
-
-
-def consent_text(settings) -> str:
-    return settings.get("REGISTRATION_CONSENT_TEXT") or DEFAULT_CONSENT_TEXT
 
 
 def registration_form(settings) -> dict | None:
@@ -25,7 +19,7 @@ def registration_form(settings) -> dict | None:
     base = service_url(settings)
     if not base:
         return None
-    text = consent_text(settings)
+    text = settings["REGISTRATION_CONSENT_TEXT"]
     return {
         "action": base + REGISTER_PATH,
         "places_url": base + PLACES_PATH,

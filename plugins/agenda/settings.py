@@ -1,4 +1,4 @@
-"""The agenda plugin's settings and their defaults."""
+"""The agenda plugin's settings and their defaults (documented in the README's plugin table)."""
 
 DEFAULTS = {
     "AGENDA_URL": "agenda/",
@@ -10,8 +10,7 @@ DEFAULTS = {
     "EVENT_REGISTRATION_SAVE_AS": "agenda/{slug}/registration.json",
     "AGENDA_UID_DOMAIN": "sociaalwerkkoepel-amsterdam",
     "AGENDA_HOME_COUNT": 3,
+    "REGISTRATION_CONSENT_TEXT": (
+        "Ja, gebruik mijn gegevens voor mijn aanmelding voor dit evenement, en voor niets anders."
+    ),
 }
-
-
-def setting(settings, name):
-    return settings.get(name, DEFAULTS[name])

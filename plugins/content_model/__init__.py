@@ -7,8 +7,11 @@
   of the site (``images``) and items whose address the site already uses for a page of its
   own (``outputs``); the reader takes the items that check parsed (each file is parsed once),
 - reads partners, events and newsletter issues into the context and writes their pages
-  (``generator.CollectionsGenerator``),
-- resolves cross-references and backlinks (``links``),
+  (``generator.CollectionsGenerator``), and resolves cross-references and backlinks
+  (``links``) right after reading, so every other plugin finds the content complete at
+  ``all_generators_finalized`` wherever it is listed in ``PLUGINS``,
+- the facts every output states about an event (when, where, upcoming, lead) are functions
+  in ``eventtext``, read by the agenda and the newsletter alike,
 - puts the build's "now" in the context as ``now`` (``SWK_NOW`` overrides it),
 - leaves out an item whose publication moment (an article's ``date``, an event's
   ``publish``) is after "now", as it does a draft: the first build after it publishes it
@@ -17,16 +20,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pelican import signals
 
 from .clock import build_now, preview_build, site_zone
 from .generator import CollectionsGenerator
 from .images import check_images
-from .links import link
 from .loading import PARSED_KEY, load_all, parsed_files, sources
 from .outputs import check_outputs
 from .problems import ContentError
 from .reader import YamlMarkdownReader
+from .settings import use_defaults
+
+# the content types' folders, relative to PATH (newsletters: anywhere); the README's table
+DEFAULTS = {
+    "PARTNER_PATHS": ["partners"],
+    "EVENT_PATHS": ["events"],
+    "NEWSLETTER_PATH": lambda s: str(Path(s["PATH"]) / "newsletters"),
+}
 
 
 def check(settings):
@@ -51,11 +63,6 @@ def _get_generators(pelican):
     return CollectionsGenerator
 
 
-def _context(generators):
-    context = generators[0].context
-    link(context)
-
-
 def _now(generator):
     # the parsed files are the readers', not the templates' (Pelican copies the settings)
     generator.context.pop(PARSED_KEY, None)
@@ -63,7 +70,7 @@ def _now(generator):
 
 
 def register():
+    use_defaults(DEFAULTS)
     signals.readers_init.connect(_readers_init)
     signals.get_generators.connect(_get_generators)
     signals.generator_init.connect(_now)
-    signals.all_generators_finalized.connect(_context)

@@ -8,6 +8,7 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from .contents import CONTENT_CLASSES
+from .links import link
 
 # content type -> (context key, setting with its folders relative to PATH)
 COLLECTIONS = {
@@ -33,13 +34,18 @@ def source_folders(settings, type_name: str) -> list[Path]:
     """The folders a content type's files are read from (the first is where new ones go)."""
     root = Path(settings["PATH"])
     if type_name == "newsletter":
-        return [Path(settings.get("NEWSLETTER_PATH", root / "newsletters"))]
-    return [root / folder for folder in settings.get(PATH_SETTINGS[type_name], [])]
+        return [Path(settings["NEWSLETTER_PATH"])]
+    return [root / folder for folder in settings[PATH_SETTINGS[type_name]]]
 
 
 class CollectionsGenerator(Generator):
     """Partners, events and newsletters into the context as ``partners``, ``events`` and
-    ``newsletters`` (published only), and one page each from the template of that name."""
+    ``newsletters`` (published only), and one page each from the template of that name.
+
+    The content model is complete when its context is: items read and cross-references
+    resolved (``links``), before any plugin's ``all_generators_finalized``, so no plugin
+    depends on where it is listed in ``PLUGINS`` (Pelican's own generators, which read the
+    articles and pages, always come before the plugins')."""
 
     def generate_context(self):
         for type_name, (context_key, _) in COLLECTIONS.items():
@@ -63,6 +69,7 @@ class CollectionsGenerator(Generator):
             else:
                 items.sort(key=lambda n: n.date, reverse=True)
             self.context[context_key] = items
+        link(self.context)
 
     def generate_output(self, writer):
         for type_name, (context_key, _) in COLLECTIONS.items():

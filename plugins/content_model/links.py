@@ -1,6 +1,7 @@
 """Cross-references between content items, resolved once for every output to use.
 
-After all content is read, each item gets lists of the objects it refers to and of the
+Right after the content model's generator has read the collections (so before any plugin's
+``all_generators_finalized``), each item gets lists of the objects it refers to and of the
 objects that refer to it:
 
 - article: ``linked_partners``, ``linked_events``

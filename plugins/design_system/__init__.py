@@ -11,9 +11,7 @@ Without the packages (no ``npm ci`` yet) a build warns and goes on: ``DESIGN_SYS
 ``None`` and ``base.html`` links the theme's plain ``site.css``, which works with the system
 font stack. ``DESIGN_SYSTEM_REQUIRED = True`` (publishconf.py) makes that an error.
 
-Settings (defaults): ``DESIGN_SYSTEM_NODE_MODULES`` (``node_modules/`` of the repository),
-``DESIGN_SYSTEM_COMPONENTS`` (``assets.COMPONENTS``), ``DESIGN_SYSTEM_REQUIRED`` (``False``),
-``DESIGN_SYSTEM_SHORT_NAME`` (the app's name under its icon; ``SITENAME``).
+Settings and their defaults: ``DEFAULTS`` (documented in the README).
 """
 
 from __future__ import annotations
@@ -26,32 +24,34 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
+from content_model.settings import use_defaults
+
 from . import assets
 from .assets import DesignSystemMissing
 
 log = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-DEFAULT_NODE_MODULES = ROOT / "node_modules"
+DEFAULTS = {
+    "DESIGN_SYSTEM_NODE_MODULES": lambda s: s["NODE_MODULES"],  # pelicanconf.py
+    "DESIGN_SYSTEM_COMPONENTS": assets.COMPONENTS,
+    "DESIGN_SYSTEM_REQUIRED": False,
+    "DESIGN_SYSTEM_SHORT_NAME": lambda s: s["SITENAME"],
+}
 _BUNDLE_KEY = "_DESIGN_SYSTEM_BUNDLE"
 
 
 def theme_css(settings) -> str:
-    return (Path(settings.get("THEME", ROOT / "theme")) / "static" / "css" / "site.css").read_text(
-        encoding="utf-8"
-    )
+    return (Path(settings["THEME"]) / "static" / "css" / "site.css").read_text(encoding="utf-8")
 
 
 def bundle(settings) -> assets.Bundle | None:
     """The design system for these settings, or ``None`` (with a warning) when it is not
     installed; raises ``DesignSystemMissing`` when ``DESIGN_SYSTEM_REQUIRED``."""
-    node_modules = Path(settings.get("DESIGN_SYSTEM_NODE_MODULES") or DEFAULT_NODE_MODULES)
+    node_modules = Path(settings["DESIGN_SYSTEM_NODE_MODULES"])
     try:
-        return assets.load(
-            node_modules, settings.get("DESIGN_SYSTEM_COMPONENTS") or assets.COMPONENTS
-        )
+        return assets.load(node_modules, settings["DESIGN_SYSTEM_COMPONENTS"])
     except DesignSystemMissing as exc:
-        if settings.get("DESIGN_SYSTEM_REQUIRED", False):
+        if settings["DESIGN_SYSTEM_REQUIRED"]:
             raise
         log.warning("%s; de site gebruikt nu het eigen site.css en het systeemlettertype", exc)
         return None
@@ -103,7 +103,7 @@ def template_context(settings) -> dict:
     colours (``email_colors``)."""
     found = bundle(settings)
     return {
-        "DESIGN_SYSTEM": template_data(found, settings.get("SITEURL", "")),
+        "DESIGN_SYSTEM": template_data(found, settings["SITEURL"]),
         "colors": email_colors({_BUNDLE_KEY: found}),
     }
 
@@ -112,7 +112,7 @@ def _initialized(pelican):
     settings = pelican.settings
     found = bundle(settings)
     settings[_BUNDLE_KEY] = found
-    settings["DESIGN_SYSTEM"] = template_data(found, settings.get("SITEURL", ""))
+    settings["DESIGN_SYSTEM"] = template_data(found, settings["SITEURL"])
 
 
 class DesignSystemGenerator(Generator):
@@ -133,12 +133,11 @@ class DesignSystemGenerator(Generator):
             target = out / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
-        name = self.settings.get("SITENAME", "")
         (out / assets.MANIFEST).write_text(
             assets.manifest(
-                name,
-                self.settings.get("DESIGN_SYSTEM_SHORT_NAME") or name,
-                self.settings.get("SITEURL", ""),
+                self.settings["SITENAME"],
+                self.settings["DESIGN_SYSTEM_SHORT_NAME"],
+                self.settings["SITEURL"],
             ),
             encoding="utf-8",
         )
@@ -149,5 +148,5 @@ def _get_generators(pelican):
 
 
 def register():
-    signals.initialized.connect(_initialized)
+    use_defaults(DEFAULTS, then=_initialized)
     signals.get_generators.connect(_get_generators)

@@ -8,7 +8,7 @@
   requires.
 
 Settings: ``FEED_ATOM_PATH``, ``FEED_RSS_PATH`` (output paths; empty turns a feed off),
-``FEED_MAX_ITEMS`` (default 20). Links are absolute: ``SITEURL``, or
+``FEED_MAX_ITEMS`` (``DEFAULTS``; the README's plugin table). Links are absolute: ``SITEURL``, or
 ``http://localhost:8000`` for a local build without one.
 """
 
@@ -21,7 +21,11 @@ from feedgen.feed import FeedGenerator
 from pelican import signals
 from pelican.generators import Generator
 
+from content_model.settings import use_defaults
+
 LOCAL_SITEURL = "http://localhost:8000"  # `make serve`; used where an absolute URL is required
+
+DEFAULTS = {"FEED_MAX_ITEMS": 20}
 
 
 def site_url(settings) -> str:
@@ -44,9 +48,7 @@ def build_feed(settings, articles, kind: str = "atom") -> FeedGenerator:
     if own:
         fg.link(href=f"{base}/{own}", rel="self")
     fg.link(href=base + "/", rel="alternate")  # last: feedgen makes the RSS <link> of it
-    items = sorted(articles, key=lambda a: a.date, reverse=True)[
-        : settings.get("FEED_MAX_ITEMS", 20)
-    ]
+    items = sorted(articles, key=lambda a: a.date, reverse=True)[: settings["FEED_MAX_ITEMS"]]
     if items:
         fg.updated(items[0].date)
     for article in reversed(items):  # feedgen prepends entries
@@ -85,4 +87,5 @@ def _get_generators(pelican):
 
 
 def register():
+    use_defaults(DEFAULTS)
     signals.get_generators.connect(_get_generators)

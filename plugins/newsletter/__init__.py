@@ -22,23 +22,38 @@ import logging
 
 from pelican import signals
 
+from content_model.consent import service_url
+from content_model.settings import use_defaults
+
 from .issue import issue_data
 from .linktext import unclear_links
-from .signup import signup_form
+from .signup import UNSUBSCRIBE_PATH, signup_form
 
 log = logging.getLogger(__name__)
 
-# Where the archive and the unsubscribe page go; in the settings (``initialized``) so the
-# content contract sees which addresses they take.
+
+def _unsubscribe_url(settings) -> str | None:
+    """The site service's one-click unsubscribe page, or None without a service: then the
+    e-mail offers only the mailto and the site's page that explains it."""
+    service = service_url(settings)
+    return service + UNSUBSCRIBE_PATH if service else None
+
+
+# Documented in the README (Newsletter). In the settings at ``initialized``, so the content
+# contract sees which addresses the archive and the unsubscribe page take.
 DEFAULTS = {
+    "NEWSLETTER_INDEX_URL": "nieuwsbrief/",
     "NEWSLETTER_INDEX_SAVE_AS": "nieuwsbrief/index.html",
+    "NEWSLETTER_UNSUBSCRIBE_PAGE_URL": "nieuwsbrief/afmelden/",
     "NEWSLETTER_UNSUBSCRIBE_PAGE_SAVE_AS": "nieuwsbrief/afmelden/index.html",
+    "NEWSLETTER_FROM": lambda s: f"{s['SITENAME']} <{s['CONTACT_EMAIL']}>",
+    "NEWSLETTER_REPLY_TO": lambda s: s["CONTACT_EMAIL"],
+    "NEWSLETTER_UNSUBSCRIBE_URL": _unsubscribe_url,
+    "NEWSLETTER_UNSUBSCRIBE_MAILTO": lambda s: s["CONTACT_EMAIL"],
+    "NEWSLETTER_MAX_EVENTS": 5,
+    "NEWSLETTER_MAX_BYTES": 90 * 1024,
+    "NEWSLETTER_CONSENT_TEXT": "",
 }
-
-
-def _defaults(pelican):
-    for key, value in DEFAULTS.items():
-        pelican.settings.setdefault(key, value)
 
 
 def _attach(generators):
@@ -63,6 +78,6 @@ def _get_generators(pelican):
 
 
 def register():
-    signals.initialized.connect(_defaults)
+    use_defaults(DEFAULTS)
     signals.all_generators_finalized.connect(_attach)
     signals.get_generators.connect(_get_generators)

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from agenda.model import is_past, place_text, when_text
+from content_model.eventtext import lead, place_text, upcoming, when_text
 from content_model.loading import parsed_files
 from content_model.problems import display_path
 from content_model.schema import NEWSLETTER
@@ -20,7 +20,6 @@ from dutch_dates import nl_date, nl_month
 from feeds import site_url
 
 from .plaintext import absolute, first_sentence, markdown_to_text
-from .signup import UNSUBSCRIBE_PATH, service_url
 
 # The build writes this token in every unsubscribe link; the site service replaces it with
 # each recipient's own opaque token.
@@ -43,7 +42,7 @@ class EventItem:
     title: str
     path: str
     url: str  # absolute
-    when: str  # "donderdag 25 juni 2020, 15.00–17.00 uur" (the agenda's when_text)
+    when: str  # "donderdag 25 juni 2020, 15.00–17.00 uur" (content_model.eventtext)
     where: str | None
     summary: str | None
     start: datetime = None
@@ -63,6 +62,7 @@ class Footer:
 @dataclass
 class Issue:
     slug: str
+    path: str  # the web version, relative to the site root (NEWSLETTER_URL)
     source: str  # path of the issue file, for messages
     title: str
     number: int | None
@@ -82,30 +82,6 @@ class Issue:
     site_name: str = ""
 
 
-def settings_defaults(settings) -> dict:
-    """The newsletter settings with their defaults (documented in the README).
-
-    ``unsubscribe_url`` is the site service's unsubscribe page (one click), or None when no
-    service is configured: then the e-mail offers only the mailto and the site's page that
-    explains it (``static_unsubscribe_url``).
-    """
-    base = site_url(settings)
-    contact = settings.get("CONTACT_EMAIL") or "sociaalwerkkoepel@amsterdam.nl"
-    name = settings.get("SITENAME", "")
-    service = service_url(settings)
-    return {
-        "contact": contact,
-        "from": settings.get("NEWSLETTER_FROM") or f"{name} <{contact}>",
-        "reply_to": settings.get("NEWSLETTER_REPLY_TO") or contact,
-        "unsubscribe_url": settings.get("NEWSLETTER_UNSUBSCRIBE_URL")
-        or (service + UNSUBSCRIBE_PATH if service else None),
-        "static_unsubscribe_url": f"{base}/nieuwsbrief/afmelden/",
-        "unsubscribe_mailto": settings.get("NEWSLETTER_UNSUBSCRIBE_MAILTO") or contact,
-        "max_events": settings.get("NEWSLETTER_MAX_EVENTS", 5),
-        "max_bytes": settings.get("NEWSLETTER_MAX_BYTES", 90 * 1024),
-    }
-
-
 def unsubscribe_link(base_url: str, token: str) -> str:
     sep = "&" if "?" in base_url else "?"
     return f"{base_url}{sep}token={quote(token, safe='')}"
@@ -113,11 +89,6 @@ def unsubscribe_link(base_url: str, token: str) -> str:
 
 def unsubscribe_mailto(address: str) -> str:
     return f"mailto:{address}?subject={quote('Afmelden nieuwsbrief')}"
-
-
-def upcoming(events, now: datetime, limit: int) -> list:
-    """Events that have not ended at ``now`` (the agenda's rule), soonest first."""
-    return sorted((e for e in events if not is_past(e, now)), key=lambda e: e.start)[:limit]
 
 
 def absolutize_html(html: str, base: str) -> str:
@@ -136,7 +107,6 @@ def _image_url(image: str, base: str) -> str:
 def issue_data(newsletter, context, settings) -> Issue:
     """Everything an issue's outputs show, with absolute URLs (``SITEURL`` or localhost)."""
     base = site_url(settings)
-    conf = settings_defaults(settings)
     # the Markdown as the build's check parsed it (content_model; parsed again if changed)
     body = parsed_files(settings).get(NEWSLETTER, newsletter.source_path).item.body
     intro_text = markdown_to_text(body, base) if body.strip() else ""
@@ -155,7 +125,9 @@ def issue_data(newsletter, context, settings) -> Issue:
     ]
     chosen = getattr(newsletter, "events", None)
     if chosen == "upcoming":
-        linked = upcoming(context.get("events", []), context["now"], conf["max_events"])
+        linked = upcoming(context.get("events", []), context["now"])[
+            : settings["NEWSLETTER_MAX_EVENTS"]
+        ]
     else:
         linked = getattr(newsletter, "linked_events", [])
     events = [
@@ -165,17 +137,19 @@ def issue_data(newsletter, context, settings) -> Issue:
             url=f"{base}/{e.url}",
             when=when_text(e),
             where=place_text(e),
-            summary=getattr(e, "summary", None),
+            summary=lead(e) or None,
             start=e.start,
         )
         for e in linked
     ]
     month_only = bool(getattr(newsletter, "date_month_only", False))
+    unsubscribe = settings["NEWSLETTER_UNSUBSCRIBE_URL"]
     preheader = getattr(newsletter, "preheader", None) or first_sentence(
         markdown_to_text(body, base, links=False) if body.strip() else newsletter.title
     )
     return Issue(
         slug=newsletter.slug,
+        path=newsletter.url,
         source=display_path(Path(newsletter.source_path)),
         title=newsletter.title,
         number=getattr(newsletter, "number", None),
@@ -191,15 +165,15 @@ def issue_data(newsletter, context, settings) -> Issue:
         events=events,
         events_upcoming=chosen == "upcoming",
         footer=Footer(
-            organisation=settings.get("SITENAME", ""),
-            email=conf["contact"],
+            organisation=settings["SITENAME"],
+            email=settings["CONTACT_EMAIL"],
             site=f"{base}/",
-            unsubscribe_url=unsubscribe_link(conf["unsubscribe_url"], TOKEN_PLACEHOLDER)
-            if conf["unsubscribe_url"]
-            else conf["static_unsubscribe_url"],
-            unsubscribe_mailto=unsubscribe_mailto(conf["unsubscribe_mailto"]),
+            unsubscribe_url=unsubscribe_link(unsubscribe, TOKEN_PLACEHOLDER)
+            if unsubscribe
+            else f"{base}/{settings['NEWSLETTER_UNSUBSCRIBE_PAGE_URL']}",
+            unsubscribe_mailto=unsubscribe_mailto(settings["NEWSLETTER_UNSUBSCRIBE_MAILTO"]),
         ),
-        sender=conf["from"],
-        reply_to=conf["reply_to"],
-        site_name=settings.get("SITENAME", ""),
+        sender=settings["NEWSLETTER_FROM"],
+        reply_to=settings["NEWSLETTER_REPLY_TO"],
+        site_name=settings["SITENAME"],
     )

@@ -25,7 +25,7 @@ from content_model.problems import ContentError, Problem, problem
 from content_model.schema import CONTENT_TYPES
 from design_system import email_colors
 
-from .issue import TOKEN_PLACEHOLDER, settings_defaults, unsubscribe_link
+from .issue import TOKEN_PLACEHOLDER, unsubscribe_link
 from .message import compose, content_hash
 
 EMAIL_FILES = ("email.html", "email.txt", "email.eml", "email.json")
@@ -106,27 +106,27 @@ class NewsletterGenerator(Generator):
     def generate_output(self, writer):
         issues = [n.issue for n in self.context.get("newsletters", [])]
         for name, key in (
-            ("newsletters", "NEWSLETTER_INDEX_SAVE_AS"),
-            ("newsletter_unsubscribe", "NEWSLETTER_UNSUBSCRIBE_PAGE_SAVE_AS"),
+            ("newsletters", "NEWSLETTER_INDEX"),
+            ("newsletter_unsubscribe", "NEWSLETTER_UNSUBSCRIBE_PAGE"),
         ):
-            save_as = self.settings[key]
             writer.write_file(
-                save_as,
+                self.settings[f"{key}_SAVE_AS"],
                 self.get_template(name),
                 self.context,
                 relative_urls=self.settings["RELATIVE_URLS"],
                 issues=issues,
-                url=os.path.dirname(save_as) + "/",
+                url=self.settings[f"{key}_URL"],
             )
-        conf = settings_defaults(self.settings)
+        unsubscribe = self.settings["NEWSLETTER_UNSUBSCRIBE_URL"]
+        max_bytes = self.settings["NEWSLETTER_MAX_BYTES"]
         problems = []
         for newsletter in self.context.get("newsletters", []):
             issue = newsletter.issue
             html, text = render_email(self.env, issue, self.context)
             size = len(html.encode("utf-8"))
-            if size > conf["max_bytes"]:
+            if size > max_bytes:
                 parts = part_sizes(self.env, issue, self.context, size)
-                problems.append(too_big(issue, size, conf["max_bytes"], parts))
+                problems.append(too_big(issue, size, max_bytes, parts))
                 continue
             meta = {
                 "slug": issue.slug,
@@ -135,19 +135,15 @@ class NewsletterGenerator(Generator):
                 "subject": issue.title,
                 "from": issue.sender,
                 "reply_to": issue.reply_to,
-                "unsubscribe_url": conf["unsubscribe_url"],  # None: built without the site service
-                "one_click": bool(conf["unsubscribe_url"]),
+                "unsubscribe_url": unsubscribe,  # None: built without the site service
+                "one_click": bool(unsubscribe),
                 "unsubscribe_mailto": issue.footer.unsubscribe_mailto,
                 "token_placeholder": TOKEN_PLACEHOLDER,
                 "web_url": issue.web_url,
                 "html_bytes": size,
             }
             meta["content_hash"] = content_hash(html, text, meta)
-            url = (
-                unsubscribe_link(conf["unsubscribe_url"], TOKEN_PLACEHOLDER)
-                if conf["unsubscribe_url"]
-                else None
-            )
+            url = unsubscribe_link(unsubscribe, TOKEN_PLACEHOLDER) if unsubscribe else None
             msg = compose(
                 meta,
                 html,

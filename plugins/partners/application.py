@@ -4,16 +4,11 @@ the site service (its copy of the form after bad input, the consent record, the 
 
 from __future__ import annotations
 
+from content_model.consent import service_url, text_version
 from content_model.schema import DISTRICT_LABELS, PARTNER_KIND_LABELS
-from newsletter.signup import privacy_version, service_url, text_version
+from statements import privacy_version
 
 APPLY_PATH = "/partners/aanmelden"
-DEFAULT_PAGE = "partner-worden"  # the slug of the page that shows the form
-DEFAULT_CONSENT_TEXT = (
-    "Ja, gebruik deze gegevens om onze aanmelding als partner te behandelen. De gegevens van "
-    "de organisatie komen, na controle door de redactie, in de partnerlijst op deze website; de "
-    "gegevens van de contactpersoon niet."
-)
 
 
 def application_form(settings) -> dict | None:
@@ -21,10 +16,10 @@ def application_form(settings) -> dict | None:
     base = service_url(settings)
     if not base:
         return None
-    text = settings.get("PARTNER_APPLICATION_CONSENT_TEXT") or DEFAULT_CONSENT_TEXT
+    text = settings["PARTNER_APPLICATION_CONSENT_TEXT"]
     return {
         "action": base + APPLY_PATH,
-        "page": settings.get("PARTNER_APPLICATION_PAGE") or DEFAULT_PAGE,
+        "page": settings["PARTNER_APPLICATION_PAGE"],
         "consent_text": text,
         "consent_version": text_version(text),
         "privacy_version": privacy_version(settings),

@@ -24,11 +24,13 @@ DEFAULTS = {
     "PARTNERS_INDEX_SAVE_AS": "partners/index.html",
     "PARTNERS_FILTER_URL": "partners/{facet}/{value}/",
     "PARTNERS_FILTER_SAVE_AS": "partners/{facet}/{value}/index.html",
+    "PARTNER_APPLICATION_PAGE": "partner-worden",  # the slug of the page with the form
+    "PARTNER_APPLICATION_CONSENT_TEXT": (
+        "Ja, gebruik deze gegevens om onze aanmelding als partner te behandelen. De gegevens "
+        "van de organisatie komen, na controle door de redactie, in de partnerlijst op deze "
+        "website; de gegevens van de contactpersoon niet."
+    ),
 }
-
-
-def setting(settings, name):
-    return settings.get(name, DEFAULTS[name])
 
 
 @dataclass(eq=False)
@@ -77,7 +79,7 @@ def new_facets() -> list[Facet]:
 
 
 def _value_slug(value: str, settings) -> str:
-    return slugify(value, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
+    return slugify(value, regex_subs=settings["SLUG_REGEX_SUBSTITUTIONS"])
 
 
 def _label(facet: Facet, value: str) -> str:
@@ -106,8 +108,8 @@ def build_facets(partners, settings) -> list[Facet]:
             if option is None:
                 option = Option(facet, value, _label(facet, value), _value_slug(value, settings))
                 fmt = {"facet": facet.segment, "value": option.slug}
-                option.url = setting(settings, "PARTNERS_FILTER_URL").format(**fmt)
-                option.save_as = setting(settings, "PARTNERS_FILTER_SAVE_AS").format(**fmt)
+                option.url = settings["PARTNERS_FILTER_URL"].format(**fmt)
+                option.save_as = settings["PARTNERS_FILTER_SAVE_AS"].format(**fmt)
                 by_value[value] = option
             option.partners.append(p)
         facet.options = sorted(by_value.values(), key=lambda o: _sort_key(facet, o))
@@ -185,7 +187,6 @@ def annotate(context, settings) -> None:
     context["PARTNER_KIND_LABELS"] = KIND_LABELS
     context["PARTNER_DISTRICT_LABELS"] = DISTRICT_LABELS
     context["partner_facets"] = facets
-    context["partners_index_url"] = setting(settings, "PARTNERS_INDEX_URL")
 
 
 class PartnersGenerator(Generator):
@@ -196,10 +197,10 @@ class PartnersGenerator(Generator):
         common = {"relative_urls": self.settings["RELATIVE_URLS"]}
         partners = self.context.get("partners", [])
         writer.write_file(
-            setting(self.settings, "PARTNERS_INDEX_SAVE_AS"),
+            self.settings["PARTNERS_INDEX_SAVE_AS"],
             template,
             self.context,
-            url=setting(self.settings, "PARTNERS_INDEX_URL"),
+            url=self.settings["PARTNERS_INDEX_URL"],
             partner_list=partners,
             current_filter=None,
             **common,

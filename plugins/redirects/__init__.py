@@ -18,9 +18,8 @@ format and checks in ``data.py``). On every build:
 
 Redirect pages are written by this plugin, not through Pelican's writer, so they stay out of
 the sitemap; Pagefind does not read them (they are not an indexed type).
-Settings: ``REDIRECTS_FILE`` (``PATH/redirects.yaml``), ``REDIRECTS_NETLIFY_SAVE_AS``
-(``_redirects``), ``REDIRECTS_NGINX_SAVE_AS`` (``redirects.nginx.conf``),
-``REDIRECTS_QUERY_SAVE_AS`` (``redirects.json``); an empty value leaves that file out.
+Settings and their defaults: ``DEFAULTS`` (documented in the README's plugin table); an
+empty ``*_SAVE_AS`` leaves that file out.
 """
 
 from __future__ import annotations
@@ -35,10 +34,12 @@ from pelican.generators import Generator
 from pelican.utils import sanitised_join
 
 from content_model.problems import ContentError, Problem, display_path
+from content_model.settings import use_defaults
 
 from . import data
 
 DEFAULTS = {
+    "REDIRECTS_FILE": lambda s: str(Path(s["PATH"]) / "redirects.yaml"),
     "REDIRECTS_NETLIFY_SAVE_AS": "_redirects",
     "REDIRECTS_NGINX_SAVE_AS": "redirects.nginx.conf",
     "REDIRECTS_QUERY_SAVE_AS": "redirects.json",
@@ -46,11 +47,7 @@ DEFAULTS = {
 
 
 def redirects_file(settings) -> Path:
-    return Path(settings.get("REDIRECTS_FILE") or Path(settings["PATH"]) / "redirects.yaml")
-
-
-def setting(settings, name):
-    return settings.get(name, DEFAULTS[name])
+    return Path(settings["REDIRECTS_FILE"])
 
 
 class _Build:
@@ -97,7 +94,7 @@ class RedirectsGenerator(Generator):
         _build.context = self.context  # drafts are known once every generator has read
         self.entries = entries
         queries = [e for e in entries if data.query_key(e.source)]
-        save_as = setting(self.settings, "REDIRECTS_QUERY_SAVE_AS")
+        save_as = self.settings["REDIRECTS_QUERY_SAVE_AS"]
         # the home and 404 templates load old-links.js only when there is something to look up
         self.context["REDIRECTS_QUERY_MAP_URL"] = save_as if queries and save_as else ""
 
@@ -136,7 +133,7 @@ class RedirectsGenerator(Generator):
     def _write_maps(self, output: str):
         final = _build.final
         by_entry = [(e, final[e.source]) for e in self.entries]
-        netlify = setting(self.settings, "REDIRECTS_NETLIFY_SAVE_AS")
+        netlify = self.settings["REDIRECTS_NETLIFY_SAVE_AS"]
         if netlify:
             lines = [
                 "# Doorverwijzingen uit " + display_path(_build.path) + " (gemaakt door de bouw).",
@@ -149,10 +146,10 @@ class RedirectsGenerator(Generator):
                     if " " not in source:
                         lines.append(f"{source} {data.encoded(target)} 301!")
             _write(output, netlify, "\n".join(lines) + "\n")
-        nginx = setting(self.settings, "REDIRECTS_NGINX_SAVE_AS")
+        nginx = self.settings["REDIRECTS_NGINX_SAVE_AS"]
         if nginx:
             _write(output, nginx, _nginx_map(by_entry, display_path(_build.path)))
-        query = setting(self.settings, "REDIRECTS_QUERY_SAVE_AS")
+        query = self.settings["REDIRECTS_QUERY_SAVE_AS"]
         if query and self.context.get("REDIRECTS_QUERY_MAP_URL"):
             found = {
                 data.query_key(e.source): self._absolute(t)
@@ -293,7 +290,7 @@ def _initialized(pelican):
 
 
 def register():
-    signals.initialized.connect(_initialized)
+    use_defaults(DEFAULTS, then=_initialized)
     signals.get_generators.connect(_get_generators)
     signals.content_written.connect(_content_written)
     signals.finalized.connect(_finalized)

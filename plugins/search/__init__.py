@@ -17,9 +17,7 @@
   In the dev server's incremental rebuilds (``pelican.incremental``) Pagefind runs in a
   thread (``pelican.background_tasks``) and swaps the new bundle in when it is complete.
 
-Settings: ``SEARCH_URL`` (``"zoeken/"``), ``SEARCH_SAVE_AS`` (``"zoeken/index.html"``),
-``SEARCH_INDEX`` (``True``; ``False`` writes the pages without running Pagefind),
-``SEARCH_BUNDLE_PATH`` (``"pagefind"``: the folder Pagefind writes its bundle into).
+Settings and their defaults: ``DEFAULTS`` (documented in the README's plugin table).
 """
 
 from __future__ import annotations
@@ -29,6 +27,8 @@ from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
+
+from content_model.settings import use_defaults
 
 from .indexer import SearchIndexError, build_index, build_index_later
 from .records import facets, make_record
@@ -51,11 +51,6 @@ COLLECTIONS = {
 SAVE_AS = ("ARTICLE_SAVE_AS", "PARTNER_SAVE_AS", "EVENT_SAVE_AS", "NEWSLETTER_SAVE_AS")
 
 
-def _defaults(pelican):
-    for key, value in DEFAULTS.items():
-        pelican.settings.setdefault(key, value)
-
-
 def _records(generators):
     from dutch_dates import nl_date
 
@@ -72,7 +67,7 @@ class SearchPageGenerator(Generator):
     """Writes the search page."""
 
     def generate_output(self, writer):
-        if not self.settings.get("SEARCH_SAVE_AS"):
+        if not self.settings["SEARCH_SAVE_AS"]:
             return
         writer.write_file(
             self.settings["SEARCH_SAVE_AS"],
@@ -103,7 +98,7 @@ def index_glob(settings) -> str | None:
 
 
 def _index(pelican):
-    if not pelican.settings.get("SEARCH_INDEX", True):
+    if not pelican.settings["SEARCH_INDEX"]:
         return
     glob = index_glob(pelican.settings)
     bundle = pelican.settings["SEARCH_BUNDLE_PATH"]
@@ -116,7 +111,7 @@ def _index(pelican):
 
 
 def register():
-    signals.initialized.connect(_defaults)
+    use_defaults(DEFAULTS)
     signals.get_generators.connect(_get_generators)
     signals.all_generators_finalized.connect(_records)
     signals.finalized.connect(_index)

@@ -20,10 +20,8 @@
   A second line of defence behind the
   sanitizer (``content_model.sanitize``).
 
-Settings: ``SITE_IMAGE`` (``theme/images/og-default.png``, 1200 x 630, made by
-``scripts/site_images.py``), ``SITE_IMAGE_ALT``, ``FAVICON_SAVE_AS`` (``favicon.ico``),
-``ROBOTS_SAVE_AS`` (``robots.txt``), ``CONTENT_SECURITY_POLICY`` (``None``: the policy above;
-a string replaces it, ``""`` leaves it out).
+Settings and their defaults: ``DEFAULTS`` (documented in the README's plugin table);
+``SITE_IMAGE`` is 1200 x 630, made by ``scripts/site_images.py``.
 """
 
 from __future__ import annotations
@@ -35,21 +33,18 @@ from urllib.parse import urlsplit
 from pelican import signals
 from pelican.generators import Generator
 
+from content_model.settings import use_defaults
 from feeds import site_url
 
 DEFAULTS = {
     "SITE_IMAGE": "theme/images/og-default.png",
-    "SITE_IMAGE_ALT": "",  # default: "<SITENAME>: <SITE_DESCRIPTION>" (what the image says)
+    # what the default image says
+    "SITE_IMAGE_ALT": lambda s: f"{s['SITENAME']}: {s.get('SITE_DESCRIPTION') or ''}".rstrip(": "),
     "FAVICON_SAVE_AS": "favicon.ico",
     "ROBOTS_SAVE_AS": "robots.txt",
     "CONTENT_SECURITY_POLICY": None,
 }
 SITE_IMAGE_SIZE = (1200, 630)
-
-
-def _defaults(pelican):
-    for key, value in DEFAULTS.items():
-        pelican.settings.setdefault(key, value)
 
 
 def canonical_path(output_file: str) -> str:
@@ -65,8 +60,7 @@ def make_globals(settings):
     base = site_url(settings)
     site_image = {
         "url": f"{base}/{settings['SITE_IMAGE'].lstrip('/')}",
-        "alt": settings.get("SITE_IMAGE_ALT")
-        or f"{settings['SITENAME']}: {settings.get('SITE_DESCRIPTION', '')}".rstrip(": "),
+        "alt": settings["SITE_IMAGE_ALT"],
         "width": SITE_IMAGE_SIZE[0],
         "height": SITE_IMAGE_SIZE[1],
     }
@@ -162,7 +156,7 @@ def site_jsonld(settings) -> dict:
 
 def content_security_policy(settings) -> str:
     """The site's Content-Security-Policy (see the module docstring)."""
-    if settings.get("CONTENT_SECURITY_POLICY") is not None:
+    if settings["CONTENT_SECURITY_POLICY"] is not None:
         return settings["CONTENT_SECURITY_POLICY"]
     # the site service: forms post there (sign-up, registration, partner application), the
     # event page asks it how many places are left
@@ -202,12 +196,12 @@ class SiteMetaGenerator(Generator):
         s = self.settings
         # The City's design system (plugins/design_system) brings its own favicon; ours is
         # for a build without it.
-        if s.get("FAVICON_SAVE_AS") and not self.context.get("DESIGN_SYSTEM"):
+        if s["FAVICON_SAVE_AS"] and not self.context.get("DESIGN_SYSTEM"):
             source = Path(s["THEME"]) / "static" / "images" / "favicon.ico"
             target = Path(self.output_path) / s["FAVICON_SAVE_AS"]
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
-        if s.get("ROBOTS_SAVE_AS"):
+        if s["ROBOTS_SAVE_AS"]:
             # written directly, not through Pelican's writer: the sitemap lists what the
             # writer writes, and robots.txt is not a page
             base = site_url(s)
@@ -227,7 +221,7 @@ def _get_generators(pelican):
 
 
 def register():
-    signals.initialized.connect(_defaults)
+    use_defaults(DEFAULTS)
     signals.generator_init.connect(_add_globals)
     signals.all_generators_finalized.connect(_finalized)
     signals.get_generators.connect(_get_generators)

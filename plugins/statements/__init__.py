@@ -11,8 +11,7 @@ The accessibility status follows the table of digitoegankelijk.nl: A or B only w
 audit by WCAG-EM of at most three years old; without one, C when an audit is planned within
 six months, D when none is planned.
 
-Other settings: ``STATEMENT_URLS`` (``{"toegankelijkheid": "toegankelijkheid/", "privacy":
-"privacy/"}``), and what the site service keeps and for how long, which the privacy statement
+Other settings: ``STATEMENT_URLS`` (``DEFAULTS``; the README), and what the site service keeps and for how long, which the privacy statement
 states: ``NEWSLETTER_PENDING_DAYS`` (days an unconfirmed sign-up is kept),
 ``REGISTRATION_KEEP_DAYS`` (days after an event its registrations are kept) and
 ``PARTNER_APPLICATION_KEEP_DAYS`` (days a partner application's contact details are kept).
@@ -34,9 +33,11 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
+from content_model.settings import use_defaults
+
 log = logging.getLogger(__name__)
 
-DEFAULT_URLS = {"toegankelijkheid": "toegankelijkheid/", "privacy": "privacy/"}
+DEFAULTS = {"STATEMENT_URLS": {"toegankelijkheid": "toegankelijkheid/", "privacy": "privacy/"}}
 # The settings the privacy statement shows besides PRIVACY_STATEMENT (its version covers them).
 PRIVACY_SETTINGS = (
     "SITENAME",
@@ -167,7 +168,7 @@ def privacy_version(settings) -> str:
     SHA-1 of its template (``privacy.html`` of the theme) and the settings it shows. The same
     template and settings give the same version; ``git log -p theme/templates/privacy.html
     pelicanconf.py`` shows what changed between versions. "" without the template."""
-    template = Path(settings.get("THEME") or "theme") / "templates" / "privacy.html"
+    template = Path(settings["THEME"]) / "templates" / "privacy.html"
     if not template.is_file():
         return ""
     facts = {key: settings.get(key) for key in PRIVACY_SETTINGS}
@@ -201,8 +202,7 @@ class StatementsGenerator(Generator):
             log.warning(text)
 
     def generate_output(self, writer):
-        urls = {**DEFAULT_URLS, **(self.settings.get("STATEMENT_URLS") or {})}
-        for name, url in urls.items():
+        for name, url in self.settings["STATEMENT_URLS"].items():
             writer.write_file(
                 url + "index.html",
                 self.get_template(name),
@@ -210,9 +210,6 @@ class StatementsGenerator(Generator):
                 relative_urls=self.settings["RELATIVE_URLS"],
                 url=url,
                 statement=self.data["accessibility" if name == "toegankelijkheid" else "privacy"],
-                NEWSLETTER_PENDING_DAYS=self.settings.get("NEWSLETTER_PENDING_DAYS"),
-                REGISTRATION_KEEP_DAYS=self.settings.get("REGISTRATION_KEEP_DAYS"),
-                PARTNER_APPLICATION_KEEP_DAYS=self.settings.get("PARTNER_APPLICATION_KEEP_DAYS"),
             )
 
 
@@ -221,4 +218,5 @@ def _get_generators(pelican):
 
 
 def register():
+    use_defaults(DEFAULTS)
     signals.get_generators.connect(_get_generators)

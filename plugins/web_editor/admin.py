@@ -13,6 +13,7 @@ from pathlib import Path
 from babel.dates import format_date
 from pelican.generators import Generator
 
+from content_model.consent import service_url
 from content_model.schema import DISTRICT_LABELS, EVENT_KIND_LABELS, PARTNER_KIND_LABELS
 from dutch_dates import LOCALE
 from partners.directory import CONTACT_LABELS, new_facets
@@ -21,8 +22,6 @@ from .decap_config import COLLECTION_NAMES, config_yaml
 
 log = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-DEFAULT_DIST = ROOT / "node_modules" / "decap-cms" / "dist"
 # decap-cms.js loads its chunks ("1077.decap-cms.js", ...) from its own folder; two of them
 # load WebAssembly (image encoding). Source maps are left out.
 ASSET_RE = re.compile(r"^(decap-cms\.js|[0-9]+\.decap-cms\.js|[0-9a-f]+\.wasm)$")
@@ -46,7 +45,7 @@ def editor_data(settings) -> dict:
     """What editor.js needs from the build (``window.SWK_EDITOR_DATA``): the Dutch names of
     months and weekdays from Babel (so the preview's date lines are worded as the site's),
     the labels the theme shows, and how editors log in."""
-    if settings.get("DECAP_LOCAL_BACKEND"):
+    if settings["DECAP_LOCAL_BACKEND"]:
         login = "local"
     elif settings.get("SERVICE_URL"):
         login = "service"
@@ -63,7 +62,7 @@ def editor_data(settings) -> dict:
         "facets": {f.key: f.label for f in new_facets()},
         "contact": CONTACT_LABELS,
         "login": login,
-        "service_url": (settings.get("SERVICE_URL") or "").rstrip("/"),
+        "service_url": service_url(settings),
     }
 
 
@@ -74,12 +73,12 @@ class AdminGenerator(Generator):
         pass
 
     def generate_output(self, writer):
-        folder = Path(self.output_path) / self.settings.get("WEB_EDITOR_PATH", "admin")
-        dist = Path(self.settings.get("DECAP_DIST") or DEFAULT_DIST)
+        folder = Path(self.output_path) / self.settings["WEB_EDITOR_PATH"]
+        dist = Path(self.settings["DECAP_DIST"])
         try:
             assets = decap_assets(dist)
         except DecapMissing as exc:
-            if self.settings.get("WEB_EDITOR_REQUIRED", False):
+            if self.settings["WEB_EDITOR_REQUIRED"]:
                 raise
             log.warning("%s; /%s/ wordt overgeslagen", exc, folder.name)
             return

@@ -81,7 +81,7 @@ def repo_root(settings) -> Path:
     """The repository folder: Decap's paths are relative to it."""
     if settings.get("WEB_EDITOR_REPO_ROOT"):
         return Path(settings["WEB_EDITOR_REPO_ROOT"])
-    folders = [settings["PATH"], settings.get("NEWSLETTER_PATH") or settings["PATH"]]
+    folders = [settings["PATH"], settings["NEWSLETTER_PATH"]]
     return Path(os.path.commonpath([str(Path(f).resolve()) for f in folders]))
 
 
@@ -172,7 +172,7 @@ def decap_config(settings) -> dict:
 
     ``local_backend`` only when ``DECAP_LOCAL_BACKEND`` is set (``make edit``; never in a
     publishing build), ``backend.base_url`` when ``SERVICE_URL`` is."""
-    local = settings.get("DECAP_LOCAL_BACKEND", True)
+    local = settings["DECAP_LOCAL_BACKEND"]
     if isinstance(local, str):
         local = {"url": local}
     media, public = media_folder(settings)  # the same folder the content check looks in
@@ -180,8 +180,8 @@ def decap_config(settings) -> dict:
         "locale": "nl",
         "backend": {
             "name": "github",
-            "repo": settings.get("DECAP_REPO") or "OWNER/REPO",
-            "branch": settings.get("DECAP_BRANCH") or "main",
+            "repo": settings["DECAP_REPO"],
+            "branch": settings["DECAP_BRANCH"],
             "squash_merges": True,
             "preview_context": PREVIEW_CONTEXT,
         },

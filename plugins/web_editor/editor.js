@@ -11,7 +11,7 @@
  *
  * The Dutch wording of dates comes from the build (window.SWK_EDITOR_DATA: Babel's month and
  * weekday names, the theme's labels); whenText and placeText are ports of
- * plugins/agenda/model.py, and a test compares them with the Python on the same values.
+ * plugins/content_model/eventtext.py, and a test compares them with the Python on the same values.
  * No build step: plain ES5 with Decap's globals CMS, h (React.createElement), createClass.
  */
 (function () {
@@ -69,7 +69,7 @@
   function isoDay(p) { return p.y + "-" + pad(p.mo) + "-" + pad(p.d); }
   function isoTime(p) { return pad(p.h) + ":" + pad(p.mi); }
 
-  // --- Dutch wording (dutch_dates and agenda.model) --------------------------------------
+  // --- Dutch wording (dutch_dates and content_model.eventtext) --------------------------------------
 
   function nlDate(p) { return p.d + " " + DATA.months[p.mo - 1] + " " + p.y; }
   function nlDay(p) { return DATA.days[new Date(Date.UTC(p.y, p.mo - 1, p.d)).getUTCDay()] + " " + nlDate(p); }
@@ -79,7 +79,7 @@
     return allDay ? nlDay(p) : nlDay(p) + ", " + nlTime(p) + " uur";
   }
 
-  /* agenda.model.when_text: "donderdag 16 februari 2023, 15.00–18.00 uur". */
+  /* content_model.eventtext.when_text: "donderdag 16 februari 2023, 15.00–18.00 uur". */
   function whenText(startValue, endValue) {
     var start = parseMoment(startValue);
     if (!start) return "";
@@ -93,7 +93,7 @@
     return part(start, start.allDay) + (end.allDay ? " tot en met " : " tot ") + part(end, end.allDay);
   }
 
-  /* agenda.model.place_text */
+  /* content_model.eventtext.place_text */
   function placeText(location, online) {
     if (location && online) return location + " en online";
     if (location) return location;

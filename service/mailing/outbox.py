@@ -26,7 +26,6 @@ from email.utils import format_datetime, make_msgid
 from markupsafe import escape
 from mjml import mjml2html
 
-from newsletter.issue import settings_defaults
 from newsletter.message import HEADERS, address_of
 
 from .. import db
@@ -73,9 +72,9 @@ class Outbox:
         self.wake_event = threading.Event()
         self.stopping = threading.Event()
         self.thread: threading.Thread | None = None
-        conf = settings_defaults(service.pages.settings)
-        self.from_header = self.config.mail_from or conf["from"]
-        self.reply_to = conf["reply_to"]
+        settings = service.pages.settings
+        self.from_header = self.config.mail_from or settings["NEWSLETTER_FROM"]
+        self.reply_to = settings["NEWSLETTER_REPLY_TO"]
         self._compiled: dict[tuple[str, bool], str] = {}
         self.composers: dict = {}  # kind -> fn(conn, ref_id) -> (bytes, recipient) | None
         self.purgers: list = []  # fn(conn, now), every PURGE_EVERY seconds and by `purge`

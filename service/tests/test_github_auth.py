@@ -28,7 +28,7 @@ from playwright.sync_api import expect
 from service.config import Config
 from service.github_auth import GitHubLogin
 from tests.support import testing
-from web_editor.admin import DEFAULT_DIST
+from tests.support.testing import DECAP_DIST as DEFAULT_DIST
 
 pytestmark = pytest.mark.skipif(
     not (DEFAULT_DIST / "decap-cms.js").exists(), reason="npm packages missing: run `make test`"

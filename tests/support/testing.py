@@ -14,6 +14,9 @@ from pathlib import Path
 
 from swk import ROOT
 
+# Decap CMS from npm, where pelicanconf.py's NODE_MODULES has it (the web editor's DECAP_DIST)
+DECAP_DIST = ROOT / "node_modules" / "decap-cms" / "dist"
+
 # Debian's chromium; SWK_CHROMIUM names another Chromium-based browser (GitHub's Ubuntu
 # runners ship Google Chrome, while their apt "chromium" is only a snap stub).
 CHROMIUM = os.environ.get("SWK_CHROMIUM", "/usr/bin/chromium")

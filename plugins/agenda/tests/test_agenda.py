@@ -271,8 +271,8 @@ def test_when_text_and_end_of_every_shape(start, end, text, over):
     """The rules on the values the reader makes (aware Amsterdam datetimes + all-day flags)."""
     from types import SimpleNamespace
 
-    from agenda.model import ends_at, when_text
     from content_model.clock import parse_datetime, site_zone
+    from content_model.eventtext import ends_at, when_text
 
     s, s_all = parse_datetime(start, site_zone())
     fields = {"start": s, "start_all_day": s_all}

@@ -8,10 +8,11 @@ import re
 
 import pytest
 
-from design_system import DEFAULT_NODE_MODULES, EMAIL_COLORS, assets, email_colors
+from design_system import EMAIL_COLORS, assets, email_colors
 from tests.support import sitecheck, testing
 
-TOKENS_CSS = DEFAULT_NODE_MODULES / assets.TOKENS_PACKAGE / "dist" / "index.css"
+NODE_MODULES = testing.ROOT / "node_modules"  # pelicanconf.py's NODE_MODULES
+TOKENS_CSS = NODE_MODULES / assets.TOKENS_PACKAGE / "dist" / "index.css"
 pytestmark = pytest.mark.skipif(
     not TOKENS_CSS.exists(), reason="npm packages missing: run `make test`"
 )
@@ -66,7 +67,7 @@ def test_pages_preload_the_fonts_and_link_the_citys_icons(site):
             "crossorigin>"
         ) in html
         assert (site / assets.FONT_DIR / name).read_bytes() == (
-            DEFAULT_NODE_MODULES / assets.ASSETS_PACKAGE / "font" / name
+            NODE_MODULES / assets.ASSETS_PACKAGE / "font" / name
         ).read_bytes()
     assert len(list((site / assets.FONT_DIR).iterdir())) == 2  # no other weight or style
     assert '<link rel="stylesheet" href="/theme/css/site.min.css">' in html

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import json
 import re
+import runpy
 from email import policy
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 
 from content_model.problems import ContentError
 from newsletter.linktext import links
-from tests.support.testing import build_project, env, make_project, write
+from tests.support.testing import ROOT, build_project, env, make_project, write
 
 ISSUE3 = "nieuwsbrief/2020-05-nieuwsbrief-3"
 LOCAL = "http://localhost:8000"
@@ -477,7 +478,7 @@ def test_reference_to_draft_or_unknown_article_is_an_error(tmp_path, slug, expec
 
 
 def test_signup_form_posts_to_the_service_with_consent_and_honeypot(tmp_path):
-    from newsletter.signup import text_version
+    from content_model.consent import text_version
     from pelicanconf import NEWSLETTER_CONSENT_TEXT
     from statements import privacy_version
     from swk.build import load_settings
@@ -524,3 +525,76 @@ def test_without_a_service_visitors_sign_up_by_mail(tmp_path):
     html = (out / "nieuwsbrief/index.html").read_text()
     assert "<form" not in html.split('id="signup-title"')[1].split("</section>")[0]
     assert 'href="mailto:sociaalwerkkoepel@amsterdam.nl?subject=Aanmelden%20nieuwsbrief"' in html
+
+
+def test_the_site_and_both_email_parts_say_the_same_about_each_event(tmp_path):
+    """One wording (content_model.eventtext) for the event page, the agenda, email.html and
+    email.txt, in the City's style ("15.00–18.00 uur"); the same upcoming events. Built with
+    the newsletter listed before the agenda: the e-mail needs nothing the agenda computes
+    (an event without a summary used to put the agenda's missing lead, Pelican's HTML from
+    the body, in email.txt)."""
+    events = {
+        # a timed start and a date-only end (the e-mail once said "9.00–00.00")
+        "tweedaags": "start: 2024-04-02T09:00\nend: 2024-04-03\nlocation: Tolhuistuin",
+        # one afternoon, at a place and online; no summary, a body with markup
+        "middag": "start: 2024-03-26T15:00\nend: 2024-03-26T18:00\n"
+        "location: Tolhuistuin\nonline: true",
+        # several whole days
+        "meerdaags": "start: 2024-04-10\nend: 2024-04-12\nonline: true",
+        # from one day's time to another's ("tot", not "tot en met")
+        "weekend": "start: 2024-04-20T10:00\nend: 2024-04-21T16:00\nlocation: Tolhuistuin",
+        "voorbij": "start: 2023-12-01T15:00\nlocation: Tolhuistuin",
+    }
+    files = {
+        f"content/events/{slug}.md": f'---\ntitle: "Event {slug}"\n{fields}\n---\n'
+        "Een middag met **veel** te doen.\n"
+        for slug, fields in events.items()
+    }
+    files["newsletters/2024-01.md"] = ISSUE.format(
+        title="Januari",
+        date="2024-01-10",
+        articles="",
+        events="upcoming",
+        status="ready",
+        intro="Hallo.",
+    )
+    project = make_project(tmp_path, files)
+    plugins = runpy.run_path(str(ROOT / "pelicanconf.py"))["PLUGINS"]
+    plugins = [p for p in plugins if p != "newsletter"]
+    plugins.insert(plugins.index("agenda"), "newsletter")
+    with env(SWK_NOW="2024-01-15T12:00"):
+        out = build_project(project, PLUGINS=plugins, SEARCH_INDEX=False)
+    text = (out / "nieuwsbrief/2024-01/email.txt").read_text(encoding="utf-8")
+    html = (out / "nieuwsbrief/2024-01/email.html").read_text(encoding="utf-8")
+    agenda = (out / "agenda/index.html").read_text(encoding="utf-8")
+    ics = (out / "agenda.ics").read_text(encoding="utf-8")
+    said = {}
+    for slug in events:
+        page = (out / f"agenda/{slug}/index.html").read_text(encoding="utf-8")
+        when = re.search(r"Wanneer.*?<time [^>]*>([^<]+)</time>", page).group(1)
+        where = re.search(r"Waar.*?<dd>([^<]+)</dd>", page).group(1)
+        said[slug] = (when, where)
+        if slug == "voorbij":  # past: neither in the agenda nor in the e-mail
+            assert f"Event {slug}" not in agenda and f"Event {slug}" not in text
+            continue
+        assert f"{when}, {where}" in text
+        assert f"<strong>{when}</strong><br />{where}" in html
+        assert f"{when}</time><br>{where}" in agenda
+        assert f"LOCATION:{where[0].upper()}{where[1:]}" in ics
+    assert said == {
+        "tweedaags": (
+            "dinsdag 2 april 2024, 9.00 uur tot en met woensdag 3 april 2024",
+            "Tolhuistuin",
+        ),
+        "middag": ("dinsdag 26 maart 2024, 15.00–18.00 uur", "Tolhuistuin en online"),
+        "meerdaags": ("woensdag 10 april 2024 tot en met vrijdag 12 april 2024", "online"),
+        "weekend": (
+            "zaterdag 20 april 2024, 10.00 uur tot zondag 21 april 2024, 16.00 uur",
+            "Tolhuistuin",
+        ),
+        "voorbij": ("vrijdag 1 december 2023, 15.00 uur", "Tolhuistuin"),
+    }
+    # soonest first, as on the agenda
+    order = ["Event middag", "Event tweedaags", "Event meerdaags", "Event weekend"]
+    assert sorted(order, key=text.index) == order == sorted(order, key=agenda.index)
+    assert "<" not in text and "veel" not in text  # no lead: no summary, no body markup

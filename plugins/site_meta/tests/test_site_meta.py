@@ -142,10 +142,10 @@ def test_every_page_of_the_real_site_names_its_own_address(site):
 
 
 def test_the_policy_lets_the_site_service_take_forms_and_fetches():
-    from site_meta import content_security_policy
+    from site_meta import DEFAULTS, content_security_policy
 
-    policy = content_security_policy({"SERVICE_URL": "https://dienst.example/swk"})
+    policy = content_security_policy({**DEFAULTS, "SERVICE_URL": "https://dienst.example/swk"})
     assert "connect-src 'self' https://dienst.example;" in policy
     assert policy.endswith("form-action 'self' https://dienst.example")
     assert "script-src 'self' 'wasm-unsafe-eval';" in policy and "'unsafe-inline'" not in policy
-    assert content_security_policy({}).endswith("form-action 'self'")
+    assert content_security_policy(dict(DEFAULTS)).endswith("form-action 'self'")

@@ -7,7 +7,8 @@ import yaml
 
 from swk.build import BuildError
 from tests.support import testing
-from web_editor.admin import DEFAULT_DIST, EDITOR_JS
+from tests.support.testing import DECAP_DIST as DEFAULT_DIST
+from web_editor.admin import EDITOR_JS
 from web_editor.decap_config import decap_config
 
 pytestmark = pytest.mark.skipif(

@@ -36,7 +36,8 @@ def test_guide_uses_the_labels_editors_see():
     """The guide names buttons and messages exactly as Decap (its Dutch locale), our widget and
     the login service show them."""
     from service import github_auth
-    from web_editor.admin import DEFAULT_DIST, EDITOR_JS
+    from tests.support.testing import DECAP_DIST as DEFAULT_DIST
+    from web_editor.admin import EDITOR_JS
 
     guide = " ".join(GUIDE.read_text(encoding="utf-8").split())  # lines are wrapped
     shown = EDITOR_JS.read_text(encoding="utf-8") + Path(github_auth.__file__).read_text(

@@ -376,11 +376,11 @@ STYLE = "el => { const s = getComputedStyle(el); return [s.fontFamily, s.fontWei
 
 
 def test_the_previews_date_lines_are_the_agendas(editor, page):
-    """editor.js ports agenda.model.when_text and place_text; same values, same words."""
+    """editor.js ports content_model.eventtext.when_text and place_text; same values, same words."""
     from types import SimpleNamespace
 
-    from agenda.model import place_text, when_text
     from content_model.clock import parse_datetime, site_zone
+    from content_model.eventtext import place_text, when_text
 
     pairs = [
         ("2023-02-16", None),

@@ -1,0 +1,34 @@
+"""Plugin settings' defaults: declared once per plugin, the same for a Pelican run and for
+code that only loads the settings (``swk check``, the site service)."""
+
+from __future__ import annotations
+
+from pelican import Pelican
+from pelican.settings import read_settings
+
+from content_model.settings import apply_defaults, load_settings, plugin_defaults
+from tests.support.testing import ROOT
+
+CONF = str(ROOT / "pelicanconf.py")
+
+
+def test_loaded_settings_have_the_defaults_a_pelican_run_has():
+    started = Pelican(read_settings(CONF)).settings  # defaults applied at `initialized`
+    loaded = load_settings(CONF)
+    names = {name for defaults in plugin_defaults(loaded) for name in defaults}
+    assert {"AGENDA_URL", "NEWSLETTER_FROM", "SEARCH_URL", "DECAP_DIST"} <= names
+    assert {n: loaded[n] for n in names} == {n: started[n] for n in names}
+    # made from other settings: pelicanconf.py's contact address and npm folder
+    assert loaded["NEWSLETTER_REPLY_TO"] == loaded["CONTACT_EMAIL"]
+    assert loaded["DECAP_DIST"] == str(ROOT / "node_modules" / "decap-cms" / "dist")
+
+
+def test_a_setting_given_keeps_its_value_and_derived_defaults_follow_it():
+    defaults = {"A_URL": "a/", "A_FROM": lambda s: f"<{s['CONTACT_EMAIL']}>", "A_MAX": 5}
+    settings = apply_defaults({"CONTACT_EMAIL": "x@example.org", "A_MAX": 0}, defaults)
+    assert settings == {
+        "CONTACT_EMAIL": "x@example.org",
+        "A_MAX": 0,  # given, even if falsy
+        "A_URL": "a/",
+        "A_FROM": "<x@example.org>",
+    }
