@@ -25,7 +25,7 @@ from content_model.clock import site_zone
 from content_model.eventtext import lead, place_text
 from content_model.history import History
 from content_model.schema import EVENT_KIND_LABELS as KIND_LABELS
-from feeds import site_url
+from content_model.settings import site_url
 
 PRODID = "-//Sociaal Werkkoepel Amsterdam//Agenda//NL"
 

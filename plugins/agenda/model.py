@@ -22,8 +22,8 @@ from content_model.eventtext import (
 )
 from content_model.problems import display_path
 from content_model.schema import EVENT_KIND_LABELS as KIND_LABELS
+from content_model.settings import site_url
 from dutch_dates import nl_month
-from feeds import site_url
 from partners.directory import organization_ref
 
 log = logging.getLogger(__name__)

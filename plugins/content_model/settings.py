@@ -70,3 +70,12 @@ def load_settings(settings_file: str, override: dict | None = None) -> dict:
     for defaults in plugin_defaults(settings):
         apply_defaults(settings, defaults)
     return settings
+
+
+LOCAL_SITEURL = "http://localhost:8000"  # `make serve`; used where an absolute URL is required
+
+
+def site_url(settings) -> str:
+    """The site's absolute address without a trailing slash (``SITEURL``; locally the dev
+    server's), for what must be absolute: feeds, calendars, e-mails, structured data."""
+    return (settings.get("SITEURL") or LOCAL_SITEURL).rstrip("/")

@@ -21,15 +21,9 @@ from feedgen.feed import FeedGenerator
 from pelican import signals
 from pelican.generators import Generator
 
-from content_model.settings import use_defaults
-
-LOCAL_SITEURL = "http://localhost:8000"  # `make serve`; used where an absolute URL is required
+from content_model.settings import site_url, use_defaults
 
 DEFAULTS = {"FEED_MAX_ITEMS": 20}
-
-
-def site_url(settings) -> str:
-    return (settings.get("SITEURL") or LOCAL_SITEURL).rstrip("/")
 
 
 def build_feed(settings, articles, kind: str = "atom") -> FeedGenerator:

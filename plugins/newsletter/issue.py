@@ -16,8 +16,8 @@ from content_model.eventtext import lead, place_text, upcoming, when_text
 from content_model.loading import parsed_files
 from content_model.problems import display_path
 from content_model.schema import NEWSLETTER
+from content_model.settings import site_url
 from dutch_dates import nl_date, nl_month
-from feeds import site_url
 
 from .plaintext import absolute, first_sentence, markdown_to_text
 

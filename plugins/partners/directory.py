@@ -14,7 +14,7 @@ from content_model.contents import editor_summary
 from content_model.generator import collation_key
 from content_model.schema import DISTRICT_LABELS
 from content_model.schema import PARTNER_KIND_LABELS as KIND_LABELS
-from feeds import site_url
+from content_model.settings import site_url
 
 # Page headings that differ from their facet's pattern.
 HEADINGS = {("district", "regio"): "Partners in de regio"}

@@ -33,8 +33,7 @@ from urllib.parse import urlsplit
 from pelican import signals
 from pelican.generators import Generator
 
-from content_model.settings import use_defaults
-from feeds import site_url
+from content_model.settings import site_url, use_defaults
 
 DEFAULTS = {
     "SITE_IMAGE": "theme/images/og-default.png",

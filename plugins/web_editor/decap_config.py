@@ -21,7 +21,7 @@ from content_model.fields import FIELD_TYPES
 from content_model.generator import source_folders
 from content_model.images import media_folder
 from content_model.schema import CONTENT_TYPES, ContentType, Field
-from feeds import site_url
+from content_model.settings import site_url
 
 # content type -> Decap collection name (also the name relation widgets refer to)
 COLLECTION_NAMES = {

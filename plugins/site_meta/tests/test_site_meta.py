@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from feeds import LOCAL_SITEURL
+from content_model.settings import LOCAL_SITEURL
 from tests.support import sitecheck
 from tests.support.testing import ROOT, build_project, env, make_project, write
 
