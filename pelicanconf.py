@@ -148,9 +148,8 @@ PRIVACY_STATEMENT = {
     "mail_relay": None,  # the service that sends the site's e-mails: name and country
     "transfer_safeguard": None,  # the ground for the transfer to the US (the web host)
 }
-# How long the site service keeps personal data; the privacy statement says so. The service's
-# defaults are these numbers (SWK_PENDING_DAYS, SWK_REGISTRATION_KEEP_DAYS,
-# SWK_PARTNER_KEEP_DAYS; service/tests/test_service.py checks they agree): change both together.
+# How long the site service keeps personal data: the privacy statement states these numbers
+# and the service reads them from here (its SWK_*_DAYS variables only override them).
 NEWSLETTER_PENDING_DAYS = 7  # days an unconfirmed sign-up (newsletter or event) is kept
 REGISTRATION_KEEP_DAYS = 30  # days after an event that its registrations are deleted
 PARTNER_APPLICATION_KEEP_DAYS = 90  # days a partner application's contact details are kept

@@ -7,6 +7,7 @@ to start without them.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import os
 import secrets
@@ -114,6 +115,14 @@ class Dkim:
         return cls(selector, env.get("SWK_DKIM_DOMAIN", "").strip().lower(), key)
 
 
+@functools.lru_cache(maxsize=4)
+def _site_settings(path: Path) -> dict:
+    """The site's Pelican settings, with every plugin's defaults (read once per file)."""
+    from content_model.settings import load_settings
+
+    return load_settings(str(path))
+
+
 def _int(env: dict, name: str, default: int, minimum: int = 1) -> int:
     value = env.get(name, "")
     if not value:
@@ -169,9 +178,26 @@ class Config:
     send_rate: float = 5.0  # newsletter messages per second (0: no limit)
     retry_delays: tuple[float, ...] = (300.0, 1800.0, 7200.0)  # after a 4xx, per attempt
     # subscriptions (service/subscriptions.py)
-    pending_days: int = 7  # a confirmation link is valid this long; then the sign-up is deleted
+    # a confirmation link is valid this long; then the sign-up is deleted. None: the site's
+    # NEWSLETTER_PENDING_DAYS (what the privacy statement says)
+    pending_days: int | None = None
     limit_client: int = 10  # sign-ups per client address per hour
     limit_address: int = 3  # confirmation mails per e-mail address per day
+
+    def __post_init__(self):
+        if self.pending_days is None:
+            self.pending_days = self.retention("NEWSLETTER_PENDING_DAYS")
+
+    def retention(self, name: str) -> int:
+        """How many days the service keeps some personal data: the site setting ``name``
+        (pelicanconf.py), which the privacy statement states, so they always agree."""
+        days = _site_settings(self.site_settings).get(name)
+        if not isinstance(days, int) or days < 0:
+            raise ConfigError(
+                f"{name} staat niet (als een aantal dagen) in {self.site_settings}: de "
+                "privacyverklaring en de dienst lezen het daar"
+            )
+        return days
 
     @property
     def local(self) -> bool:
@@ -254,7 +280,7 @@ class Config:
                 raise ConfigError(
                     f'SWK_SEND_RETRY is "{delays}"; geef seconden, met komma\'s, bv. 300,1800,7200'
                 ) from None
-        conf.pending_days = _int(env, "SWK_PENDING_DAYS", conf.pending_days)
+        conf.pending_days = _int(env, "SWK_PENDING_DAYS", conf.retention("NEWSLETTER_PENDING_DAYS"))
         conf.limit_client = _int(env, "SWK_LIMIT_CLIENT", conf.limit_client)
         conf.limit_address = _int(env, "SWK_LIMIT_ADDRESS", conf.limit_address)
         return conf

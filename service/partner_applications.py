@@ -46,10 +46,6 @@ from .tokens import address_hash, new_uid
 
 log = logging.getLogger("swk.service.partners")
 
-# Days the contact person's details are kept (the privacy statement says so:
-# PARTNER_APPLICATION_KEEP_DAYS in pelicanconf.py).
-KEEP_DAYS = 90
-
 MIGRATIONS = [
     """
     CREATE TABLE partner_applications (
@@ -122,7 +118,9 @@ def routes(service) -> list[Route]:
         remember_consent_text(conn, form["consent_version"], form["consent_text"])
     proposer = proposer_of(config)
     folder = config.env.get("SWK_PARTNER_FOLDER", "content/partners").strip("/")
-    keep_days = _int(config.env, "SWK_PARTNER_KEEP_DAYS", KEEP_DAYS)
+    keep_days = _int(
+        config.env, "SWK_PARTNER_KEEP_DAYS", config.retention("PARTNER_APPLICATION_KEEP_DAYS")
+    )
     office = config.env.get("SWK_OFFICE_EMAIL", "").strip() or pages.settings.get("CONTACT_EMAIL")
     zone = site_zone(pages.settings)
     service.proposer = proposer

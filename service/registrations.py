@@ -53,10 +53,6 @@ from .tokens import address_hash, check_signed, new_uid, signed
 
 log = logging.getLogger("swk.service.registrations")
 
-# Days after an event that its registrations are kept (the privacy statement says so:
-# REGISTRATION_KEEP_DAYS in pelicanconf.py).
-KEEP_DAYS = 30
-
 MIGRATIONS = [
     """
     CREATE TABLE registrations (
@@ -350,7 +346,9 @@ def export(conn: sqlite3.Connection, event: str, statuses=("confirmed",)) -> lis
 
 def settings_of(config) -> dict:
     env = config.env
-    keep = _int(env, "SWK_REGISTRATION_KEEP_DAYS", KEEP_DAYS, minimum=0)
+    keep = _int(
+        env, "SWK_REGISTRATION_KEEP_DAYS", config.retention("REGISTRATION_KEEP_DAYS"), minimum=0
+    )
     notify = env.get("SWK_REGISTRATION_NOTIFY", "").strip().lower()
     if notify not in ("", "ja", "nee", "1", "0", "true", "false"):
         raise ConfigError(f'SWK_REGISTRATION_NOTIFY is "{notify}"; kies ja of nee')

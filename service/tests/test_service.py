@@ -166,13 +166,27 @@ def test_backup_copies_a_live_database(tmp_path):
     assert sqlite3.connect(tmp_path / "copy.sqlite").execute("SELECT x FROM t").fetchone() == (42,)
 
 
-def test_what_the_service_keeps_is_what_the_privacy_statement_says():
-    """The privacy statement (plugins/statements) states these periods from pelicanconf.py; the
-    service's defaults must be the same numbers."""
-    from service import partner_applications, registrations
-    from swk.build import load_settings
+def test_what_the_service_keeps_is_what_the_privacy_statement_says(tmp_path):
+    """The privacy statement (plugins/statements) states these periods from the site's
+    settings; the service takes its defaults from the same settings, never a copy."""
+    from service import registrations
 
-    settings = load_settings(str(ROOT / "pelicanconf.py"))
-    assert Config().pending_days == settings["NEWSLETTER_PENDING_DAYS"]
-    assert registrations.settings_of(Config())["keep_days"] == settings["REGISTRATION_KEEP_DAYS"]
-    assert partner_applications.KEEP_DAYS == settings["PARTNER_APPLICATION_KEEP_DAYS"]
+    site = tmp_path / "siteconf.py"
+    site.write_text(
+        "from pelicanconf import *\n"
+        "NEWSLETTER_PENDING_DAYS = 3\nREGISTRATION_KEEP_DAYS = 12\n"
+        "PARTNER_APPLICATION_KEEP_DAYS = 45\n",
+        encoding="utf-8",
+    )
+    env = {"SWK_SERVICE_MODE": "local", "SWK_SITE_SETTINGS": str(site)}
+    config = Config.from_env(env)
+    assert config.pending_days == 3
+    assert registrations.settings_of(config)["keep_days"] == 12
+    assert config.retention("PARTNER_APPLICATION_KEEP_DAYS") == 45
+    # the environment still overrides, for a test or an emergency
+    assert Config.from_env({**env, "SWK_PENDING_DAYS": "2"}).pending_days == 2
+
+    other = tmp_path / "other.py"
+    other.write_text("from pelicanconf import *\ndel NEWSLETTER_PENDING_DAYS\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="NEWSLETTER_PENDING_DAYS staat niet"):
+        Config.from_env({**env, "SWK_SITE_SETTINGS": str(other)})
