@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from swk import ROOT
 from tests.support import testing
-
-ROOT = Path(__file__).resolve().parent
 
 # "Now" for builds of the real content in tests: after the 2023 Winter Event, the 2024 Job
 # Event and the newest article (1 April 2024; an article is on the site from its date on),

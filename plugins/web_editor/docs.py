@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 import sys
-from pathlib import Path
 
 from content_model.fields import FIELD_TYPES
 from content_model.schema import CONTENT_TYPES, ContentType, Field
+from swk import ROOT
 
-GUIDE = Path(__file__).resolve().parent.parent.parent / "docs" / "redactie.md"
+GUIDE = ROOT / "docs" / "redactie.md"
 BLOCK_RE = re.compile(r"(<!-- velden:(\w+) -->\n).*?(<!-- /velden:\2 -->)", re.S)
 
 
