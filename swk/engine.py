@@ -746,6 +746,10 @@ class FastPelican(Pelican):
         self.read_cache = ReadCache(self.settings)
         self.template_code = TemplateCode()
         self.background_tasks: list = []  # threads plugins start (the dev server's search index)
+        # work plugins hand over in ``finalized`` (the search index): each a function that
+        # starts it after the last finalized handler and returns what ``wait()``s for it
+        self.after_finalized: list = []
+        self._started: list = []
         self.incremental = False
         self.report = BuildReport()
 
@@ -763,11 +767,40 @@ class FastPelican(Pelican):
         # read cache, this build's objects) many times during a build; collect once after.
         enabled = gc.isenabled()
         gc.disable()
+        self.after_finalized.clear()
         try:
-            return self._run(track, previous, direct_path)
+            state = self._run(track, previous, direct_path)
+        except BaseException:
+            for task in self._started:
+                task.cancel()
+            raise
         finally:
+            started, self._started = self._started, []
             if enabled:
                 gc.enable()
+        if started:
+            if not track:
+                # the build's objects are unreachable now (but for Pelican's memo of the
+                # contents): give their memory back while the started work (Pagefind) runs
+                _clear_content_memo()
+                gc.collect()
+                _give_back_memory()
+            failed = None
+            for task in started:
+                try:
+                    task.wait()
+                except BaseException as exc:  # every task is waited for first
+                    failed = failed or exc
+            if failed is not None:
+                raise failed
+        return state
+
+    def _finalized(self) -> None:
+        """Send ``finalized``, then start the work plugins handed over in it."""
+        signals.finalized.send(self)
+        later, self.after_finalized = self.after_finalized, []
+        for start in later:
+            self._started.append(start())
 
     def _run(self, track, previous, direct_path):
         """Build. ``track``: record dependencies and return a BuildState. ``previous``: the
@@ -778,8 +811,7 @@ class FastPelican(Pelican):
         t = timing("start", start)
         self.report = report = BuildReport()
         self.incremental = previous is not None  # plugins may defer slow work (search index)
-        for name in ("get_content", "get_summary"):  # Pelican's memo would keep every old object
-            Content.__dict__[name].cache.clear()
+        _clear_content_memo()  # Pelican's memo would keep every old object
         context = self.settings.copy()
         context["generated_content"] = _lookup_dict("generated_content")
         context["static_links"] = set()
@@ -846,7 +878,7 @@ class FastPelican(Pelican):
             for p in generators:
                 if hasattr(p, "generate_output"):
                     p.generate_output(writer)
-            signals.finalized.send(self)
+            self._finalized()
             self._done(generators, start)
             return None
 
@@ -937,7 +969,7 @@ class FastPelican(Pelican):
         if not track:
             self.read_cache.entries.clear()
         _give_back_memory()
-        signals.finalized.send(self)
+        self._finalized()
         timing("finalized", t)
         self._done(generators, start)
         return state
@@ -1114,6 +1146,12 @@ def _state(previous, jobs, rendered, outputs, context, direct, snap: Snapshot) -
             {(label, key): _lookup_token(context, label, key) for label, key in lookups},
         )
     return BuildState(pages, direct, "")
+
+
+def _clear_content_memo() -> None:
+    """Empty Pelican's memo of ``get_content``/``get_summary`` (keyed by the objects)."""
+    for name in ("get_content", "get_summary"):
+        Content.__dict__[name].cache.clear()
 
 
 def _give_back_memory() -> None:
