@@ -652,6 +652,37 @@ class _MemoUrls:
             setattr(Content, name, prop)
 
 
+class _MemoSourcePaths:
+    """While a build runs, ``Content.get_relative_source_path`` is computed once per (PATH,
+    source file): Pelican calls it for every ``url`` and ``save_as`` (tens of thousands of
+    times at 3,000 articles), and it is a pure function of the two absolute paths (relative
+    ones, which depend on the working folder, are computed every time)."""
+
+    def __enter__(self):
+        self.saved = original = Content.__dict__["get_relative_source_path"]
+        cache: dict = {}
+
+        def get_relative_source_path(obj, source_path=None):
+            if not source_path:
+                source_path = obj.source_path
+            if source_path is None:
+                return None
+            root = obj.settings["PATH"]
+            if not (os.path.isabs(root) and os.path.isabs(source_path)):
+                return original(obj, source_path)
+            key = (root, source_path)
+            hit = cache.get(key)
+            if hit is None:
+                hit = cache[key] = original(obj, source_path)
+            return hit
+
+        Content.get_relative_source_path = get_relative_source_path
+        return self
+
+    def __exit__(self, *exc):
+        Content.get_relative_source_path = self.saved
+
+
 def render(job: Job, track: bool) -> tuple[str, Reads | None]:
     """Render one page as Pelican's Writer does; return (HTML, what it read)."""
     global _current
@@ -769,7 +800,8 @@ class FastPelican(Pelican):
         gc.disable()
         self.after_finalized.clear()
         try:
-            state = self._run(track, previous, direct_path)
+            with _MemoSourcePaths():
+                state = self._run(track, previous, direct_path)
         except BaseException:
             for task in self._started:
                 task.cancel()
