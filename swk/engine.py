@@ -683,6 +683,80 @@ class _MemoSourcePaths:
         Content.get_relative_source_path = self.saved
 
 
+class _ListingDates:
+    """While a build runs, Pelican's tag, category and author pages find their ``dates``
+    (the generator's ``dates`` that are in the listing) by identity in a set instead of
+    ``article in articles`` on a list: 30 tags x 3,000 articles x a list of hundreds each
+    was 0.2 s of every build. The same pages, the same keyword arguments in the same order;
+    articles whose class compares otherwise than by identity use Pelican's own method."""
+
+    KINDS = {
+        "generate_tags": ("tag", "tags"),
+        "generate_categories": ("category", "categories"),
+        "generate_authors": ("author", "authors"),
+    }
+
+    def __enter__(self):
+        from pelican.generators import ArticlesGenerator
+
+        self.saved = {name: ArticlesGenerator.__dict__[name] for name in self.KINDS}
+        for name, (kind, attr) in self.KINDS.items():
+
+            def method(gen, write, _kind=kind, _attr=attr, _original=self.saved[name]):
+                if any(type(a).__eq__ is not object.__eq__ for a in (*gen.dates, *gen.articles)):
+                    return _original(gen, write)
+                return _listing_pages(gen, write, _kind, _attr)
+
+            setattr(ArticlesGenerator, name, method)
+        return self
+
+    def __exit__(self, *exc):
+        from pelican.generators import ArticlesGenerator
+
+        for name, method in self.saved.items():
+            setattr(ArticlesGenerator, name, method)
+
+
+def _listing_pages(gen, write, kind: str, attr: str) -> None:
+    """Pelican 4.12's ``ArticlesGenerator.generate_tags`` (``generate_categories``,
+    ``generate_authors``), with ``dates`` found by identity."""
+    template = gen.get_template(kind)
+    listings = getattr(gen, attr)
+    for item, articles in listings.items() if isinstance(listings, dict) else listings:
+        members = {id(a) for a in articles}
+        dates = [article for article in gen.dates if id(article) in members]
+        if kind == "tag":
+            own = {"tag": item, "url": item.url}
+        else:
+            own = {"url": item.url, kind: item}
+        try:
+            write(
+                item.save_as,
+                template,
+                gen.context,
+                **own,
+                articles=articles,
+                dates=dates,
+                template_name=kind,
+                blog=True,
+                page_name=item.page_name,
+                all_articles=gen.articles,
+            )
+        except FileOverwriteFailedError:
+            name = kind.capitalize()
+            if not item.slug:
+                logger.info(
+                    '%s "%s" has an invalid slug; skipping writing %s page...',
+                    name,
+                    item,
+                    kind,
+                    extra={"limit_msg": f"Further {attr} with invalid slugs."},
+                )
+                continue
+            logger.error('Failed to write %s page for "%s".', name, item)
+            raise
+
+
 def render(job: Job, track: bool) -> tuple[str, Reads | None]:
     """Render one page as Pelican's Writer does; return (HTML, what it read)."""
     global _current
@@ -800,7 +874,7 @@ class FastPelican(Pelican):
         gc.disable()
         self.after_finalized.clear()
         try:
-            with _MemoSourcePaths():
+            with _MemoSourcePaths(), _ListingDates():
                 state = self._run(track, previous, direct_path)
         except BaseException:
             for task in self._started:
