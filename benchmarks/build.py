@@ -420,8 +420,10 @@ def rebuilds(
             ),
             lambda: shows(pages_with(title, "artikel-00007"), title),
         )
+        # the newest published article: dated on NOW's day (a later date is scheduled, not
+        # published, since articles dated after "now" wait for their date)
         new = source.replace(meta["title"], '"Nieuw artikel kwartelkoning"').replace(
-            f"date: {meta['date']}", "date: 2025-01-01"
+            f"date: {meta['date']}", f"date: {NOW[:10]}"
         )
         step(
             "add an article",

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from content_model.problems import ContentError
+from swk.build import BuildError
 from swk.devserver import DevSite
 from tests.support.testing import (
     ROOT,
@@ -224,6 +225,43 @@ def test_bad_content_in_the_dev_server_changes_nothing(project):
             assert_same(site.output, reference(project, SEARCH_INDEX=False))
         finally:
             site.close()
+
+
+def test_work_started_after_finalized_runs_once_the_build_is_given_back(project):
+    """What a plugin hands over in ``finalized`` (the search index) starts after the last
+    finalized handler and is waited for only once no article of the build is alive any more
+    (its memory is given back while Pagefind runs); a failure in it fails the build."""
+    import gc
+
+    from pelican import signals
+    from pelican.contents import Article
+
+    seen = {}
+
+    class Task:
+        def wait(self):
+            seen["articles alive"] = sum(isinstance(o, Article) for o in gc.get_objects())
+            if seen.get("fail"):
+                raise RuntimeError("kapot")
+
+        def cancel(self):
+            seen["cancelled"] = True
+
+    def hand_over(pelican):
+        seen["pages written"] = (Path(pelican.output_path) / "artikelen/artikel-1").is_dir()
+        pelican.after_finalized.append(Task)
+
+    signals.finalized.connect(hand_over)
+    try:
+        with env(SWK_NOW=NOW):
+            out = build_project(project, SEARCH_INDEX=False, **SMALL)
+            assert seen == {"pages written": True, "articles alive": 0}
+            seen["fail"] = True
+            with pytest.raises(BuildError, match="kapot"):
+                build_project(project, SEARCH_INDEX=False, **SMALL)
+            assert (out / "artikelen/artikel-1/index.html").is_file()  # the last good site
+    finally:
+        signals.finalized.disconnect(hand_over)
 
 
 def search_answers(page, url: str, terms: list[str]) -> dict[str, list[str]]:

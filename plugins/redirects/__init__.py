@@ -219,6 +219,7 @@ def _exists(output: str, target: str) -> bool:
 
 
 def _finalized(pelican):
+    context, _build.context = _build.context, {}  # not kept after the build (its memory)
     if _build.path is None or not _build.final:
         return
     output = pelican.settings["OUTPUT_PATH"]
@@ -228,7 +229,7 @@ def _finalized(pelican):
     _build.drafts = {  # where a draft would be once published (drafts have no URL here)
         "/" + settings[url].format(slug=item.slug): display_path(item.source_path)
         for key, url in (("drafts", "ARTICLE_URL"), ("draft_pages", "PAGE_URL"))
-        for item in _build.context.get(key, [])
+        for item in context.get(key, [])
     }
     pages = sorted(p[: -len("index.html")] for p in _build.written if p.endswith("index.html"))
     for entry in _build.entries:

@@ -16,6 +16,9 @@
   have no ``data-pagefind-body``, so Pagefind would parse them only to skip them.
   In the dev server's incremental rebuilds (``pelican.incremental``) Pagefind runs in a
   thread (``pelican.background_tasks``) and swaps the new bundle in when it is complete.
+  On our engine (``pelican.after_finalized``) Pagefind is started after the last
+  ``finalized`` handler, and the engine drops the build's objects and gives their memory
+  back while Pagefind runs, then waits for it: the same index, a smaller peak.
 
 Settings and their defaults: ``DEFAULTS`` (documented in the README's plugin table).
 """
@@ -30,7 +33,7 @@ from pelican.generators import Generator
 
 from content_model.settings import use_defaults
 
-from .indexer import SearchIndexError, build_index, build_index_later
+from .indexer import SearchIndexError, build_index, build_index_later, start_index
 from .records import facets, make_record
 
 __all__ = ["SearchIndexError", "register"]
@@ -103,9 +106,15 @@ def _index(pelican):
     glob = index_glob(pelican.settings)
     bundle = pelican.settings["SEARCH_BUNDLE_PATH"]
     tasks = getattr(pelican, "background_tasks", None)
+    later = getattr(pelican, "after_finalized", None)
     if getattr(pelican, "incremental", False) and tasks is not None:
         # the dev server's rebuilds: the pages are on disk at once, the index follows
         build_index_later(Path(pelican.output_path), tasks, glob=glob, bundle=bundle)
+    elif later is not None:
+        # our engine starts Pagefind once every finalized handler has run, and gives the
+        # build's memory back while Pagefind indexes, before it waits for it
+        site = Path(pelican.output_path)
+        later.append(lambda: start_index(site, glob=glob, bundle=bundle))
     else:
         build_index(Path(pelican.output_path), glob=glob, bundle=bundle)
 

@@ -32,6 +32,84 @@ def pagefind_executable() -> Path:
     return Path(exe)
 
 
+class Indexing:
+    """A Pagefind run that was started (``start_index``); ``wait()`` ends it: it returns the
+    bundle folder or raises ``SearchIndexError`` (the half-written bundle removed);
+    ``cancel()`` stops it and removes what it wrote."""
+
+    def __init__(self, site: Path, final: Path, bundle: Path, swap: bool, timeout: float, cmd):
+        self.site, self.final, self.bundle, self.swap, self.timeout = (
+            site,
+            final,
+            bundle,
+            swap,
+            timeout,
+        )
+        try:
+            self.proc = subprocess.Popen(
+                cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
+        except OSError as exc:
+            shutil.rmtree(bundle, ignore_errors=True)
+            raise SearchIndexError(f"Pagefind is mislukt: {exc}") from exc
+
+    def wait(self) -> Path:
+        try:
+            out, err = self.proc.communicate(timeout=self.timeout)
+        except subprocess.TimeoutExpired as exc:
+            self.cancel()
+            raise SearchIndexError(f"Pagefind is mislukt: {exc}") from exc
+        problems = (err + out).strip()
+        bundle = self.bundle
+        if self.proc.returncode != 0 or not (bundle / "pagefind.js").is_file():
+            shutil.rmtree(bundle, ignore_errors=True)
+            raise SearchIndexError(
+                f"Pagefind is mislukt (code {self.proc.returncode}): {problems or 'geen uitvoer'}"
+            )
+        if self.swap:
+            final = self.final
+            old = self.site / (final.name + ".swk-old")
+            shutil.rmtree(old, ignore_errors=True)
+            if final.exists():
+                final.rename(old)
+            bundle.rename(final)
+            shutil.rmtree(old, ignore_errors=True)
+        return self.final
+
+    def cancel(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.communicate()
+        shutil.rmtree(self.bundle, ignore_errors=True)
+
+
+def start_index(
+    site: Path,
+    *,
+    glob: str | None = None,
+    bundle: str = BUNDLE,
+    timeout: float = 600,
+    swap: bool = False,
+) -> Indexing:
+    """Start Pagefind indexing the HTML under ``site`` into ``site/<bundle>/``; the returned
+    ``Indexing``'s ``wait()`` finishes it (see ``build_index``)."""
+    site = Path(site)
+    final = site / bundle
+    staging = site / (final.name + ".swk-new") if swap else final
+    shutil.rmtree(staging, ignore_errors=True)
+    cmd = [
+        str(pagefind_executable()),
+        "--site",
+        str(site),
+        "--output-subdir",
+        staging.name,
+        "--quiet",
+    ]
+    if glob:
+        cmd += ["--glob", glob]
+    return Indexing(site, final, staging, swap, timeout, cmd)
+
+
 def build_index(
     site: Path,
     *,
@@ -46,39 +124,7 @@ def build_index(
     without it Pagefind parses every HTML file. ``swap``: build next to the current bundle
     and swap it in when complete (a site being served keeps a working index meanwhile).
     """
-    site = Path(site)
-    final = site / bundle
-    bundle = site / (final.name + ".swk-new") if swap else final
-    shutil.rmtree(bundle, ignore_errors=True)
-    cmd = [
-        str(pagefind_executable()),
-        "--site",
-        str(site),
-        "--output-subdir",
-        bundle.name,
-        "--quiet",
-    ]
-    if glob:
-        cmd += ["--glob", glob]
-    try:
-        result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        shutil.rmtree(bundle, ignore_errors=True)
-        raise SearchIndexError(f"Pagefind is mislukt: {exc}") from exc
-    problems = (result.stderr + result.stdout).strip()
-    if result.returncode != 0 or not (bundle / "pagefind.js").is_file():
-        shutil.rmtree(bundle, ignore_errors=True)
-        raise SearchIndexError(
-            f"Pagefind is mislukt (code {result.returncode}): {problems or 'geen uitvoer'}"
-        )
-    if swap:
-        old = site / (final.name + ".swk-old")
-        shutil.rmtree(old, ignore_errors=True)
-        if final.exists():
-            final.rename(old)
-        bundle.rename(final)
-        shutil.rmtree(old, ignore_errors=True)
-    return final
+    return start_index(site, glob=glob, bundle=bundle, timeout=timeout, swap=swap).wait()
 
 
 def build_index_later(site: Path, tasks: list, **kwargs) -> threading.Thread:
