@@ -7,7 +7,7 @@ it (``content_model.consent``); the privacy statement's version is ``statements.
 
 from __future__ import annotations
 
-from content_model.consent import service_url, text_version
+from content_model.consent import service_form, service_url
 from statements import privacy_version
 
 REGISTER_PATH = "/agenda/aanmelden"
@@ -16,14 +16,7 @@ PLACES_PATH = "/agenda/plaatsen"  # + /<slug>: {"capacity", "left", "open"} for 
 
 def registration_form(settings) -> dict | None:
     """What ``partials/registration_form.html`` needs, or None when no service is configured."""
-    base = service_url(settings)
-    if not base:
-        return None
-    text = settings["REGISTRATION_CONSENT_TEXT"]
-    return {
-        "action": base + REGISTER_PATH,
-        "places_url": base + PLACES_PATH,
-        "consent_text": text,
-        "consent_version": text_version(text),
-        "privacy_version": privacy_version(settings),
-    }
+    form = service_form(settings, REGISTER_PATH, "REGISTRATION_CONSENT_TEXT", privacy_version)
+    if form is not None:
+        form["places_url"] = service_url(settings) + PLACES_PATH
+    return form

@@ -17,3 +17,20 @@ def service_url(settings) -> str:
 def text_version(text: str) -> str:
     """A short, stable version of a text: the first 16 hex digits of its SHA-256."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def service_form(settings, path: str, text_setting: str, privacy_version) -> dict | None:
+    """What a form posting to the site service at ``path`` needs (its action, the consent
+    text in ``settings[text_setting]`` and its version, and the privacy statement's version:
+    ``privacy_version(settings)``, from its owner, ``statements``), or None without a
+    service: then the page shows no form."""
+    base = service_url(settings)
+    if not base:
+        return None
+    text = settings[text_setting]
+    return {
+        "action": base + path,
+        "consent_text": text,
+        "consent_version": text_version(text),
+        "privacy_version": privacy_version(settings),
+    }

@@ -9,7 +9,7 @@ the site service (its own copy of the form, and the consent record it keeps).
 
 from __future__ import annotations
 
-from content_model.consent import service_url, text_version
+from content_model.consent import service_form
 from statements import privacy_version
 
 SIGNUP_PATH = "/nieuwsbrief/aanmelden"
@@ -18,13 +18,4 @@ UNSUBSCRIBE_PATH = "/nieuwsbrief/afmelden"
 
 def signup_form(settings) -> dict | None:
     """What ``partials/signup.html`` needs, or None when no service is configured."""
-    base = service_url(settings)
-    if not base:
-        return None
-    text = settings["NEWSLETTER_CONSENT_TEXT"]
-    return {
-        "action": base + SIGNUP_PATH,
-        "consent_text": text,
-        "consent_version": text_version(text),
-        "privacy_version": privacy_version(settings),
-    }
+    return service_form(settings, SIGNUP_PATH, "NEWSLETTER_CONSENT_TEXT", privacy_version)
