@@ -12,7 +12,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import time
 import urllib.request
@@ -45,7 +44,7 @@ def git(repo: Path, *args: str) -> str:
     return done.stdout
 
 
-def settle(repo: Path, timeout: float = 20) -> None:
+def settle(repo: Path, timeout: float = 45) -> None:
     """Wait until decap-server is back on main with a clean tree.
 
     In git mode it checks out the entry's branch, writes and commits there, then returns to
@@ -78,12 +77,6 @@ def settle(repo: Path, timeout: float = 20) -> None:
     raise AssertionError(f"decap-server left {repo} on {head!r} or with changes")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_for_server(api: str, proc: subprocess.Popen, log: Path) -> dict:
     request = urllib.request.Request(
         api, data=b'{"action":"info"}', headers={"Content-Type": "application/json"}
@@ -111,7 +104,7 @@ def editor(tmp_path_factory):
     git(repo, "add", ".")
     git(repo, "commit", "-q", "-m", "Inhoud")
 
-    port = free_port()
+    port = testing.free_port()
     api = f"http://127.0.0.1:{port}/api/v1"
     log = tmp / "decap-server.log"
     env = {
