@@ -36,15 +36,6 @@ pytestmark = pytest.mark.skipif(
 
 CLIENT_ID = "Iv1.standin"
 CLIENT_SECRET = "standin-secret-" + "x" * 24
-ARTICLE = """
----
-title: Goed artikel
-date: 2023-02-16
-category: Nieuws
-summary: Een samenvatting.
----
-Tekst.
-"""
 
 
 class GitHubStandIn(http.server.BaseHTTPRequestHandler):
@@ -125,7 +116,7 @@ def login(tmp_path_factory):
     """The stand-in, the site (its /admin/ logs in through the service) and the service."""
     tmp = tmp_path_factory.mktemp("login")
     project = testing.make_project(
-        tmp / "project", {"content/articles/goed.md": ARTICLE}, with_pages=False
+        tmp / "project", {"content/articles/goed.md": testing.ARTICLE}, with_pages=False
     )
     site = tmp / "site"
     with (
@@ -309,7 +300,7 @@ def test_not_set_up_and_github_unreachable_are_explained(tmp_path):
 
 def test_the_editor_says_when_the_login_service_cannot_be_reached(tmp_path, page):
     project = testing.make_project(
-        tmp_path, {"content/articles/goed.md": ARTICLE}, with_pages=False
+        tmp_path, {"content/articles/goed.md": testing.ARTICLE}, with_pages=False
     )
     closed = f"http://127.0.0.1:{testing.free_port()}"
     out = testing.build_project(project, DECAP_LOCAL_BACKEND=False, SERVICE_URL=closed)

@@ -31,6 +31,18 @@ CHROMIUM_ARGS = [
 ]
 
 
+# The smallest valid article: a project with it builds every page template's kind.
+ARTICLE = """
+---
+title: Goed artikel
+date: 2023-02-16
+category: Nieuws
+summary: Een samenvatting.
+---
+Tekst.
+"""
+
+
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")

@@ -17,16 +17,6 @@ pytestmark = pytest.mark.skipif(
     not TOKENS_CSS.exists(), reason="npm packages missing: run `make test`"
 )
 
-ARTICLE = """
----
-title: Goed artikel
-date: 2023-02-16
-category: Nieuws
-summary: Een samenvatting.
----
-Tekst.
-"""
-
 
 def tokens() -> dict[str, str]:
     found = assets.parse_tokens(TOKENS_CSS.read_text(encoding="utf-8"))
@@ -129,7 +119,7 @@ def test_the_email_takes_its_colours_from_the_tokens(site):
 
 
 def test_without_the_packages_the_build_warns_and_works(tmp_path, caplog):
-    project = testing.make_project(tmp_path, {"content/articles/goed.md": ARTICLE})
+    project = testing.make_project(tmp_path, {"content/articles/goed.md": testing.ARTICLE})
     out = testing.build_project(project, DESIGN_SYSTEM_NODE_MODULES=str(tmp_path / "geen-npm"))
     assert "Amsterdamse huisstijl ontbreekt" in caplog.text and "make build" in caplog.text
     html = (out / "artikelen/goed/index.html").read_text(encoding="utf-8")
@@ -148,7 +138,7 @@ def test_without_the_packages_the_build_warns_and_works(tmp_path, caplog):
 
 
 def test_publishing_requires_the_packages(tmp_path):
-    project = testing.make_project(tmp_path, {"content/articles/goed.md": ARTICLE})
+    project = testing.make_project(tmp_path, {"content/articles/goed.md": testing.ARTICLE})
     with pytest.raises(Exception, match="Amsterdamse huisstijl ontbreekt"):
         with testing.env(SWK_SITEURL="https://voorbeeld.github.io/swk"):
             testing.build_project(

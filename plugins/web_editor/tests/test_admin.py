@@ -14,15 +14,6 @@ from web_editor.decap_config import decap_config
 pytestmark = pytest.mark.skipif(
     not (DEFAULT_DIST / "decap-cms.js").exists(), reason="npm packages missing: run `make test`"
 )
-ARTICLE = """
----
-title: Goed artikel
-date: 2023-02-16
-category: Nieuws
-summary: Een samenvatting.
----
-Tekst.
-"""
 
 
 def test_admin_in_the_site_has_decap_with_every_chunk(site):
@@ -73,7 +64,7 @@ def test_admin_not_in_sitemap(site):
 
 
 def test_publish_build_uses_absolute_urls(tmp_path):
-    project = testing.make_project(tmp_path, {"content/articles/goed.md": ARTICLE})
+    project = testing.make_project(tmp_path, {"content/articles/goed.md": testing.ARTICLE})
     with testing.env(SWK_SITEURL="https://voorbeeld.github.io/site", GITHUB_REPOSITORY="swa/site"):
         out = testing.build_project(project, "publishconf.py")
     html = (out / "admin" / "index.html").read_text(encoding="utf-8")
@@ -87,7 +78,7 @@ def test_publish_build_uses_absolute_urls(tmp_path):
 
 def test_publish_build_without_a_service_tells_the_editor(tmp_path):
     """(The build also warns; Pelican logs a warning once per process, so not checked here.)"""
-    project = testing.make_project(tmp_path, {"content/articles/goed.md": ARTICLE})
+    project = testing.make_project(tmp_path, {"content/articles/goed.md": testing.ARTICLE})
     with testing.env(SWK_SITEURL="https://voorbeeld.github.io/site", SWK_SERVICE_URL=""):
         out = testing.build_project(project, "publishconf.py")
     assert '"login": "none"' in (out / "admin" / "index.html").read_text(encoding="utf-8")
@@ -95,7 +86,7 @@ def test_publish_build_without_a_service_tells_the_editor(tmp_path):
 
 
 def test_missing_decap_skips_admin_locally(tmp_path, caplog):
-    project = testing.make_project(tmp_path, {"content/articles/goed.md": ARTICLE})
+    project = testing.make_project(tmp_path, {"content/articles/goed.md": testing.ARTICLE})
     out = testing.build_project(project, DECAP_DIST=str(tmp_path / "geen-npm"))
     assert (out / "artikelen" / "goed" / "index.html").exists()
     assert not (out / "admin").exists()
@@ -103,7 +94,7 @@ def test_missing_decap_skips_admin_locally(tmp_path, caplog):
 
 
 def test_missing_decap_fails_a_publish_build_and_keeps_the_last_output(tmp_path):
-    project = testing.make_project(tmp_path, {"content/articles/goed.md": ARTICLE})
+    project = testing.make_project(tmp_path, {"content/articles/goed.md": testing.ARTICLE})
     out = testing.build_project(project)
     (out / "vorige.txt").write_text("vorige build")
     with pytest.raises(BuildError) as info:
