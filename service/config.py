@@ -178,15 +178,11 @@ class Config:
     send_rate: float = 5.0  # newsletter messages per second (0: no limit)
     retry_delays: tuple[float, ...] = (300.0, 1800.0, 7200.0)  # after a 4xx, per attempt
     # subscriptions (service/subscriptions.py)
-    # a confirmation link is valid this long; then the sign-up is deleted. None: the site's
-    # NEWSLETTER_PENDING_DAYS (what the privacy statement says)
+    # a confirmation link is valid this long; then the sign-up is deleted. ``from_env`` sets
+    # it: SWK_PENDING_DAYS, else the site's NEWSLETTER_PENDING_DAYS (the privacy statement's)
     pending_days: int | None = None
     limit_client: int = 10  # sign-ups per client address per hour
     limit_address: int = 3  # confirmation mails per e-mail address per day
-
-    def __post_init__(self):
-        if self.pending_days is None:
-            self.pending_days = self.retention("NEWSLETTER_PENDING_DAYS")
 
     def retention(self, name: str) -> int:
         """How many days the service keeps some personal data: the site setting ``name``

@@ -38,13 +38,8 @@ class Indexing:
     ``cancel()`` stops it and removes what it wrote."""
 
     def __init__(self, site: Path, final: Path, bundle: Path, swap: bool, timeout: float, cmd):
-        self.site, self.final, self.bundle, self.swap, self.timeout = (
-            site,
-            final,
-            bundle,
-            swap,
-            timeout,
-        )
+        self.site, self.final, self.bundle = site, final, bundle
+        self.swap, self.timeout = swap, timeout
         try:
             self.proc = subprocess.Popen(
                 cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
