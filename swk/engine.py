@@ -24,8 +24,12 @@ same steps in the same order (readers, generators' context, ``all_generators_fin
 3. **Dependencies (dev server).** With ``track=True`` every render records what it read:
    the context names its templates looked up, the content objects (articles, partners, ...)
    whose attributes were read, and the intrasite-link lookups. A later build of the same
-   process (``previous=...``) renders only the pages whose inputs changed, removes pages that
-   are no longer produced, and leaves the rest on disk. See ``BuildState``.
+   process (``previous=...``) renders only the pages whose inputs changed (the workers write
+   each one atomically: the folder is being served), removes pages that are no longer
+   produced, and leaves the rest on disk. See ``BuildState``. In such a rebuild plugins may
+   hand their check of the content over (``background_checks``, the ``content_model``
+   does): it runs in a forked process while this one builds, and what it raises is raised
+   before the first page is written.
 
 Anything this cannot handle the same way as Pelican (a plugin with its own writer, or
 ``{attach}`` links, whose side effects happen while rendering) makes the build run Pelican's
@@ -653,15 +657,20 @@ class _MemoUrls:
             setattr(Content, name, prop)
 
 
+_SOURCE_PATHS: dict = {}  # relative source paths by (PATH, file), kept across builds
+
+
 class _MemoSourcePaths:
     """While a build runs, ``Content.get_relative_source_path`` is computed once per (PATH,
-    source file): Pelican calls it for every ``url`` and ``save_as`` (tens of thousands of
-    times at 3,000 articles), and it is a pure function of the two absolute paths (relative
-    ones, which depend on the working folder, are computed every time)."""
+    source file) in this process: Pelican calls it for every ``url`` and ``save_as`` (tens of
+    thousands of times at 3,000 articles), and it is a pure function of the two absolute
+    paths (relative ones, which depend on the working folder, are computed every time)."""
 
     def __enter__(self):
         self.saved = original = Content.__dict__["get_relative_source_path"]
-        cache: dict = {}
+        cache = _SOURCE_PATHS
+        if len(cache) > 100_000:
+            cache.clear()
 
         def get_relative_source_path(obj, source_path=None):
             if not source_path:
@@ -682,6 +691,46 @@ class _MemoSourcePaths:
 
     def __exit__(self, *exc):
         Content.get_relative_source_path = self.saved
+
+
+_SLUGS: dict = {}  # slugify's results by its arguments, kept across builds (a pure function)
+
+
+class _MemoSlugs:
+    """While a build runs, Pelican's ``slugify`` is computed once per (text, substitutions,
+    options) in this process: every build makes new Tag and Category objects (3 per article)
+    whose slug Pelican computes again with Unicode normalisation, transliteration and regular
+    expressions, 0.1 s of every rebuild at 3,000 articles. ``slugify`` depends on nothing but
+    its arguments, so a remembered result is never stale."""
+
+    MODULES = ("pelican.urlwrappers", "pelican.contents")
+
+    def __enter__(self):
+        import importlib
+
+        self.modules = [importlib.import_module(name) for name in self.MODULES]
+        self.saved = [module.slugify for module in self.modules]
+        original = self.saved[0]
+
+        def slugify(value, regex_subs=(), preserve_case=False, use_unicode=False):
+            try:
+                key = (value, tuple(map(tuple, regex_subs)), preserve_case, use_unicode)
+                hit = _SLUGS.get(key)
+            except TypeError:  # an unhashable argument: no memo
+                return original(value, regex_subs, preserve_case, use_unicode)
+            if hit is None:
+                if len(_SLUGS) > 100_000:
+                    _SLUGS.clear()
+                hit = _SLUGS[key] = original(value, regex_subs, preserve_case, use_unicode)
+            return hit
+
+        for module in self.modules:
+            module.slugify = slugify
+        return self
+
+    def __exit__(self, *exc):
+        for module, saved in zip(self.modules, self.saved, strict=True):
+            module.slugify = saved
 
 
 class _ListingDates:
@@ -855,6 +904,10 @@ class FastPelican(Pelican):
         # work plugins hand over in ``finalized`` (the search index): each a function that
         # starts it after the last finalized handler and returns what ``wait()``s for it
         self.after_finalized: list = []
+        # checks plugins hand over in ``get_generators`` of a rebuild (``incremental``): each
+        # a function run in a forked child while this build goes on; what it raises is raised
+        # before the build writes anything
+        self.background_checks: list = []
         self._started: list = []
         self.incremental = False
         self.report = BuildReport()
@@ -875,7 +928,7 @@ class FastPelican(Pelican):
         gc.disable()
         self.after_finalized.clear()
         try:
-            with _MemoSourcePaths(), _ListingDates():
+            with _MemoSourcePaths(), _ListingDates(), _MemoSlugs():
                 state = self._run(track, previous, direct_path)
         except BaseException:
             for task in self._started:
@@ -916,7 +969,7 @@ class FastPelican(Pelican):
         themselves, synced into the output afterwards)."""
         start = time.perf_counter()
         t = timing("start", start)
-        self.report = report = BuildReport()
+        self.report = BuildReport()
         self.incremental = previous is not None  # plugins may defer slow work (search index)
         _clear_content_memo()  # Pelican's memo would keep every old object
         context = self.settings.copy()
@@ -929,7 +982,33 @@ class FastPelican(Pelican):
         # every file there, once). Reading then starts in worker processes, forked after the
         # check so their readers take what it parsed, while this one sets up the generators
         # (a rebuild reads the few changed files as they come).
+        self.background_checks.clear()
         classes = self._get_generator_classes()
+        checking = self._start_checks()
+        try:
+            return self._build(track, previous, direct_path, context, classes, checking, start, t)
+        except BaseException as exc:
+            if checking is not None:
+                if isinstance(exc, Exception):
+                    checking.finish()  # a problem the check found explains it best: raised
+                else:
+                    checking.abort()
+            raise
+
+    def _start_checks(self) -> Shares | None:
+        """Start the checks plugins handed over (``background_checks``) in a forked child."""
+        checks, self.background_checks = self.background_checks, []
+        if not checks:
+            return None
+
+        def work(_share):
+            for check in checks:
+                check()
+
+        return Shares([0], work, local=False).start()
+
+    def _build(self, track, previous, direct_path, context, classes, checking, start, t):
+        report = self.report
         prefetch = None
         if previous is None:
             prefetch = self.read_cache.prefetch(self.settings, self.workers, self.parallel_min)
@@ -1037,8 +1116,12 @@ class FastPelican(Pelican):
             for job in todo:
                 snap.freeze(job)  # before rendering
             t = timing("fingerprints", t)
+        if checking is not None:
+            checking.finish()  # nothing is written before the content is known to be good
+            t = timing("check (in the background)", t)
         try:
-            outputs = self._render(todo, track, write=previous is None)
+            # a rebuild's pages replace pages being served: each one atomically
+            outputs = self._render(todo, track, write=True, atomic=previous is not None)
         except BaseException:
             for shares in running:
                 shares.abort()
@@ -1052,7 +1135,7 @@ class FastPelican(Pelican):
         if failed:
             raise failed[0]
         later = [j for j in jobs if j.after and j.write]  # they overwrite pages written already
-        self._render(later, track, write=True) if later else None
+        self._render(later, track, write=True, atomic=previous is not None) if later else None
         report.rendered = (
             len(todo) + sum(1 for j in jobs[: writer.dispatched] if j.write) + len(later)
         )
@@ -1063,8 +1146,6 @@ class FastPelican(Pelican):
             state = _state(previous, jobs, todo, outputs, context, direct, snap)
             t = timing("dependency records", t)
         if previous is not None:
-            for job in todo:
-                write_page(self.output_path, job.name, outputs[job.index][0], atomic=True)
             report.removed = _remove(self.output_path, stale | (previous.direct - direct))
             _sync(direct_path, self.output_path)
             t = timing("written", t)
@@ -1095,9 +1176,12 @@ class FastPelican(Pelican):
                 return f"{obj.source_path} links with {{attach}}"
         return ""
 
-    def _render(self, jobs: list[Job], track: bool, write: bool, local: bool = True):
+    def _render(
+        self, jobs: list[Job], track: bool, write: bool, local: bool = True, atomic: bool = False
+    ):
         """Render jobs in worker processes that take the next few pages as they are ready;
-        write them (``write``) or return their HTML. ``local``: this process takes part and
+        write them (``write``; ``atomic``: each through a temporary file, as the site is being
+        served) or return their HTML. ``local``: this process takes part and
         the call returns {job index: (HTML or None, what it read or None)}; otherwise the
         started workers are returned (``finish()`` waits for them)."""
         output_path = self.output_path
@@ -1121,7 +1205,7 @@ class FastPelican(Pelican):
                         job = jobs[i]
                         html, reads = render(job, track)
                         if write:
-                            write_page(output_path, job.name, html)
+                            write_page(output_path, job.name, html, atomic)
                             html = None
                         if reads is not None:  # objects by token: ids mean nothing elsewhere
                             reads = (

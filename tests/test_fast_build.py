@@ -227,6 +227,33 @@ def test_bad_content_in_the_dev_server_changes_nothing(project):
             site.close()
 
 
+def test_a_problem_only_the_whole_check_finds_stops_a_rebuild(project):
+    """In a rebuild the check runs in a forked process next to the build: a problem across
+    files (a reference to a partner that does not exist), which reading the one changed file
+    cannot find, still stops the rebuild before anything is written, with every problem."""
+    with env(SWK_NOW=NOW):
+        site = DevSite(
+            str(ROOT / "pelicanconf.py"), overrides(project, SEARCH_INDEX=False, **SMALL)
+        )
+        try:
+            site.full()
+            before = tree(site.output)
+            write(project / "content/articles/artikel-4.md", article(4, partners="[partner-9]"))
+            write(project / "content/articles/artikel-5.md", article(5, events="[event-9]"))
+            with pytest.raises(ContentError) as caught:
+                site.update()
+            assert len(caught.value.problems) == 2, caught.value
+            assert "partner-9" in str(caught.value) and "event-9" in str(caught.value)
+            assert tree(site.output) == before
+            write(project / "content/articles/artikel-4.md", article(4))
+            write(project / "content/articles/artikel-5.md", article(5, title='"Artikel vijf"'))
+            site.update()
+            assert "Artikel vijf" in (site.output / "artikelen/artikel-5/index.html").read_text()
+            assert_same(site.output, reference(project, SEARCH_INDEX=False))
+        finally:
+            site.close()
+
+
 def test_work_started_after_finalized_runs_once_the_build_is_given_back(project):
     """What a plugin hands over in ``finalized`` (the search index) starts after the last
     finalized handler and is waited for only once no article of the build is alive any more

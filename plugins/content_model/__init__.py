@@ -5,7 +5,10 @@
 - checks every file of every content type before anything is built and stops the build
   with one message listing all problems (``loading``), including images that are not files
   of the site (``images``) and items whose address the site already uses for a page of its
-  own (``outputs``); the reader takes the items that check parsed (each file is parsed once),
+  own (``outputs``); the reader takes the items that check parsed (each file is parsed once);
+  in a dev-server rebuild on our engine the check runs in a forked process while the build
+  goes on (``pelican.background_checks``), and the engine raises what it finds before
+  anything is written,
 - reads partners, events and newsletter issues into the context and writes their pages
   (``generator.CollectionsGenerator``), and resolves cross-references and backlinks
   (``links``) right after reading, so every other plugin finds the content complete at
@@ -59,7 +62,13 @@ def _readers_init(readers):
 
 
 def _get_generators(pelican):
-    check(pelican.settings)  # before any file is read or written
+    checks = getattr(pelican, "background_checks", None)
+    if getattr(pelican, "incremental", False) and checks is not None:
+        # a dev-server rebuild on our engine: checked in a forked process next to the
+        # build, which raises what it finds before anything is written
+        checks.append(lambda: check(pelican.settings))
+    else:
+        check(pelican.settings)  # before any file is read or written
     return CollectionsGenerator
 
 

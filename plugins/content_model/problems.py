@@ -57,6 +57,9 @@ class ContentError(Exception):
         head = f"{n} fout{'en' if n != 1 else ''} in de inhoud; de site is niet bijgewerkt:"
         super().__init__("\n".join([head, *lines]))
 
+    def __reduce__(self):  # pickled with its problems (a check may run in another process)
+        return (type(self), (self.problems,))
+
 
 def display_path(path: Path) -> str:
     """A file's path as messages show it: relative to the working folder."""
