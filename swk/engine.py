@@ -265,12 +265,35 @@ class ReadCache:
     """Reader results by (reader class, file), valid while the file's bytes hash the same.
     The settings are fixed for the life of one cache (one build, or one dev-server process).
     A reader whose result depends on other files than the one it reads (an include) would
-    need those in the key; ours (Markdown with YAML, ``extra``) has none."""
+    need those in the key; ours (Markdown with YAML, ``extra``) has none. A result that
+    depends on something else that changes (the time: an item waiting for its publication
+    moment) is kept for one build only, if the reader says so (``result_lasts``)."""
 
     def __init__(self, settings):
         self.settings = settings
         self.entries: dict[tuple[str, str], tuple[bytes, bytes]] = {}
+        self.for_one_build: set[tuple[str, str]] = set()  # keys of results that do not last
         self.hits = 0
+
+    def begin(self) -> None:
+        """A new build: forget the results that were good for the last one only."""
+        for key in self.for_one_build:
+            self.entries.pop(key, None)
+        self.for_one_build.clear()
+
+    @staticmethod
+    def lasts(reader, path: str) -> bool:
+        """Whether the reader's last result for ``path`` stays right while the file's bytes
+        do (a reader without ``result_lasts`` depends on the file only)."""
+        lasts = getattr(reader, "result_lasts", None)
+        return True if lasts is None else bool(lasts(path))
+
+    def store(self, key, digest: bytes, blob: bytes, lasts: bool) -> None:
+        self.entries[key] = (digest, blob)
+        if lasts:
+            self.for_one_build.discard(key)
+        else:
+            self.for_one_build.add(key)
 
     @staticmethod
     def key(reader, path: str) -> tuple[str, str]:
@@ -295,7 +318,7 @@ class ReadCache:
             return self.load(entry[1])
         result = original(path)
         try:
-            self.entries[key] = (digest, self.dump(result))
+            self.store(key, digest, self.dump(result), self.lasts(reader, path))
         except Exception:  # a result that does not pickle is just not kept
             self.entries.pop(key, None)
         return result
@@ -364,7 +387,14 @@ class ReadCache:
                         with open(path, "rb") as f:
                             if _digest(f.read()) != digest:
                                 continue  # changed while being read: leave it to the generator
-                        out.append((self.key(reader, path), digest, self.dump(result)))
+                        out.append(
+                            (
+                                self.key(reader, path),
+                                digest,
+                                self.dump(result),
+                                self.lasts(reader, path),
+                            )
+                        )
                     except Exception:  # the generator reads it again and reports
                         continue
                 if counter is None:
@@ -382,8 +412,8 @@ class Prefetch:
     def finish(self) -> int:
         done = 0
         for result in self.shares.finish():
-            for key, digest, blob in result:
-                self.cache.entries[key] = (digest, blob)
+            for key, digest, blob, lasts in result:
+                self.cache.store(key, digest, blob, lasts)
                 done += 1
         return done
 
@@ -1066,6 +1096,7 @@ class FastPelican(Pelican):
 
     def _build(self, track, previous, direct_path, context, classes, checking, start, t):
         report = self.report
+        self.read_cache.begin()
         prefetch = None
         if previous is None:
             prefetch = self.read_cache.prefetch(self.settings, self.workers, self.parallel_min)

@@ -254,6 +254,28 @@ def test_a_problem_only_the_whole_check_finds_stops_a_rebuild(project):
             site.close()
 
 
+def test_a_scheduled_article_is_published_by_the_first_rebuild_after_its_moment(project):
+    """The reader's result for an item that waits for its moment depends on "now", not only
+    on the file: a rebuild after that moment (here: after another file changed) publishes
+    it, as a full build would, instead of keeping the kept reader result."""
+    later = "2024-01-20"  # after NOW
+    write(project / "content/articles/gepland.md", article(20, date=later, title='"Gepland"'))
+    settings = overrides(project, SEARCH_INDEX=False, **SMALL)
+    with env(SWK_NOW=NOW):
+        site = DevSite(str(ROOT / "pelicanconf.py"), settings)
+    try:
+        with env(SWK_NOW=NOW):
+            site.full()
+        assert not (site.output / "artikelen/gepland/index.html").exists()
+        with env(SWK_NOW=f"{later}T09:00"):
+            write(project / "content/articles/artikel-2.md", article(2, title='"Artikel twee"'))
+            site.update()
+            assert (site.output / "artikelen/gepland/index.html").is_file()
+            assert_same(site.output, reference(project, SEARCH_INDEX=False))
+    finally:
+        site.close()
+
+
 def test_work_started_after_finalized_runs_once_the_build_is_given_back(project):
     """What a plugin hands over in ``finalized`` (the search index) starts after the last
     finalized handler and is waited for only once no article of the build is alive any more

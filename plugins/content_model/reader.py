@@ -58,6 +58,7 @@ class YamlMarkdownReader(BaseReader):
         self._types: dict[str, str] = {}  # folder -> content type of the files in it
         self._md = None
         self._now = None
+        self._waiting: set[str] = set()  # files read as items waiting for their moment
 
     def _markdown(self) -> Markdown:
         """One Markdown converter per reader, reset between files (building one is costly)."""
@@ -104,9 +105,18 @@ class YamlMarkdownReader(BaseReader):
             meta["status"] = "draft" if meta["issue_status"] == "draft" else "published"
         else:
             meta.setdefault("status", "published")
+        self._waiting.discard(source_path)
         if meta["status"] == "published" and not preview_build() and item.is_scheduled(self.now()):
             meta["status"] = "draft"  # not yet: the first build after its moment publishes it
+            self._waiting.add(source_path)
         return html, meta
+
+    def result_lasts(self, source_path) -> bool:
+        """Whether the last result for this file stays right while the file stays the same
+        (the build engine keeps it for later builds): not for an item waiting for its
+        moment, which a later build publishes. One that is published stays so, as the
+        clock only moves on."""
+        return source_path not in self._waiting
 
     def now(self):
         if self._now is None:
