@@ -14,7 +14,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from .clock import site_zone
 from .generator import source_folders
@@ -44,15 +44,16 @@ class ParsedFiles:
         self.files: dict[tuple[str, str], Parsed] = {}
 
     def get(self, ctype: ContentType, path) -> Parsed:
-        path = Path(path)
-        data = path.read_bytes()
+        name = os.path.abspath(path)
+        with open(name, "rb") as f:
+            data = f.read()
         digest = hashlib.blake2b(data, digest_size=16).digest()
-        key = (ctype.name, os.path.abspath(path))
+        key = (ctype.name, name)
         known = self.files.get(key)
         if known is not None and known.digest == digest:
             return known
         problems: list[Problem] = []
-        item = parse_file(ctype, path, data, problems, self.tz)
+        item = parse_file(ctype, Path(path), data, problems, self.tz)
         self.files[key] = parsed = Parsed(digest, item, tuple(problems))
         return parsed
 
@@ -70,10 +71,16 @@ def parsed_files(settings: dict) -> ParsedFiles:
     return parsed
 
 
+def path_order(path):
+    """Sort key for the order of ``sorted(paths)``: a (POSIX) Path compares its parts
+    (Path.__lt__, costly for thousands of files); a string itself."""
+    return path.parts if isinstance(path, PurePath) else path
+
+
 def markdown_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.rglob("*.md") if p.is_file())
+    return sorted((p for p in folder.rglob("*.md") if p.is_file()), key=path_order)
 
 
 def sources(settings) -> dict[str, list[Path]]:
@@ -105,7 +112,7 @@ def load_all(
     for type_name, paths in sources.items():
         ctype = CONTENT_TYPES[type_name]
         items = []
-        for path in sorted(paths):
+        for path in sorted(paths, key=path_order):
             one = parsed.get(ctype, path)
             seen.add((type_name, os.path.abspath(path)))
             cols.problems.extend(one.problems)

@@ -193,6 +193,50 @@ def test_newsletter_may_not_refer_to_draft_article(tmp_path):
     )
 
 
+def test_reference_problems_name_both_files_relative_to_the_working_folder(tmp_path, monkeypatch):
+    """The paths in a reference problem are made only when there is one: still the file
+    with the reference, and the file it refers to, as the editor's working folder sees them."""
+    monkeypatch.chdir(tmp_path)
+    files = {
+        "articles/a.md": ARTICLE.format(extra="partners: [nergens]"),
+        "articles/concept.md": ARTICLE.format(extra="status: draft"),
+        "articles/later.md": ARTICLE.replace("2023-02-16", "2023-05-01").format(extra=""),
+        "newsletters/n.md": "---\ntitle: N\ndate: 2023-03-01\narticles: [concept, later]\n"
+        "status: ready\n---\n",
+    }
+    sources = {"article": [], "partner": [], "event": [], "newsletter": [], "page": []}
+    for rel, text in files.items():
+        kind = {"articles": "article", "newsletters": "newsletter"}[rel.split("/")[0]]
+        sources[kind].append(write(tmp_path / rel, text))
+    now = parse_datetime("2023-03-01T12:00", site_zone())[0]
+    found = [str(p) for p in load_all(sources, now).problems]
+    assert found == [
+        "articles/a.md: veld \"Partners\" (partners): verwijst naar partner 'nergens', maar die "
+        "bestaat niet. Controleer de naam van het bestand in de map van partners.",
+        'newsletters/n.md: veld "Artikelen (in volgorde)" (articles): verwijst naar artikel '
+        "'concept', maar dat is een concept (status: draft in articles/concept.md); publiceer "
+        "het of haal het uit de lijst",
+        'newsletters/n.md: veld "Artikelen (in volgorde)" (articles): verwijst naar artikel '
+        "'later', maar dat staat pas vanaf 2023-05-01 op de site (Publicatiedatum in "
+        "articles/later.md); wacht tot dan of haal het uit de lijst",
+    ]
+
+
+def test_content_files_are_found_in_sorted_path_order(tmp_path):
+    """``markdown_files`` sorts without comparing Paths, in the order ``sorted()`` of the
+    Paths gives (by their parts: "a/b.md" before "a-c.md", unlike their strings)."""
+    from content_model.loading import markdown_files
+
+    for rel in ("a/b.md", "a-c.md", "a.md", "B.md", "a/a/z.md", "é.md", "_x.md", "a b.md"):
+        write(tmp_path / rel, "x")
+    (tmp_path / "map.md").mkdir()  # a folder is not a file
+    (tmp_path / "tekst.txt").write_text("x")
+    found = markdown_files(tmp_path)
+    assert found == sorted(p for p in tmp_path.rglob("*.md") if p.is_file())
+    assert found.index(tmp_path / "a/b.md") < found.index(tmp_path / "a-c.md")
+    assert len(found) == 8
+
+
 def test_newsletter_events_upcoming_or_list(tmp_path):
     ok = "---\ntitle: N\ndate: 2023-03-01\nevents: upcoming\n---\n"
     assert problems_for(tmp_path, {"newsletters/n.md": ok}) == []
