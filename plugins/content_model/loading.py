@@ -14,10 +14,10 @@ import hashlib
 import os
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from pathlib import Path, PurePath
+from pathlib import Path
 
 from .clock import site_zone
-from .generator import source_folders
+from .generator import markdown_files, path_order, source_folders
 from .items import Collections, Item, parse_file
 from .problems import Problem
 from .references import check_references, unique_slugs
@@ -69,18 +69,6 @@ def parsed_files(settings: dict) -> ParsedFiles:
     if parsed is None:
         parsed = settings[PARSED_KEY] = ParsedFiles(site_zone(settings))
     return parsed
-
-
-def path_order(path):
-    """Sort key for the order of ``sorted(paths)``: a (POSIX) Path compares its parts
-    (Path.__lt__, costly for thousands of files); a string itself."""
-    return path.parts if isinstance(path, PurePath) else path
-
-
-def markdown_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted((p for p in folder.rglob("*.md") if p.is_file()), key=path_order)
 
 
 def sources(settings) -> dict[str, list[Path]]:

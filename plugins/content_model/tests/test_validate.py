@@ -222,19 +222,34 @@ def test_reference_problems_name_both_files_relative_to_the_working_folder(tmp_p
     ]
 
 
-def test_content_files_are_found_in_sorted_path_order(tmp_path):
-    """``markdown_files`` sorts without comparing Paths, in the order ``sorted()`` of the
-    Paths gives (by their parts: "a/b.md" before "a-c.md", unlike their strings)."""
+def test_content_files_are_what_rglob_finds_in_sorted_path_order(tmp_path):
+    """``markdown_files`` walks the folders with ``os.scandir``, not ``rglob``, and sorts
+    without comparing Paths: the files and the order of ``sorted()`` of what ``rglob("*.md")``
+    finds that ``is_file()`` (by their parts: "a/b.md" before "a-c.md", unlike strings)."""
+    import os
+
     from content_model.loading import markdown_files
 
+    root = tmp_path / "content"
     for rel in ("a/b.md", "a-c.md", "a.md", "B.md", "a/a/z.md", "é.md", "_x.md", "a b.md"):
-        write(tmp_path / rel, "x")
-    (tmp_path / "map.md").mkdir()  # a folder is not a file
-    (tmp_path / "tekst.txt").write_text("x")
-    found = markdown_files(tmp_path)
-    assert found == sorted(p for p in tmp_path.rglob("*.md") if p.is_file())
-    assert found.index(tmp_path / "a/b.md") < found.index(tmp_path / "a-c.md")
-    assert len(found) == 8
+        write(root / rel, "x")
+    write(root / "map.md/binnen.md", "x")  # a folder named .md: not a file, but searched
+    write(root / ".verborgen/v.md", "x")
+    write(root / "hoofd.MD", "x")
+    write(root / "tekst.txt", "x")
+    write(tmp_path / "elders/e.md", "x")
+    os.symlink(tmp_path / "elders", root / "gelinkt")  # a linked folder: not searched
+    os.symlink(tmp_path / "elders/e.md", root / "link.md")  # a linked file: found
+    os.symlink(tmp_path / "weg.md", root / "kapot.md")  # a broken link: not a file
+    os.symlink(root / "lus.md", root / "lus.md")  # a loop: not a file
+    found = markdown_files(root)
+    assert found == sorted(p for p in root.rglob("*.md") if p.is_file())
+    assert found.index(root / "a/b.md") < found.index(root / "a-c.md")
+    names = {p.relative_to(root).as_posix() for p in found}
+    assert {"map.md/binnen.md", ".verborgen/v.md", "link.md"} <= names
+    assert not names & {"map.md", "hoofd.MD", "gelinkt/e.md", "kapot.md", "lus.md"}
+    assert len(found) == 11
+    assert markdown_files(tmp_path / "nergens") == []
 
 
 def test_newsletter_events_upcoming_or_list(tmp_path):
