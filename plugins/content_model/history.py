@@ -96,7 +96,7 @@ class History:
         path of a name in a folder is the name in the folder's real path (resolved itself if
         it is a symbolic link)."""
         folder, name = os.path.split(os.fspath(path))
-        if name in ("", ".", ".."):
+        if name in ("", ".", "..") or not os.path.isabs(folder):  # relative: depends on cwd
             return Path(path).resolve()
         real = self._folders.get(folder)
         if real is None:
