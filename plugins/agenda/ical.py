@@ -50,13 +50,15 @@ def _plain(value: datetime, tz: ZoneInfo) -> datetime:
     return local
 
 
+def _address(email: str, name: str) -> vCalAddress:
+    address = vCalAddress(email)
+    address.params["CN"] = vText(name)
+    return address
+
+
 def organizer(settings) -> vCalAddress | None:
     email = settings.get("CONTACT_EMAIL")
-    if not email:
-        return None
-    address = vCalAddress(f"mailto:{email}")
-    address.params["CN"] = vText(settings["SITENAME"])
-    return address
+    return _address(f"mailto:{email}", settings["SITENAME"]) if email else None
 
 
 def span(event, tz: ZoneInfo) -> tuple[date | datetime, date | datetime | None]:
@@ -74,33 +76,79 @@ def span(event, tz: ZoneInfo) -> tuple[date | datetime, date | datetime | None]:
     return start, _plain(end, tz)
 
 
-def vevent(event, settings, history: History | None = None) -> Event:
+def properties(event, settings, history: History | None = None) -> tuple:
+    """What the event's VEVENT says, in order: ``(name, value)`` pairs of plain values (the
+    organizer as ``(address, name)``, the categories as a tuple). Every input of its bytes
+    is in them: the settings only through these values."""
     url = f"{site_url(settings)}/{event.url}"
     start, end = span(event, site_zone(settings))
     changed = stamp(event, history)
-    ev = Event()
-    ev.add("uid", uid(event, settings))
-    ev.add("dtstamp", changed)
-    ev.add("last-modified", changed)
-    ev.add("dtstart", start)
+    props = [
+        ("uid", uid(event, settings)),
+        ("dtstamp", changed),
+        ("last-modified", changed),
+        ("dtstart", start),
+    ]
     if end is not None:
-        ev.add("dtend", end)
-    ev.add("summary", event.title)
-    description = "\n\n".join(t for t in (lead(event), url) if t)
-    ev.add("description", description)
+        props.append(("dtend", end))
+    props.append(("summary", event.title))
+    props.append(("description", "\n\n".join(t for t in (lead(event), url) if t)))
     place = place_text(event)
     if place:
-        ev.add("location", place[0].upper() + place[1:])
-    ev.add("url", url)
-    who = organizer(settings)
-    if who is not None:
-        ev.add("organizer", who)
+        props.append(("location", place[0].upper() + place[1:]))
+    props.append(("url", url))
+    email = settings.get("CONTACT_EMAIL")
+    if email:
+        props.append(("organizer", (f"mailto:{email}", settings["SITENAME"])))
     kind = getattr(event, "kind", None)
     if kind:
-        ev.add("categories", [KIND_LABELS[kind]])
-    ev.add("status", "CONFIRMED")
-    ev.add("transp", "OPAQUE")
+        props.append(("categories", (KIND_LABELS[kind],)))
+    props += [("status", "CONFIRMED"), ("transp", "OPAQUE")]
+    return tuple(props)
+
+
+def _component(props: tuple) -> Event:
+    ev = Event()
+    for name, value in props:
+        if name == "organizer":
+            value = _address(*value)
+        elif name == "categories":
+            value = list(value)
+        ev.add(name, value)
     return ev
+
+
+def vevent(event, settings, history: History | None = None) -> Event:
+    return _component(properties(event, settings, history))
+
+
+def _exact(value) -> tuple:
+    """A key equal only for values that are written the same: its type, and for a date-time
+    its wall-clock time, offset, zone and fold (two datetimes are equal when they are the
+    same instant, in any zone)."""
+    if isinstance(value, datetime):
+        return (type(value), value.isoformat(), repr(value.tzinfo), value.fold)
+    if isinstance(value, tuple):
+        return tuple(map(_exact, value))
+    return (type(value), value)
+
+
+# The bytes of each VEVENT, by every value it is made of (``properties``): a dev server
+# serializes only the events whose values changed since the last build. Bounded: emptied
+# when it holds more than _VEVENTS_MAX.
+_VEVENTS: dict[tuple, bytes] = {}
+_VEVENTS_MAX = 20_000
+
+
+def vevent_ical(props: tuple) -> bytes:
+    """``_component(props).to_ical()``, made once per process for the same values."""
+    key = tuple((name, _exact(value)) for name, value in props)
+    data = _VEVENTS.get(key)
+    if data is None:
+        if len(_VEVENTS) >= _VEVENTS_MAX:
+            _VEVENTS.clear()
+        data = _VEVENTS[key] = _component(props).to_ical()
+    return data
 
 
 @lru_cache(maxsize=64)
@@ -109,6 +157,11 @@ def _vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
     return Timezone.from_tzid(
         tzid, first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1)
     )
+
+
+@lru_cache(maxsize=64)
+def _vtimezone_ical(tzid: str, first_year: int, last_year: int) -> bytes:
+    return _vtimezone(tzid, first_year, last_year).to_ical()
 
 
 def _years(events) -> tuple[int, int] | None:
@@ -146,26 +199,26 @@ _HEADS: dict[tuple[str, str], bytes] = {}  # calendar headers by name and time z
 
 class IcsWriter:
     """The bytes of ``calendar(events, settings, name).to_ical()``, but each VEVENT and each
-    VTIMEZONE is serialized once per build, not once per file it appears in (an event is in
-    its own file and in the whole agenda; serializing is most of the iCalendar cost)."""
+    VTIMEZONE is serialized once, not once per file it appears in (an event is in its own
+    file and in the whole agenda; serializing is most of the iCalendar cost), and kept for
+    the process: a VEVENT by all the values it is made of (``vevent_ical``), so a dev-server
+    rebuild serializes only the events that changed."""
 
     def __init__(self, settings):
         self.settings = settings
         self.tzid = site_zone(settings).key
         self._history = History()
-        self._events: dict[int, bytes] = {}
-        self._zones: dict[tuple[int, int], bytes] = {}
+        self._events: dict[int, bytes] = {}  # by id(): each event's bytes once per build
 
     def _vevent(self, event) -> bytes:
         key = id(event)
         if key not in self._events:
-            self._events[key] = vevent(event, self.settings, self._history).to_ical()
+            props = properties(event, self.settings, self._history)
+            self._events[key] = vevent_ical(props)
         return self._events[key]
 
     def _zone(self, years: tuple[int, int]) -> bytes:
-        if years not in self._zones:
-            self._zones[years] = _vtimezone(self.tzid, *years).to_ical()
-        return self._zones[years]
+        return _vtimezone_ical(self.tzid, *years)
 
     def ics(self, events, name: str) -> bytes:
         """One calendar file: the header, a VTIMEZONE for the events' years, the events."""

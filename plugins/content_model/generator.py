@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import unicodedata
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from pelican.generators import Generator
 
@@ -38,6 +39,42 @@ def source_folders(settings, type_name: str) -> list[Path]:
     return [root / folder for folder in settings[PATH_SETTINGS[type_name]]]
 
 
+def path_order(path):
+    """Sort key for the order of ``sorted(paths)``: a (POSIX) Path compares its parts
+    (Path.__lt__, costly for thousands of files); a string itself."""
+    return path.parts if isinstance(path, PurePath) else path
+
+
+def _find_markdown(folder: str, found: list[str]) -> None:
+    """Append to ``found`` what ``Path(folder).rglob("*.md")`` finds that ``is_file()``
+    (not in linked folders, through linked files; a folder that may not be read is left
+    out), with ``os.scandir``: without a Path for every entry, and a stat only for links."""
+    try:
+        with os.scandir(folder) as entries:
+            entries = list(entries)
+    except PermissionError:
+        return
+    for entry in entries:
+        if entry.name.endswith(".md"):
+            try:
+                is_file = entry.is_file()
+            except OSError:  # as Path.is_file answers it (a loop of links: not a file)
+                is_file = Path(entry.path).is_file()
+            if is_file:
+                found.append(entry.path)
+        if entry.is_dir(follow_symlinks=False):
+            _find_markdown(entry.path, found)
+
+
+def markdown_files(folder: Path) -> list[Path]:
+    """The ``*.md`` files under ``folder``, in the order of ``sorted(paths)``."""
+    if not folder.is_dir():
+        return []
+    found: list[str] = []
+    _find_markdown(os.fspath(folder), found)
+    return sorted(map(Path, found), key=path_order)
+
+
 class CollectionsGenerator(Generator):
     """Partners, events and newsletters into the context as ``partners``, ``events`` and
     ``newsletters`` (published only), and one page each from the template of that name.
@@ -51,7 +88,7 @@ class CollectionsGenerator(Generator):
         for type_name, (context_key, _) in COLLECTIONS.items():
             items = []
             for folder in source_folders(self.settings, type_name):
-                for path in sorted(folder.rglob("*.md")) if folder.is_dir() else ():
+                for path in markdown_files(folder):  # the files the check read
                     item = self.readers.read_file(
                         base_path=str(folder),
                         path=str(path),

@@ -89,11 +89,25 @@ class History:
     def __init__(self):
         self._repos: dict[Path, tuple[Path, str] | None] = {}
         self._dirty: dict[tuple[Path, str], set[str]] = {}
+        self._folders: dict[str, str] = {}  # folder -> its real path
+
+    def _resolve(self, path) -> Path:
+        """``Path(path).resolve()``, with each folder resolved once per instance: the real
+        path of a name in a folder is the name in the folder's real path (resolved itself if
+        it is a symbolic link)."""
+        folder, name = os.path.split(os.fspath(path))
+        if name in ("", ".", "..") or not os.path.isabs(folder):  # relative: depends on cwd
+            return Path(path).resolve()
+        real = self._folders.get(folder)
+        if real is None:
+            real = self._folders[folder] = os.path.realpath(folder or ".")
+        full = os.path.join(real, name)
+        return Path(os.path.realpath(full) if os.path.islink(full) else full)
 
     def last_changed(self, path) -> datetime:
         """The last commit time of ``path`` (UTC, whole seconds); its modification time if it
         is not committed as it is now."""
-        path = Path(path).resolve()
+        path = self._resolve(path)
         if path.parent not in self._repos:
             self._repos[path.parent] = _repo(path.parent)
         repo = self._repos[path.parent]

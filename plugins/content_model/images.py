@@ -34,23 +34,25 @@ def media_folder(settings) -> tuple[Path, str]:
 
 def image_problem(value: str, folder: Path, public: str) -> str | None:
     """What is wrong with an image address, in Dutch; None when it is a file in ``folder``."""
-    where = display_path(folder)
-    upload = (
-        f"upload de afbeelding (in de webeditor in het veld zelf of via Media) of zet hem "
-        f"in {where}/ en schrijf {public}/naam.jpg"
-    )
+
+    def upload() -> str:  # only for a problem: display_path is not free
+        return (
+            f"upload de afbeelding (in de webeditor in het veld zelf of via Media) of zet hem "
+            f"in {display_path(folder)}/ en schrijf {public}/naam.jpg"
+        )
+
     value = value.strip()
     parts = urlsplit(re.sub(r"^\{(static|attach)\}", "", value))  # Pelican's link syntax
     if parts.scheme in ("http", "https") or value.startswith("//"):
         return (
             f'"{value}" staat op een andere website; de site laadt geen afbeeldingen van '
-            f"andere websites (privacy). Download hem en {upload}"
+            f"andere websites (privacy). Download hem en {upload()}"
         )
     if parts.scheme:
-        return f'"{value}" is geen adres van een afbeelding; {upload}'
+        return f'"{value}" is geen adres van een afbeelding; {upload()}'
     path = posixpath.normpath("/" + unquote(parts.path).lstrip("/"))
     if not path.startswith(public + "/"):
-        return f'"{value}" staat niet in {where}/; {upload}'
+        return f'"{value}" staat niet in {display_path(folder)}/; {upload()}'
     name = path[len(public) + 1 :]
     target = folder / name
     if target.is_file():
@@ -62,7 +64,7 @@ def image_problem(value: str, folder: Path, public: str) -> str | None:
     )
     close = difflib.get_close_matches(name, known, n=1)
     suggestion = f" Bedoel je {public}/{close[0]}?" if close else ""
-    return f'"{value}": {display_path(target)} bestaat niet; {upload}.{suggestion}'
+    return f'"{value}": {display_path(target)} bestaat niet; {upload()}.{suggestion}'
 
 
 def body_images(body: str) -> list[str]:
@@ -74,14 +76,15 @@ def check_images(cols: Collections, settings) -> list[Problem]:
     problems = []
     for items in cols.items.values():
         for item in items.values():
-            shown = display_path(item.path)
             for f in item.type.fields:
                 if f.type == "image" and item.meta.get(f.name):
                     wrong = image_problem(item.meta[f.name], folder, public)
                     if wrong:
-                        problems.append(problem(item.type, shown, f.name, wrong))
+                        problems.append(problem(item.type, display_path(item.path), f.name, wrong))
             for src in body_images(item.body):
                 wrong = image_problem(src, folder, public)
                 if wrong:
-                    problems.append(Problem(shown, None, f"afbeelding in de tekst: {wrong}"))
+                    problems.append(
+                        Problem(display_path(item.path), None, f"afbeelding in de tekst: {wrong}")
+                    )
     return problems

@@ -17,7 +17,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 
 from .clock import site_zone
-from .generator import source_folders
+from .generator import markdown_files, path_order, source_folders
 from .items import Collections, Item, parse_file
 from .problems import Problem
 from .references import check_references, unique_slugs
@@ -44,15 +44,16 @@ class ParsedFiles:
         self.files: dict[tuple[str, str], Parsed] = {}
 
     def get(self, ctype: ContentType, path) -> Parsed:
-        path = Path(path)
-        data = path.read_bytes()
+        name = os.path.abspath(path)
+        with open(name, "rb") as f:
+            data = f.read()
         digest = hashlib.blake2b(data, digest_size=16).digest()
-        key = (ctype.name, os.path.abspath(path))
+        key = (ctype.name, name)
         known = self.files.get(key)
         if known is not None and known.digest == digest:
             return known
         problems: list[Problem] = []
-        item = parse_file(ctype, path, data, problems, self.tz)
+        item = parse_file(ctype, Path(path), data, problems, self.tz)
         self.files[key] = parsed = Parsed(digest, item, tuple(problems))
         return parsed
 
@@ -68,12 +69,6 @@ def parsed_files(settings: dict) -> ParsedFiles:
     if parsed is None:
         parsed = settings[PARSED_KEY] = ParsedFiles(site_zone(settings))
     return parsed
-
-
-def markdown_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.rglob("*.md") if p.is_file())
 
 
 def sources(settings) -> dict[str, list[Path]]:
@@ -105,7 +100,7 @@ def load_all(
     for type_name, paths in sources.items():
         ctype = CONTENT_TYPES[type_name]
         items = []
-        for path in sorted(paths):
+        for path in sorted(paths, key=path_order):
             one = parsed.get(ctype, path)
             seen.add((type_name, os.path.abspath(path)))
             cols.problems.extend(one.problems)

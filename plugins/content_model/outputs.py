@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -55,7 +56,7 @@ class Generated:
             "".join(
                 re.escape(p) + ("[^/]+" if i < len(parts) - 1 else "") for i, p in enumerate(parts)
             )
-            + ("(/.*)?" if self.folder else "")
+            + ("(?:/.*)?" if self.folder else "")
         )
 
     def owned_folders(self) -> list[str]:
@@ -151,11 +152,33 @@ def _url(path: str) -> str:
     return "/" + (path[: -len("index.html")] if path.endswith("index.html") else path)
 
 
+def matcher(generated: list[Generated]) -> Callable[[str], Generated | None]:
+    """A function giving the first of ``generated`` that a path is (or lies in), or None.
+    One pattern for all: the first alternative that matches the whole path is the first
+    output that does; each is a named group, so ``lastgroup`` says which."""
+    if not generated:
+        return lambda path: None
+    rx = re.compile("|".join(f"(?P<g{i}>{g.regex().pattern})" for i, g in enumerate(generated)))
+
+    def first(path: str) -> Generated | None:
+        match = rx.fullmatch(path)
+        return generated[int(match.lastgroup[1:])] if match else None
+
+    return first
+
+
+def _hint(item) -> str:
+    return (
+        "geef het bestand een andere naam of kies een ander webadres (veld 'slug'), "
+        f"bijvoorbeeld '{item.slug}-{item.type.label_singular.lower()}'"
+    )
+
+
 def check_outputs(cols: Collections, settings) -> list[Problem]:
     """One problem per published item whose output collides with a generated output or with
     another item's."""
     generated = generated_outputs(settings)
-    matchers = [(g, g.regex()) for g in generated]
+    first_match = matcher(generated)
     owned = {}
     for g in generated:
         for folder in g.owned_folders():
@@ -169,32 +192,27 @@ def check_outputs(cols: Collections, settings) -> list[Problem]:
             path = item_output(item, settings)
             if not path:
                 continue
-            shown = display_path(item.path)
-            hint = (
-                "geef het bestand een andere naam of kies een ander webadres (veld 'slug'), "
-                f"bijvoorbeeld '{item.slug}-{item.type.label_singular.lower()}'"
-            )
-            clash = next((g for g, rx in matchers if rx.fullmatch(path)), None)
+            clash = first_match(path)
             if clash is None:
                 clash = owned.get(os.path.dirname(path))
             if clash is not None:
                 problems.append(
                     problem(
                         item.type,
-                        shown,
+                        display_path(item.path),
                         "slug",
                         f"'{item.slug}' geeft het webadres {_url(path)}, maar dat gebruikt de site zelf "
-                        f"al ({clash.shown()}, instelling {clash.setting}); {hint}",
+                        f"al ({clash.shown()}, instelling {clash.setting}); {_hint(item)}",
                     )
                 )
             elif path in taken:
                 problems.append(
                     problem(
                         item.type,
-                        shown,
+                        display_path(item.path),
                         "slug",
                         f"'{item.slug}' geeft het webadres {_url(path)}, net als "
-                        f"{display_path(taken[path].path)}; {hint}",
+                        f"{display_path(taken[path].path)}; {_hint(item)}",
                     )
                 )
             else:

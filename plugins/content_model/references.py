@@ -45,7 +45,6 @@ def _check_field(cols: Collections, item: Item, f, now: datetime | None) -> None
     value = item.meta[f.name]
     if value == "upcoming":
         return
-    shown = display_path(item.path)
     targets = cols.items.get(f.collection, {})
     label = CONTENT_TYPES[f.collection].label_singular.lower()
     for slug in value:
@@ -56,14 +55,14 @@ def _check_field(cols: Collections, item: Item, f, now: datetime | None) -> None
                 " Controleer de naam van het bestand in de map van "
                 f"{CONTENT_TYPES[f.collection].label.lower()}."
             )
-            cols.problems.append(problem(item.type, shown, f.name, message))
+            cols.problems.append(problem(item.type, display_path(item.path), f.name, message))
         elif f.allow_drafts or item.is_draft:
             continue
         elif target.is_draft:
             cols.problems.append(
                 problem(
                     item.type,
-                    shown,
+                    display_path(item.path),
                     f.name,
                     f"verwijst naar {label} '{slug}', maar dat is een concept "
                     f"(status: draft in {display_path(target.path)}); publiceer het "
@@ -75,7 +74,7 @@ def _check_field(cols: Collections, item: Item, f, now: datetime | None) -> None
             cols.problems.append(
                 problem(
                     item.type,
-                    shown,
+                    display_path(item.path),
                     f.name,
                     f"verwijst naar {label} '{slug}', maar dat staat pas vanaf {moment} "
                     f"op de site ({target.type.field(target.type.publish_field).label} in "

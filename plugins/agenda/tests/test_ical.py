@@ -338,3 +338,106 @@ def test_a_time_that_does_not_exist_in_amsterdam_is_a_content_error(tmp_path):
         'gat.md: veld "Begin" (start): "2024-03-31T02:30" bestaat niet in Amsterdamse tijd'
         in str(err.value)
     )
+
+
+# --- the bytes of each VEVENT are kept for the process, by every value they are made of -----
+
+
+def test_a_dev_server_rebuild_writes_the_changed_event_never_a_kept_one(tmp_path):
+    """The dev server builds many times in one process, and the VEVENT bytes of an event are
+    kept by its values (``vevent_ical``): after an edit to an event's title, time and place,
+    and after putting it back, each .ics is what an uncached ``calendar(...)`` gives."""
+    from pelican import signals
+
+    from agenda.ical import calendar
+    from swk.devserver import DevSite
+    from tests.support.testing import ROOT, overrides
+
+    project = make_project(tmp_path, {k: v for k, v in FILES.items() if "concept" not in k})
+    source = project / "content/events/winter.md"
+    original = source.read_text(encoding="utf-8")
+    edited = (
+        original.replace("Winter Event", "Winterfeest")
+        .replace("T15:00", "T16:30")
+        .replace("Tolhuistuin", "Pakhuis de Zwijger")
+    )
+    seen = {}
+
+    def capture(generators):
+        seen["context"], seen["settings"] = generators[0].context, generators[0].settings
+
+    def check(output) -> bytes:
+        events, settings = seen["context"]["events"], seen["settings"]
+        for event in events:
+            expected = calendar([event], settings, event.title).to_ical()
+            assert (output / event.ics_url).read_bytes() == expected, event.slug
+        expected = calendar(events, settings, f"{settings['SITENAME']}: agenda").to_ical()
+        assert (output / "agenda.ics").read_bytes() == expected
+        return (output / "agenda/winter/winter.ics").read_bytes().replace(b"\r\n ", b"")
+
+    signals.all_generators_finalized.connect(capture)
+    try:
+        with env(SWK_NOW="2023-01-01"):
+            site = DevSite(
+                str(ROOT / "pelicanconf.py"),
+                overrides(project, SEARCH_INDEX=False, SITEURL="https://swk.example"),
+            )
+            try:
+                site.full()
+                first = check(site.output)
+                assert b"SUMMARY:Winter Event\r\n" in first
+                write(source, edited)
+                site.update()
+                changed = check(site.output)
+                assert b"SUMMARY:Winterfeest\r\n" in changed
+                assert b"DTSTART;TZID=Europe/Amsterdam:20230216T163000\r\n" in changed
+                assert b"LOCATION:Pakhuis de Zwijger\r\n" in changed
+                assert b"Winter Event" not in changed and b"Tolhuistuin" not in changed
+                write(source, original)
+                site.update()
+                again = check(site.output)
+                assert b"SUMMARY:Winter Event\r\n" in again and b"T150000\r\n" in again
+            finally:
+                site.close()
+    finally:
+        signals.all_generators_finalized.disconnect(capture)
+
+
+def test_kept_vevents_tell_apart_what_compares_equal():
+    """Date-times at the same instant in other zones are equal in Python (and hash the
+    same), but are written otherwise: each has its own bytes, as has each other value; and
+    what is written once is served again the same."""
+    from agenda.ical import _component, vevent_ical
+
+    stamp = datetime(2024, 1, 1, tzinfo=UTC)
+
+    def props(start, **more) -> tuple:
+        values = {"uid": "x@swk", "dtstamp": stamp, "dtstart": start, "summary": "Gelijk", **more}
+        return tuple(values.items())
+
+    amsterdam = datetime(2024, 6, 1, 15, tzinfo=AMS)
+    london = datetime(2024, 6, 1, 14, tzinfo=ZoneInfo("Europe/London"))
+    utc = datetime(2024, 6, 1, 13, tzinfo=UTC)
+    first = datetime(2024, 10, 27, 2, 30, tzinfo=AMS)
+    second = first.replace(fold=1)
+    assert amsterdam == london == utc
+    cases = [
+        props(amsterdam),
+        props(london),
+        props(utc),
+        props(first, dtend=first),
+        props(first, dtend=second),  # the second 02:30 that night (fold=1)
+        props(date(2024, 6, 1)),
+        props(amsterdam, categories=("Training",)),
+        props(amsterdam, categories=("Netwerken",)),
+        props(amsterdam, organizer=("mailto:a@example.org", "Een")),
+        props(amsterdam, organizer=("mailto:a@example.org", "Twee")),
+    ]
+    for _ in range(2):  # the second time from what is kept
+        written = [vevent_ical(p) for p in cases]
+        assert written == [_component(p).to_ical() for p in cases]
+        assert len({written[0], written[1], written[2]}) == 3  # TZID Amsterdam, London, UTC
+        # a TZID time cannot say which 02:30 it is (``span`` writes those in UTC): the same
+        # bytes, and all others differ
+        assert written[3] == written[4]
+        assert len(set(written)) == len(cases) - 1

@@ -211,3 +211,61 @@ def test_swk_check_knows_the_addresses_of_every_plugin(tmp_path):
     assert "agenda.md: veld \"Webadres\" (slug): 'agenda' geeft het webadres /agenda/" in str(
         err.value
     )
+
+
+def test_two_items_at_one_address_name_both_files(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    project = make_project(
+        tmp_path,
+        {"content/pages/wsp.md": PAGE, "content/partners/wsp.md": PARTNER.format(extra="")},
+        with_pages=False,
+    )
+    settings = overrides(project, PARTNER_SAVE_AS="{slug}/index.html", PARTNER_URL="{slug}/")
+    with pytest.raises(ContentError) as err:
+        validate(str(ROOT / "pelicanconf.py"), settings)
+    assert (
+        "1 fout in de inhoud" in str(err.value)
+        and "content/partners/wsp.md: veld \"Webadres\" (slug): 'wsp' geeft het webadres /wsp/, "
+        "net als content/pages/wsp.md; geef het bestand een andere naam"
+        in str(err.value)
+    )
+
+
+def test_the_first_generated_output_an_address_takes_is_named():
+    """``check_outputs`` matches each address once against all generated outputs: it names
+    the first that the address is or lies in, as trying them one by one would."""
+    from content_model.outputs import Generated, generated_outputs, matcher
+    from content_model.settings import load_settings
+
+    generated = [
+        Generated("pagefind", "SEARCH_BUNDLE_PATH", folder=True),
+        Generated("pagefind/{slug}/index.html", "EEN_SAVE_AS"),
+        Generated("{slug}/index.html", "TWEE_SAVE_AS"),
+        Generated("zoeken/index.html", "SEARCH_SAVE_AS"),
+        Generated("agenda/{slug}/{slug}.ics", "EVENT_ICS_SAVE_AS"),
+        *generated_outputs(load_settings(str(ROOT / "pelicanconf.py"))),
+    ]
+    paths = [
+        "pagefind",
+        "pagefind/x/index.html",
+        "pagefind/x/y/index.html",
+        "pagefindx/index.html",
+        "zoeken/index.html",
+        "agenda/a/a.ics",
+        "agenda/a/b/a.ics",
+        "artikelen/index.html",
+        "artikelen/x/index.html",
+        "theme/css/site.css",
+        "images/a.jpg",
+        "feeds/all.atom.xml",
+        "a/b/c/d.html",
+        "index.html",
+    ]
+    first = matcher(generated)
+    for path in paths:
+        one_by_one = next((g for g in generated if g.regex().fullmatch(path)), None)
+        assert first(path) is one_by_one, path
+    assert first("zoeken/index.html").setting == "TWEE_SAVE_AS"  # before SEARCH_SAVE_AS
+    assert first("pagefind/x/index.html").setting == "SEARCH_BUNDLE_PATH"
+    assert first("a/b/c/d.html") is None
+    assert matcher([])("index.html") is None

@@ -193,6 +193,65 @@ def test_newsletter_may_not_refer_to_draft_article(tmp_path):
     )
 
 
+def test_reference_problems_name_both_files_relative_to_the_working_folder(tmp_path, monkeypatch):
+    """The paths in a reference problem are made only when there is one: still the file
+    with the reference, and the file it refers to, as the editor's working folder sees them."""
+    monkeypatch.chdir(tmp_path)
+    files = {
+        "articles/a.md": ARTICLE.format(extra="partners: [nergens]"),
+        "articles/concept.md": ARTICLE.format(extra="status: draft"),
+        "articles/later.md": ARTICLE.replace("2023-02-16", "2023-05-01").format(extra=""),
+        "newsletters/n.md": "---\ntitle: N\ndate: 2023-03-01\narticles: [concept, later]\n"
+        "status: ready\n---\n",
+    }
+    sources = {"article": [], "partner": [], "event": [], "newsletter": [], "page": []}
+    for rel, text in files.items():
+        kind = {"articles": "article", "newsletters": "newsletter"}[rel.split("/")[0]]
+        sources[kind].append(write(tmp_path / rel, text))
+    now = parse_datetime("2023-03-01T12:00", site_zone())[0]
+    found = [str(p) for p in load_all(sources, now).problems]
+    assert found == [
+        "articles/a.md: veld \"Partners\" (partners): verwijst naar partner 'nergens', maar die "
+        "bestaat niet. Controleer de naam van het bestand in de map van partners.",
+        'newsletters/n.md: veld "Artikelen (in volgorde)" (articles): verwijst naar artikel '
+        "'concept', maar dat is een concept (status: draft in articles/concept.md); publiceer "
+        "het of haal het uit de lijst",
+        'newsletters/n.md: veld "Artikelen (in volgorde)" (articles): verwijst naar artikel '
+        "'later', maar dat staat pas vanaf 2023-05-01 op de site (Publicatiedatum in "
+        "articles/later.md); wacht tot dan of haal het uit de lijst",
+    ]
+
+
+def test_content_files_are_what_rglob_finds_in_sorted_path_order(tmp_path):
+    """``markdown_files`` walks the folders with ``os.scandir``, not ``rglob``, and sorts
+    without comparing Paths: the files and the order of ``sorted()`` of what ``rglob("*.md")``
+    finds that ``is_file()`` (by their parts: "a/b.md" before "a-c.md", unlike strings)."""
+    import os
+
+    from content_model.loading import markdown_files
+
+    root = tmp_path / "content"
+    for rel in ("a/b.md", "a-c.md", "a.md", "B.md", "a/a/z.md", "é.md", "_x.md", "a b.md"):
+        write(root / rel, "x")
+    write(root / "map.md/binnen.md", "x")  # a folder named .md: not a file, but searched
+    write(root / ".verborgen/v.md", "x")
+    write(root / "hoofd.MD", "x")
+    write(root / "tekst.txt", "x")
+    write(tmp_path / "elders/e.md", "x")
+    os.symlink(tmp_path / "elders", root / "gelinkt")  # a linked folder: not searched
+    os.symlink(tmp_path / "elders/e.md", root / "link.md")  # a linked file: found
+    os.symlink(tmp_path / "weg.md", root / "kapot.md")  # a broken link: not a file
+    os.symlink(root / "lus.md", root / "lus.md")  # a loop: not a file
+    found = markdown_files(root)
+    assert found == sorted(p for p in root.rglob("*.md") if p.is_file())
+    assert found.index(root / "a/b.md") < found.index(root / "a-c.md")
+    names = {p.relative_to(root).as_posix() for p in found}
+    assert {"map.md/binnen.md", ".verborgen/v.md", "link.md"} <= names
+    assert not names & {"map.md", "hoofd.MD", "gelinkt/e.md", "kapot.md", "lus.md"}
+    assert len(found) == 11
+    assert markdown_files(tmp_path / "nergens") == []
+
+
 def test_newsletter_events_upcoming_or_list(tmp_path):
     ok = "---\ntitle: N\ndate: 2023-03-01\nevents: upcoming\n---\n"
     assert problems_for(tmp_path, {"newsletters/n.md": ok}) == []

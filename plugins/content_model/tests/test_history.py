@@ -1,0 +1,28 @@
+"""``History`` resolves each folder once per build: the same real paths as ``Path.resolve``."""
+
+import os
+from pathlib import Path
+
+from content_model.history import History
+from tests.support.testing import write
+
+
+def test_paths_resolve_as_path_resolve_does_through_links(tmp_path, monkeypatch):
+    real = tmp_path / "echt"
+    write(real / "sub/a.md", "a")
+    write(real / "b.md", "b")
+    os.symlink(real, tmp_path / "link")  # a linked folder
+    os.symlink("sub/a.md", real / "relatief.md")  # a linked file, relative
+    os.symlink(real / "sub", real / "sublink")
+    os.symlink("../echt/sub/a.md", real / "sub/omhoog.md")
+    os.symlink(tmp_path / "nergens.md", real / "kapot.md")  # broken
+    names = ["a.md", "b.md", "relatief.md", "kapot.md", "omhoog.md", "weg.md", "..", "."]
+    names += ["../b.md", "sub/../b.md", "sublink/../b.md"]  # .. after a link is physical
+    folders = [real, tmp_path / "link", tmp_path / "link/sub", real / "sublink"]
+    cases = [str(folder / name) for folder in folders for name in names]
+    monkeypatch.chdir(tmp_path / "link")
+    cases += ["a.md", "sub/a.md", "sublink/omhoog.md", "relatief.md", "sublink/../b.md"]
+    history = History()
+    for _ in range(2):  # the second time with the folders known
+        assert [history._resolve(c) for c in cases] == [Path(c).resolve() for c in cases]
+    assert history._resolve(str(tmp_path / "link/relatief.md")) == real / "sub/a.md"
