@@ -267,19 +267,14 @@ class ReadCache:
     A reader whose result depends on other files than the one it reads (an include) would
     need those in the key; ours (Markdown with YAML, ``extra``) has none. A result that
     depends on something else that changes (the time: an item waiting for its publication
-    moment) is kept for one build only, if the reader says so (``result_lasts``)."""
+    moment), as the reader says (``result_lasts(path)`` False after reading it), is used
+    again only while the reader says it still holds (``result_holds(path)``)."""
 
     def __init__(self, settings):
         self.settings = settings
         self.entries: dict[tuple[str, str], tuple[bytes, bytes]] = {}
-        self.for_one_build: set[tuple[str, str]] = set()  # keys of results that do not last
+        self.passing: set[tuple[str, str]] = set()  # keys of results that do not last
         self.hits = 0
-
-    def begin(self) -> None:
-        """A new build: forget the results that were good for the last one only."""
-        for key in self.for_one_build:
-            self.entries.pop(key, None)
-        self.for_one_build.clear()
 
     @staticmethod
     def lasts(reader, path: str) -> bool:
@@ -291,9 +286,17 @@ class ReadCache:
     def store(self, key, digest: bytes, blob: bytes, lasts: bool) -> None:
         self.entries[key] = (digest, blob)
         if lasts:
-            self.for_one_build.discard(key)
+            self.passing.discard(key)
         else:
-            self.for_one_build.add(key)
+            self.passing.add(key)
+
+    def usable(self, reader, key, path: str) -> bool:
+        """Whether a kept result whose file is unchanged can be used: always, unless the
+        reader said it would not last and now says it no longer holds."""
+        if key not in self.passing:
+            return True
+        holds = getattr(reader, "result_holds", None)
+        return holds is not None and bool(holds(path))
 
     @staticmethod
     def key(reader, path: str) -> tuple[str, str]:
@@ -313,7 +316,7 @@ class ReadCache:
             digest = _digest(f.read())
         key = self.key(reader, path)
         entry = self.entries.get(key)
-        if entry is not None and entry[0] == digest:
+        if entry is not None and entry[0] == digest and self.usable(reader, key, path):
             self.hits += 1
             return self.load(entry[1])
         result = original(path)
@@ -1096,7 +1099,6 @@ class FastPelican(Pelican):
 
     def _build(self, track, previous, direct_path, context, classes, checking, start, t):
         report = self.report
-        self.read_cache.begin()
         prefetch = None
         if previous is None:
             prefetch = self.read_cache.prefetch(self.settings, self.workers, self.parallel_min)

@@ -118,6 +118,13 @@ class YamlMarkdownReader(BaseReader):
         clock only moves on."""
         return source_path not in self._waiting
 
+    def result_holds(self, source_path) -> bool:
+        """Whether a kept result of an item that waited for its moment (``result_lasts``
+        False) is still right in this build, the file being the same: it still waits."""
+        ctype = CONTENT_TYPES[self._type_of(source_path)]
+        item = parsed_files(self.settings).get(ctype, source_path).item
+        return item is not None and not preview_build() and item.is_scheduled(self.now())
+
     def now(self):
         if self._now is None:
             self._now = build_now(site_zone(self.settings))
