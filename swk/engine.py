@@ -1198,7 +1198,7 @@ class FastPelican(Pelican):
 
         todo = [j for j in jobs[writer.dispatched :] if j.write and not j.after]
         stale: set[str] = set()
-        snap = Snapshot(self.settings, context) if track else None
+        snap = Snapshot(self.settings, context, self.workers, self.parallel_min) if track else None
         if previous is not None:
             todo, stale = _changed(previous, jobs, context, snap)
             t = timing("dependencies checked", t)
@@ -1335,9 +1335,19 @@ class Snapshot:
     is rendered (rendering fills lazy caches, such as a tag's slug: fingerprints taken at
     another moment would differ without a real change)."""
 
-    def __init__(self, settings, context):
+    def __init__(self, settings, context, workers: int = 1, parallel_min: int = 200):
         self.fp = Fingerprinter(skip=(settings, context))
-        self.objects = {tok: self.fp.content(obj) for tok, obj in _content_index(context).items()}
+        index = list(_content_index(context).items())
+        # the content objects' fingerprints (most of the cost): half in a forked process
+        shares = [0, 1] if workers > 1 and len(index) >= parallel_min else [0]
+        half = (len(index) + 1) // 2
+
+        def work(share):
+            part = index[half:] if share else index[:half] if len(shares) > 1 else index
+            return [self.fp.content(obj) for _, obj in part]
+
+        fps = [fp for part in Shares(shares, work).start().finish() for fp in part]
+        self.objects = {tok: fp for (tok, _), fp in zip(index, fps, strict=True)}
         self.context = context
         self.shared = {key: self.fp.value(value) for key, value in context.items()}
         self._own: dict[tuple[int, str], int] = {}
