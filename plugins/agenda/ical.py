@@ -56,9 +56,10 @@ def _address(email: str, name: str) -> vCalAddress:
     return address
 
 
-def organizer(settings) -> vCalAddress | None:
+def organizer(settings) -> tuple[str, str] | None:
+    """The ORGANIZER as plain values, (address, name): the site's contact address, if any."""
     email = settings.get("CONTACT_EMAIL")
-    return _address(f"mailto:{email}", settings["SITENAME"]) if email else None
+    return (f"mailto:{email}", settings["SITENAME"]) if email else None
 
 
 def span(event, tz: ZoneInfo) -> tuple[date | datetime, date | datetime | None]:
@@ -97,9 +98,9 @@ def properties(event, settings, history: History | None = None) -> tuple:
     if place:
         props.append(("location", place[0].upper() + place[1:]))
     props.append(("url", url))
-    email = settings.get("CONTACT_EMAIL")
-    if email:
-        props.append(("organizer", (f"mailto:{email}", settings["SITENAME"])))
+    who = organizer(settings)
+    if who is not None:
+        props.append(("organizer", who))
     kind = getattr(event, "kind", None)
     if kind:
         props.append(("categories", (KIND_LABELS[kind],)))
