@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import datetime
 import fnmatch
+import functools
 import gc
 import hashlib
 import io
@@ -769,18 +770,14 @@ class _MemoSlugs:
             module.slugify = saved
 
 
-_FORMAT_FIELDS: dict[str, frozenset] = {}  # the names a URL setting's format string uses
-
-
+@functools.lru_cache(maxsize=256)
 def _format_fields(fmt: str) -> frozenset:
-    fields = _FORMAT_FIELDS.get(fmt)
-    if fields is None:
-        names = set()
-        for _, field_name, _, _ in string.Formatter().parse(fmt):
-            if field_name is not None:
-                names.add(re.split(r"[.\[]", field_name, maxsplit=1)[0])
-        fields = _FORMAT_FIELDS[fmt] = frozenset(names)
-    return fields
+    """The names a URL setting's format string uses (``{date.year}``: ``date``)."""
+    return frozenset(
+        re.split(r"[.\[]", field_name, maxsplit=1)[0]
+        for _, field_name, _, _ in string.Formatter().parse(fmt)
+        if field_name is not None
+    )
 
 
 class _LeanUrlFormat:
@@ -1209,9 +1206,9 @@ class FastPelican(Pelican):
         if checking is not None:
             checking.finish()  # nothing is written before the content is known to be good
             t = timing("check (in the background)", t)
+        atomic = previous is not None  # a rebuild's pages replace pages being served
         try:
-            # a rebuild's pages replace pages being served: each one atomically
-            outputs = self._render(todo, track, write=True, atomic=previous is not None)
+            outputs = self._render(todo, track, write=True, atomic=atomic)
         except BaseException:
             for shares in running:
                 shares.abort()
@@ -1225,7 +1222,7 @@ class FastPelican(Pelican):
         if failed:
             raise failed[0]
         later = [j for j in jobs if j.after and j.write]  # they overwrite pages written already
-        self._render(later, track, write=True, atomic=previous is not None) if later else None
+        self._render(later, track, write=True, atomic=atomic) if later else None
         report.rendered = (
             len(todo) + sum(1 for j in jobs[: writer.dispatched] if j.write) + len(later)
         )
@@ -1339,14 +1336,15 @@ class Snapshot:
         self.fp = Fingerprinter(skip=(settings, context))
         index = list(_content_index(context).items())
         # the content objects' fingerprints (most of the cost): half in a forked process
-        shares = [0, 1] if workers > 1 and len(index) >= parallel_min else [0]
-        half = (len(index) + 1) // 2
+        parts = [index]
+        if workers > 1 and len(index) >= parallel_min:
+            half = (len(index) + 1) // 2
+            parts = [index[:half], index[half:]]
 
-        def work(share):
-            part = index[half:] if share else index[:half] if len(shares) > 1 else index
+        def work(part):
             return [self.fp.content(obj) for _, obj in part]
 
-        fps = [fp for part in Shares(shares, work).start().finish() for fp in part]
+        fps = [fp for done in Shares(parts, work).start().finish() for fp in done]
         self.objects = {tok: fp for (tok, _), fp in zip(index, fps, strict=True)}
         self.context = context
         self.shared = {key: self.fp.value(value) for key, value in context.items()}

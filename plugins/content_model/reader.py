@@ -106,10 +106,14 @@ class YamlMarkdownReader(BaseReader):
         else:
             meta.setdefault("status", "published")
         self._waiting.discard(source_path)
-        if meta["status"] == "published" and not preview_build() and item.is_scheduled(self.now()):
+        if meta["status"] == "published" and self._waits(item):
             meta["status"] = "draft"  # not yet: the first build after its moment publishes it
             self._waiting.add(source_path)
         return html, meta
+
+    def _waits(self, item) -> bool:
+        """Whether a published item waits for its publication moment in this build."""
+        return not preview_build() and item.is_scheduled(self.now())
 
     def result_lasts(self, source_path) -> bool:
         """Whether the last result for this file stays right while the file stays the same
@@ -123,7 +127,7 @@ class YamlMarkdownReader(BaseReader):
         False) is still right in this build, the file being the same: it still waits."""
         ctype = CONTENT_TYPES[self._type_of(source_path)]
         item = parsed_files(self.settings).get(ctype, source_path).item
-        return item is not None and not preview_build() and item.is_scheduled(self.now())
+        return item is not None and self._waits(item)
 
     def now(self):
         if self._now is None:
