@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -117,6 +118,16 @@ def reference(project: Path, **extra) -> Path:
     )
 
 
+@contextmanager
+def dev_site(settings: dict):
+    """The dev server's builds on a project (``overrides(...)``), closed at the end."""
+    site = DevSite(str(ROOT / "pelicanconf.py"), settings)
+    try:
+        yield site
+    finally:
+        site.close()
+
+
 def assert_same(actual: Path, expected: Path):
     got, want = tree(actual), tree(expected)
     assert sorted(got) == sorted(want)
@@ -183,8 +194,7 @@ def test_incremental_builds_write_what_a_full_build_writes(project):
         ),
     ]
     with env(SWK_NOW=NOW):
-        site = DevSite(str(ROOT / "pelicanconf.py"), settings)
-        try:
+        with dev_site(settings) as site:
             site.full()
             pages = site.last_report.pages
             site.update()
@@ -197,14 +207,11 @@ def test_incremental_builds_write_what_a_full_build_writes(project):
                 if label == "edit an article's title":
                     # its page, the list page, tag and category pages, partner and event pages
                     assert 3 < site.last_report.rendered < pages / 3, site.last_report
-        finally:
-            site.close()
 
 
 def test_bad_content_in_the_dev_server_changes_nothing(project):
     with env(SWK_NOW=NOW):
-        site = DevSite(str(ROOT / "pelicanconf.py"), overrides(project, SEARCH_INDEX=False))
-        try:
+        with dev_site(overrides(project, SEARCH_INDEX=False)) as site:
             site.full()
             before = tree(site.output)
             good = (project / "content/articles/artikel-3.md").read_text()
@@ -223,8 +230,6 @@ def test_bad_content_in_the_dev_server_changes_nothing(project):
             site.update()
             assert "Artikel drie" in (site.output / "artikelen/artikel-3/index.html").read_text()
             assert_same(site.output, reference(project, SEARCH_INDEX=False))
-        finally:
-            site.close()
 
 
 def test_a_problem_only_the_whole_check_finds_stops_a_rebuild(project):
@@ -232,10 +237,7 @@ def test_a_problem_only_the_whole_check_finds_stops_a_rebuild(project):
     files (a reference to a partner that does not exist), which reading the one changed file
     cannot find, still stops the rebuild before anything is written, with every problem."""
     with env(SWK_NOW=NOW):
-        site = DevSite(
-            str(ROOT / "pelicanconf.py"), overrides(project, SEARCH_INDEX=False, **SMALL)
-        )
-        try:
+        with dev_site(overrides(project, SEARCH_INDEX=False, **SMALL)) as site:
             site.full()
             before = tree(site.output)
             write(project / "content/articles/artikel-4.md", article(4, partners="[partner-9]"))
@@ -250,8 +252,6 @@ def test_a_problem_only_the_whole_check_finds_stops_a_rebuild(project):
             site.update()
             assert "Artikel vijf" in (site.output / "artikelen/artikel-5/index.html").read_text()
             assert_same(site.output, reference(project, SEARCH_INDEX=False))
-        finally:
-            site.close()
 
 
 def test_a_scheduled_article_is_published_by_the_first_rebuild_after_its_moment(project):
@@ -260,10 +260,7 @@ def test_a_scheduled_article_is_published_by_the_first_rebuild_after_its_moment(
     it, as a full build would, instead of keeping the kept reader result."""
     later = "2024-01-20"  # after NOW
     write(project / "content/articles/gepland.md", article(20, date=later, title='"Gepland"'))
-    settings = overrides(project, SEARCH_INDEX=False, **SMALL)
-    with env(SWK_NOW=NOW):
-        site = DevSite(str(ROOT / "pelicanconf.py"), settings)
-    try:
+    with dev_site(overrides(project, SEARCH_INDEX=False, **SMALL)) as site:
         with env(SWK_NOW=NOW):
             site.full()
         assert not (site.output / "artikelen/gepland/index.html").exists()
@@ -272,8 +269,6 @@ def test_a_scheduled_article_is_published_by_the_first_rebuild_after_its_moment(
             site.update()
             assert (site.output / "artikelen/gepland/index.html").is_file()
             assert_same(site.output, reference(project, SEARCH_INDEX=False))
-    finally:
-        site.close()
 
 
 def test_work_started_after_finalized_runs_once_the_build_is_given_back(project):
@@ -327,8 +322,7 @@ def search_answers(page, url: str, terms: list[str]) -> dict[str, list[str]]:
 
 def test_search_index_after_incremental_builds_answers_as_a_full_build(project, page):
     with env(SWK_NOW=NOW):
-        site = DevSite(str(ROOT / "pelicanconf.py"), overrides(project, **SMALL))
-        try:
+        with dev_site(overrides(project, **SMALL)) as site:
             site.full()
             write(
                 project / "content/articles/artikel-4.md",
@@ -343,8 +337,6 @@ def test_search_index_after_incremental_builds_answers_as_a_full_build(project, 
                 got = search_answers(page, url, terms)
             with serve(reference(project)) as url:
                 want = search_answers(page, url, terms)
-        finally:
-            site.close()
     assert got == want
     assert "/artikelen/artikel-4/" in got["kwartelkoning"]  # and the pages that link to it
     assert "/artikelen/artikel-6/" not in got["zeppelinbloem"] and len(got["zeppelinbloem"]) == 12
