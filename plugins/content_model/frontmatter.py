@@ -10,12 +10,37 @@ except AttributeError:  # pragma: no cover
     _Base = yaml.SafeLoader
 
 
+class DuplicateKey(yaml.constructor.ConstructorError):
+    """A name given twice in one mapping. YAML itself would keep the last value without a
+    word, so an editor who adds a second ``partners:`` would lose the first one unseen."""
+
+    def __init__(self, key, first, second):
+        super().__init__(
+            problem=f"'{key}' staat twee keer", problem_mark=second, context_mark=first
+        )
+        self.key = key
+
+
 class Loader(_Base):
-    """A safe loader that leaves dates and times as strings.
+    """A safe loader that leaves dates and times as strings and refuses a name given twice.
 
     We parse dates ourselves so that every spelling an editor or the web editor writes
     (``2023-02-16``, ``2023-02-16T15:00``, with or without seconds) is read the same way.
     """
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            seen = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(
+                    key_node, yaml.ScalarNode
+                ):
+                    continue  # '<<' merges may be overridden; other keys are not text
+                key = self.construct_object(key_node)
+                if key in seen:
+                    raise DuplicateKey(key, seen[key], key_node.start_mark)
+                seen[key] = key_node.start_mark
+        return super().construct_mapping(node, deep=deep)
 
 
 Loader.yaml_implicit_resolvers = {
@@ -71,9 +96,10 @@ def explain(exc) -> str:
 
 
 class FrontMatterError(ValueError):
-    def __init__(self, message: str, line: int | None = None):
+    def __init__(self, message: str, line: int | None = None, field: str | None = None):
         super().__init__(message)
         self.line = line
+        self.field = field  # the field the problem is about, if it is about one
 
 
 def split(text: str) -> tuple[dict, str]:
@@ -97,6 +123,14 @@ def split(text: str) -> tuple[dict, str]:
     body = "\n".join(lines[end + 1 :])
     try:
         meta = yaml.load(head, Loader=Loader)  # Loader derives from SafeLoader
+    except DuplicateKey as exc:
+        first = exc.context_mark.line + 2  # +1 for '---', +1 1-based
+        raise FrontMatterError(
+            f"staat twee keer bovenaan (ook op regel {first}); er telt maar één waarde, "
+            "dus haal één van beide weg of voeg ze samen",
+            exc.problem_mark.line + 2,
+            str(exc.key),
+        ) from None
     except yaml.MarkedYAMLError as exc:
         # the context mark (where a bracket or quote was opened) says more than the
         # problem mark, which may lie past the end of the block

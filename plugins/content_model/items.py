@@ -80,7 +80,9 @@ def parse_item(
     try:
         raw, body = frontmatter.split(text)
     except frontmatter.FrontMatterError as exc:
-        problems.append(Problem(shown, None, str(exc), exc.line))
+        found = problem(ctype, shown, exc.field, str(exc))
+        found.line = exc.line
+        problems.append(found)
         return None
 
     meta: dict = {}

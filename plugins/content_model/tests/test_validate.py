@@ -431,3 +431,19 @@ def test_bad_registration_fields(tmp_path, extra, expected):
     assert (
         len(found) == 1 and found[0].split(": ")[0].endswith("events/e.md") and expected in found[0]
     ), found
+
+
+def test_a_field_given_twice_is_an_error_not_a_silent_last_value(tmp_path):
+    """YAML would keep the second ``partners:`` and drop the first without a word."""
+    head = "partners: [a]\ntags: [x]\npartners: [b]"
+    found = problems_for(tmp_path, {"articles/a.md": ARTICLE.format(extra=head)})
+    assert len(found) == 1 and found[0].endswith(
+        'a.md:8: veld "Partners" (partners): staat twee keer bovenaan (ook op regel 6); '
+        "er telt maar één waarde, dus haal één van beide weg of voeg ze samen"
+    ), found
+    # a name given once per mapping, and a YAML merge that is overridden, stay fine
+    assert problems_for(tmp_path, {"articles/a.md": ARTICLE.format(extra="tags: [x]")}) == []
+    from content_model.frontmatter import split
+
+    meta, _ = split("---\nbase: &b {a: 1}\nitem:\n  <<: *b\n  a: 2\n---\n")
+    assert meta["item"] == {"a": 2}
