@@ -266,7 +266,7 @@ class ReadCache:
     """Reader results by (reader class, file), valid while the file's bytes hash the same.
     The settings are fixed for the life of one cache (one build, or one dev-server process).
     A reader whose result depends on other files than the one it reads (an include) would
-    need those in the key; ours (Markdown with YAML, ``extra``) has none. A result that
+    need those in the key; ours (Markdown with YAML) has none. A result that
     depends on something else that changes (the time: an item waiting for its publication
     moment), as the reader says (``result_lasts(path)`` False after reading it), is used
     again only while the reader says it still holds (``result_holds(path)``)."""

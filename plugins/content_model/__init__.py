@@ -1,7 +1,8 @@
 """content_model: the content contract, enforced on every build.
 
-- reads Markdown with YAML front matter (``reader.YamlMarkdownReader``) and cleans every
-  rendered body against an allowlist (``sanitize``, nh3),
+- reads Markdown with YAML front matter (``reader.YamlMarkdownReader``), renders every body
+  as CommonMark (``body``, markdown-it-pyrs) and cleans it against an allowlist
+  (``sanitize``, nh3),
 - checks every file of every content type before anything is built and stops the build
   with one message listing all problems (``loading``), including images that are not files
   of the site (``images``) and items whose address the site already uses for a page of its

@@ -5,17 +5,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from markdown import Markdown
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Category, Tag
 from pelican.utils import SafeDatetime
 
+from .body import to_html
 from .clock import build_now, preview_build, site_zone
 from .fields import SLUG_RE
 from .generator import source_folders
 from .loading import parsed_files
 from .problems import ContentError
-from .sanitize import clean
 from .schema import CONTENT_TYPES
 
 
@@ -56,19 +55,8 @@ class YamlMarkdownReader(BaseReader):
         super().__init__(*args, **kwargs)
         self._folders = None
         self._types: dict[str, str] = {}  # folder -> content type of the files in it
-        self._md = None
         self._now = None
         self._waiting: set[str] = set()  # files read as items waiting for their moment
-
-    def _markdown(self) -> Markdown:
-        """One Markdown converter per reader, reset between files (building one is costly)."""
-        if self._md is None:
-            md_settings = dict(self.settings["MARKDOWN"])
-            md_settings["extensions"] = [
-                e for e in md_settings.get("extensions", []) if e != "markdown.extensions.meta"
-            ]
-            self._md = Markdown(**md_settings)
-        return self._md.reset()
 
     def _type_of(self, source_path) -> str:
         """content_type_of, once per folder: resolving every file's path is costly. A symlinked
@@ -89,7 +77,7 @@ class YamlMarkdownReader(BaseReader):
         if parsed.problems:
             raise ContentError(list(parsed.problems))
         item = parsed.item
-        html = clean(self._markdown().convert(item.body))  # no script, handlers, javascript: URLs
+        html = to_html(item.body)  # CommonMark, then cleaned: no script, handlers, ...
 
         meta = dict(item.meta)
         meta["slug"] = item.slug

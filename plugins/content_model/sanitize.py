@@ -71,9 +71,9 @@ TAGS = {
     "col",
 }
 ATTRIBUTES = {
-    # id and class: footnotes (Markdown "extra") link by id; attr_list may set both
+    # id and class: footnotes link by id (``body``)
     "*": {"id", "class", "title", "lang", "dir"},
-    "a": {"href", "hreflang"},
+    "a": {"href", "hreflang", "aria-label"},  # aria-label: the footnotes' way back
     "img": {"src", "alt", "width", "height"},
     "ol": {"start", "reversed", "type"},
     "li": {"value"},

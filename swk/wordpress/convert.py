@@ -16,7 +16,7 @@ Order of work, for one body:
    ``wp-content/uploads`` are handed to ``resolve_file`` (the importer copies them into
    ``content/images/``); links to old addresses of the site are handed to ``resolve_link``.
 5. ``markdownify`` turns the rest into Markdown (ATX headings, ``-`` bullets, tables,
-   ``*caption*`` under a figure, lists indented by four spaces as Python-Markdown wants).
+   ``*caption*`` under a figure, lists indented by four spaces, which CommonMark nests as well).
 """
 
 from __future__ import annotations

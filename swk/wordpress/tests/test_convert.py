@@ -1,18 +1,18 @@
 """WordPress bodies to Markdown: block comments, shortcodes, classic paragraphs, clean-up.
 
-Each result is also rendered with the site's own Markdown settings, as the build would."""
+Each result is also rendered with the site's own renderer (``content_model.body``), as the build
+would."""
 
 from __future__ import annotations
 
-from markdown import Markdown
-
+from content_model.body import to_html
 from swk.wordpress import convert
 
 UPLOADS = "https://oud.example.org/wp-content/uploads/"
 
 
 def render(markdown_text: str) -> str:
-    return Markdown(extensions=["extra"], output_format="html5").convert(markdown_text)
+    return to_html(markdown_text)
 
 
 def files(*present):
@@ -58,9 +58,7 @@ def test_gutenberg_blocks_become_markdown_and_are_counted():
     assert "> Een citaat." in md and "Herbruikbaar blok." in md
     assert "wp:" not in md and "<!--" not in md
     html_out = render(md)
-    assert (
-        "<ol>\n<li>eerste</li>\n<li>tweede<ul>\n<li>eronder</li>" in html_out
-    )  # nested, as Python-Markdown reads it
+    assert "<ol>\n<li>eerste</li>\n<li>tweede\n<ul>\n<li>eronder</li>" in html_out  # nested
     assert "<table>" in html_out and "<blockquote>" in html_out
     assert body.notes.converted["blok heading"] == 1 and body.notes.converted["blok list"] == 1
     assert body.notes.removed["blok latest-posts (dynamisch blok zonder tekst)"] == 1
