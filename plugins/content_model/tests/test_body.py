@@ -22,6 +22,9 @@ def test_a_nested_list_as_the_web_editor_writes_it_is_nested_on_the_site():
         "<ul>\n<li>werkgevers\n<ul>\n<li>sociale firma's</li>\n<li>bedrijven</li>\n</ul>\n"
         "</li>\n<li>gemeente</li>\n</ul>"
     )
+    # what Decap 3.16 wrote for such a list typed in its editor (plugins/web_editor e2e test)
+    typed = to_html("* werkgevers\n\n  * sociale firma's\n  * bedrijven\n* gemeente\n")
+    assert "<li>\n<p>werkgevers</p>\n<ul>\n<li>sociale firma's</li>" in typed
     numbered = to_html("1. aanmelden\n   1. formulier\n2. gesprek\n")
     assert "<li>aanmelden\n<ol>\n<li>formulier</li>\n</ol>" in numbered
 

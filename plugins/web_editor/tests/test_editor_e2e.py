@@ -364,6 +364,48 @@ def test_article_preview_shows_what_the_site_shows(editor, page):
         assert site.locator("h1").evaluate(STYLE) == styles
 
 
+def test_a_nested_list_typed_in_the_editor_is_nested_on_the_site(editor, page):
+    """Decap writes a sub-list indented by two spaces (remark's CommonMark); the site reads
+    bodies as CommonMark, so the list the editor saw is the list the visitor sees."""
+    repo = editor["repo"]
+    open_editor(page, editor["url"])
+    page.goto(f"{editor['url']}/admin/#/collections/articles/new")
+    field(page, "Titel").fill("Wie de koepel helpt")
+    field(page, "Publicatiedatum").fill("2024-01-11")
+    field(page, "Rubriek").click()
+    page.get_by_text("Nieuws", exact=True).click()
+    field(page, "Samenvatting").fill("Een lijst met een lijst erin.")
+    page.locator("[data-slate-editor=true]").click()  # the body, in the rich-text mode
+    keys = page.keyboard
+    keys.type("De koepel helpt:")
+    keys.press("Enter")
+    page.get_by_role("button", name="Lijst met opsommingstekens").click()
+    keys.type("werkgevers")
+    keys.press("Enter")
+    keys.press("Tab")  # one level deeper, as an editor does it
+    keys.type("sociale firma's")
+    keys.press("Enter")
+    keys.type("bedrijven")
+    keys.press("Enter")
+    keys.press("Shift+Tab")
+    keys.type("gemeente")
+    save(page)
+    settle(repo)
+    slug = "wie-de-koepel-helpt"
+    text = git(repo, "show", f"cms/articles/{slug}:content/articles/{slug}.md")
+    assert "\n* werkgevers\n\n  * sociale firma's\n  * bedrijven\n* gemeente\n" in text
+    merge(repo, f"cms/articles/{slug}")
+
+    with testing.env(SWK_NOW="2024-01-15T12:00"):
+        out = testing.build_project(repo, OUTPUT_PATH=str(editor["tmp"] / "nested"))
+    with testing.serve(out) as url:
+        page.goto(f"{url}/artikelen/{slug}/")
+        outer = page.locator("article.article .prose > ul > li")
+        expect(outer).to_have_count(2)
+        expect(outer.first.locator("> ul > li")).to_have_text(["sociale firma's", "bedrijven"])
+        expect(outer.nth(1)).to_have_text("gemeente")
+
+
 # what the site's stylesheet decides about a heading (not its size: that follows the width)
 STYLE = "el => { const s = getComputedStyle(el); return [s.fontFamily, s.fontWeight, s.color, s.lineHeight !== ''] }"
 
