@@ -18,8 +18,9 @@ then measures three builds, each in its own child process:
 It prints wall-clock seconds, CPU seconds (user + system; steadier on a busy machine), the
 peak memory (max RSS of the child process, from ``os.wait4``'s rusage), the ratios
 ours/stock and ours/(stock + pagefind) in wall-clock time, and ours/(stock + pagefind) in CPU
-time ("cpu ratio"). The target is ours within 1.3x of stock + pagefind, growing linearly
-with N. Pagefind's CLI runs several threads, so its CPU time can exceed its wall time.
+time ("cpu ratio"). The targets (issue 13): ours at most 0.6x stock + pagefind at N = 3000,
+at most 500 MB, growing linearly with N. Pagefind's CLI runs several threads, so its CPU time
+can exceed its wall time.
 
 Every run starts from nothing: the output folders (ours: ``output``, ``output.new``,
 ``output.old``; stock's ``output``; stock's ``output/pagefind``) are moved out of the way,
