@@ -69,4 +69,4 @@ $(NPMSTAMP): package-lock.json
 	touch $@
 
 clean:
-	rm -rf output output.new output.old
+	rm -rf output output.new output.old cache

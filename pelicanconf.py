@@ -30,6 +30,8 @@ OUTPUT_PATH = str(HERE / "output")
 THEME = str(HERE / "theme")
 NODE_MODULES = str(HERE / "node_modules")  # npm's packages: the design system, Decap CMS
 CACHE_CONTENT = False
+# compiled templates are kept here between builds (swk.engine.TemplateCode), like __pycache__
+CACHE_PATH = str(HERE / "cache")
 
 PLUGIN_PATHS = [str(HERE / "plugins")]
 PLUGINS = [

@@ -59,6 +59,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 
+import jinja2.bccache
 import jinja2.runtime
 from pelican import Pelican, signals
 from pelican.contents import Content
@@ -638,22 +639,93 @@ class _Tracking:
             setattr(Content, name, memo)
 
 
+def _compile_options(env, name: str) -> str:
+    """Everything besides the source that the code Jinja compiles a template to depends on."""
+    autoescape = env.autoescape(name) if callable(env.autoescape) else env.autoescape
+    finalize = env.finalize and f"{env.finalize.__module__}.{env.finalize.__qualname__}"
+    return repr(
+        (
+            jinja2.__version__,
+            [getattr(env, o) for o in _LEXER_OPTIONS],
+            env.optimized,
+            env.is_async,
+            sorted(env.extensions),
+            bool(autoescape),
+            finalize,
+        )
+    )
+
+
+_LEXER_OPTIONS = (
+    "block_start_string",
+    "block_end_string",
+    "variable_start_string",
+    "variable_end_string",
+    "comment_start_string",
+    "comment_end_string",
+    "line_statement_prefix",
+    "line_comment_prefix",
+    "trim_blocks",
+    "lstrip_blocks",
+    "newline_sequence",
+    "keep_trailing_newline",
+)
+
+
 class TemplateCode(jinja2.BytecodeCache):
     """Compiled templates shared by every generator's Jinja environment (Pelican makes one
     per generator, and each would compile base.html and the partials again), by worker
-    processes forked later, and by the dev server's rebuilds. Jinja checks each entry
-    against a hash of the template's source, so a changed template is compiled afresh."""
+    processes forked later, and by the dev server's rebuilds; with ``folder``, also by the
+    next builds (as Python keeps ``__pycache__``: compiling the theme is a third of a small
+    site's build). Jinja checks each entry against a hash of the template's source and its
+    own and Python's version, so a changed template is compiled afresh; an unreadable or
+    damaged file is compiled afresh too, and a folder that cannot be written is left alone."""
 
-    def __init__(self):
+    def __init__(self, folder: str | None = None):
         self.code: dict[str, bytes] = {}
+        self.folder = folder
+
+    def get_bucket(self, environment, name, filename, source):
+        # Jinja checks the source only; how it compiled also depends on the environment
+        # (delimiters, whitespace options, extensions, autoescape) and on Jinja itself
+        options = _compile_options(environment, name)
+        bucket = jinja2.bccache.Bucket(
+            environment,
+            self.get_cache_key(name, filename),
+            self.get_source_checksum(f"{source}\0{options}"),
+        )
+        self.load_bytecode(bucket)
+        return bucket
+
+    def _file(self, key: str) -> str:
+        return os.path.join(self.folder, f"{key}.jinja")
 
     def load_bytecode(self, bucket):
         data = self.code.get(bucket.key)
+        if data is None and self.folder:
+            try:
+                with open(self._file(bucket.key), "rb") as f:
+                    data = f.read()
+            except OSError:
+                return
         if data is not None:
-            bucket.bytecode_from_string(data)
+            try:
+                bucket.bytecode_from_string(data)
+            except Exception:  # a damaged file: compile again, and write it again
+                bucket.reset()
 
     def dump_bytecode(self, bucket):
-        self.code[bucket.key] = bucket.bytecode_to_string()
+        data = self.code[bucket.key] = bucket.bytecode_to_string()
+        if self.folder:
+            path = self._file(bucket.key)
+            try:
+                os.makedirs(self.folder, exist_ok=True)
+                temp = f"{path}.{os.getpid()}.tmp"  # whole or not at all, also for two builds
+                with open(temp, "wb") as f:
+                    f.write(data)
+                os.replace(temp, path)
+            except OSError as exc:
+                logger.debug("template cache not written (%s): %s", path, exc)
 
     def warm(self, env) -> None:
         """Compile every template of the theme once (before workers are forked)."""
@@ -986,7 +1058,8 @@ class FastPelican(Pelican):
         self.workers = max(1, int(settings.get("BUILD_WORKERS") or usable_cpus()))
         self.parallel_min = int(settings.get("BUILD_PARALLEL_MIN", 200))
         self.read_cache = ReadCache(self.settings)
-        self.template_code = TemplateCode()
+        cache = settings.get("CACHE_PATH")
+        self.template_code = TemplateCode(os.path.join(cache, "templates") if cache else None)
         self.background_tasks: list = []  # threads plugins start (the dev server's search index)
         # work plugins hand over in ``finalized`` (the search index): each a function that
         # starts it after the last finalized handler and returns what ``wait()``s for it
