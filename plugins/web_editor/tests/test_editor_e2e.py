@@ -153,6 +153,17 @@ def save(page):
     expect(page.get_by_text("Item opgeslagen")).to_be_visible(timeout=20000)
 
 
+def new_article(page, url: str, title: str, date: str, category: str, summary: str) -> None:
+    """Open a new article in the editor and fill in the fields the contract requires."""
+    open_editor(page, url)
+    page.goto(f"{url}/admin/#/collections/articles/new")
+    field(page, "Titel").fill(title)
+    field(page, "Publicatiedatum").fill(date)
+    field(page, "Rubriek").click()
+    page.get_by_text(category, exact=True).click()
+    field(page, "Samenvatting").fill(summary)
+
+
 def merge(repo: Path, branch: str) -> None:
     """The reviewer merges the entry's pull request; GitHub then deletes its branch (left in
     place, decap-server keeps listing it as an unpublished entry, reading it on every load)."""
@@ -335,13 +346,14 @@ def test_events_written_in_git_open_and_save_without_changing_meaning(editor, pa
 
 def test_article_preview_shows_what_the_site_shows(editor, page):
     repo = editor["repo"]
-    open_editor(page, editor["url"])
-    page.goto(f"{editor['url']}/admin/#/collections/articles/new")
-    field(page, "Titel").fill("Werk dat past")
-    field(page, "Publicatiedatum").fill("2024-01-10")
-    field(page, "Rubriek").click()
-    page.get_by_text("Interview", exact=True).click()
-    field(page, "Samenvatting").fill("Een werkgever en een jobcoach over de eerste maanden.")
+    new_article(
+        page,
+        editor["url"],
+        "Werk dat past",
+        "2024-01-10",
+        "Interview",
+        "Een werkgever en een jobcoach over de eerste maanden.",
+    )
     preview = page.frame_locator("iframe")
     expect(preview.locator("h1")).to_have_text("Werk dat past", timeout=20000)
     shown = {
@@ -368,13 +380,9 @@ def test_a_nested_list_typed_in_the_editor_is_nested_on_the_site(editor, page):
     """Decap writes a sub-list indented by two spaces (remark's CommonMark); the site reads
     bodies as CommonMark, so the list the editor saw is the list the visitor sees."""
     repo = editor["repo"]
-    open_editor(page, editor["url"])
-    page.goto(f"{editor['url']}/admin/#/collections/articles/new")
-    field(page, "Titel").fill("Wie de koepel helpt")
-    field(page, "Publicatiedatum").fill("2024-01-11")
-    field(page, "Rubriek").click()
-    page.get_by_text("Nieuws", exact=True).click()
-    field(page, "Samenvatting").fill("Een lijst met een lijst erin.")
+    new_article(
+        page, editor["url"], "Wie de koepel helpt", "2024-01-11", "Nieuws", "Een lijst erin."
+    )
     page.locator("[data-slate-editor=true]").click()  # the body, in the rich-text mode
     keys = page.keyboard
     keys.type("De koepel helpt:")
