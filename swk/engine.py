@@ -642,7 +642,7 @@ class _Tracking:
 def _compile_options(env, name: str) -> str:
     """Everything besides the source that the code Jinja compiles a template to depends on."""
     autoescape = env.autoescape(name) if callable(env.autoescape) else env.autoescape
-    finalize = env.finalize and f"{env.finalize.__module__}.{env.finalize.__qualname__}"
+    finalize = env.finalize and getattr(env.finalize, "__qualname__", repr(env.finalize))
     return repr(
         (
             jinja2.__version__,

@@ -3,6 +3,8 @@ used only for the same source compiled the same way, never in place of a changed
 
 from __future__ import annotations
 
+import functools
+
 import jinja2
 import pytest
 
@@ -65,6 +67,7 @@ def test_a_changed_template_is_compiled_again(templates, tmp_path):
         ({"autoescape": True}, "<p>\n  Hallo &lt;Noord&gt;</p>"),
         ({"trim_blocks": True}, "<p>  Hallo <Noord></p>"),
         ({"block_start_string": "<%", "block_end_string": "%>"}, None),
+        ({"finalize": functools.partial(str.upper)}, "<p>\n  Hallo <NOORD></p>"),
     ],
 )
 def test_the_same_source_compiled_another_way_is_compiled_again(templates, tmp_path, options, text):
