@@ -70,6 +70,12 @@ def token(obj) -> tuple:
     return (type(obj).__qualname__, source)
 
 
+def _same(attribute, value) -> bool:
+    return attribute is value or (
+        type(attribute) is type(value) and type(value) in (int, float) and attribute == value
+    )
+
+
 class Fingerprinter:
     """Fingerprints for one build's state. ``skip`` are objects left out wherever they
     occur (the settings dict, the build context)."""
@@ -100,9 +106,11 @@ class Fingerprinter:
                 continue
             if key == "metadata" and type(value) is dict:
                 # Pelican copies each metadata value to an attribute: one fingerprint is enough
+                # (equal numbers count as the same too: after unpickling, an attribute and
+                # its metadata value are equal numbers but no longer one object)
                 value = tuple(
                     [
-                        (k, _SAME if attrs.get(k.lower(), MISSING) is v else canon(v))
+                        (k, _SAME if _same(attrs.get(k.lower(), MISSING), v) else canon(v))
                         for k, v in value.items()
                     ]
                 )
