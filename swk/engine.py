@@ -11,7 +11,9 @@ same steps in the same order (readers, generators' context, ``all_generators_fin
    ``PATH`` with the same reader classes; each result is kept with a hash of the file's
    bytes. When a generator then reads a file, its reader returns the kept
    result if the file's bytes are still the same (and reads it as usual if not). The dev
-   server keeps these results between builds, so a rebuild converts only changed files.
+   server keeps these results between builds, so a rebuild converts only changed files, and
+   also each content object as ``read_file`` made it (``ContentCache``): a rebuild unpickles
+   an unchanged file's object instead of making it again.
 2. **Writing in parallel.** Generators run ``generate_output`` with a writer that does not
    render: it records each page (template, name, context) as a job. After a generator's
    turn, its pages are rendered and written by worker processes forked from the state at
@@ -62,11 +64,12 @@ from dataclasses import dataclass, field
 import jinja2.bccache
 import jinja2.runtime
 from pelican import Pelican, signals
-from pelican.contents import Content
+from pelican.contents import Article, Content, Page
 from pelican.log import console
 from pelican.readers import Readers
 from pelican.utils import (
     clean_output_dir,
+    file_suffix,
     get_relative_path,
     maybe_pluralize,
     path_to_url,
@@ -236,27 +239,39 @@ class Counter:
 # --- reading -----------------------------------------------------------------------------------
 
 
-class _SettingsPickler(pickle.Pickler):
-    """Pickles reader results; the settings dict (which tags and categories keep) travels as a
-    reference, not a copy."""
+class _RefPickler(pickle.Pickler):
+    """Pickles reader results and content objects; the build's shared objects (the settings,
+    which tags and categories keep; the context a content object keeps) travel as named
+    references, not copies."""
 
-    def __init__(self, file, settings):
+    def __init__(self, file, refs: dict[str, object]):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self._settings = settings
+        self._names = {id(obj): name for name, obj in refs.items()}
 
     def persistent_id(self, obj):
-        return "settings" if obj is self._settings else None
+        return self._names.get(id(obj))
 
 
-class _SettingsUnpickler(pickle.Unpickler):
-    def __init__(self, file, settings):
+class _RefUnpickler(pickle.Unpickler):
+    def __init__(self, file, refs: dict[str, object]):
         super().__init__(file)
-        self._settings = settings
+        self._refs = refs
 
     def persistent_load(self, pid):
-        if pid == "settings":
-            return self._settings
-        raise pickle.UnpicklingError(f"unknown reference {pid!r}")
+        try:
+            return self._refs[pid]
+        except KeyError:
+            raise pickle.UnpicklingError(f"unknown reference {pid!r}") from None
+
+
+def _dump(value, refs: dict[str, object]) -> bytes:
+    buf = io.BytesIO()
+    _RefPickler(buf, refs).dump(value)
+    return buf.getvalue()
+
+
+def _load(blob: bytes, refs: dict[str, object]):
+    return _RefUnpickler(io.BytesIO(blob), refs).load()
 
 
 def _digest(data: bytes) -> bytes:
@@ -306,12 +321,10 @@ class ReadCache:
         return (f"{cls.__module__}.{cls.__qualname__}", path)
 
     def dump(self, result) -> bytes:
-        buf = io.BytesIO()
-        _SettingsPickler(buf, self.settings).dump(result)
-        return buf.getvalue()
+        return _dump(result, {"settings": self.settings})
 
     def load(self, blob: bytes):
-        return _SettingsUnpickler(io.BytesIO(blob), self.settings).load()
+        return _load(blob, {"settings": self.settings})
 
     def read(self, reader, original, path: str):
         with open(path, "rb") as f:
@@ -424,6 +437,105 @@ class Prefetch:
 
     def abort(self) -> None:
         self.shares.abort()
+
+
+class ContentCache:
+    """The dev server's content objects as Pelican's ``read_file`` made them, by (class,
+    file), valid while the file's bytes hash the same: a rebuild unpickles each unchanged
+    file's object instead of making it again (metadata from the path, the reader's result
+    from the ``ReadCache``, the object's construction). Each object is pickled as soon as it
+    is made, before plugins change it, and every build gets its own copy.
+
+    Only where that is the same as making it: the content class has ``Content``'s own
+    ``__init__`` (or ``Article``'s, with ``WITH_FUTURE_DATES``, Pelican's default); nothing is connected to ``content_object_init`` or to the generator's
+    reading signals; dates do not come from the file system (``DEFAULT_DATE = 'fs'``); no
+    date format sets the locale (a tuple); the reader's result lasts (``ReadCache.passing``).
+    Otherwise ``read_file`` runs as usual. What Pelican logs while reading a file (an image
+    without ``alt``) is logged when the file is read, not again for each rebuild."""
+
+    def __init__(self, settings, read_cache: ReadCache):
+        self.settings = settings
+        self.read_cache = read_cache
+        self.entries: dict[tuple, tuple[bytes, bytes]] = {}
+        self.used: set[tuple] = set()
+        self.hits = 0
+        formats = [settings.get("DEFAULT_DATE_FORMAT"), *settings.get("DATE_FORMATS", {}).values()]
+        self.possible = settings.get("DEFAULT_DATE") != "fs" and not any(
+            isinstance(f, tuple) for f in formats
+        )
+        self.future_dates = settings.get("WITH_FUTURE_DATES", True)
+
+    def install(self, generators) -> None:
+        """Make every generator's ``readers.read_file`` answer from this cache."""
+        for generator in generators:
+            readers = getattr(generator, "readers", None)
+            if not isinstance(readers, Readers) or getattr(readers.read_file, "_swk_cached", False):
+                continue
+
+            def read_file(
+                base_path,
+                path,
+                content_class=Page,
+                fmt=None,
+                context=None,
+                _readers=readers,
+                _original=readers.read_file,
+                **kw,
+            ):
+                args = (base_path, path, content_class, fmt, context)
+                return self.read_file(_readers, _original, args, kw)
+
+            read_file._swk_cached = True
+            readers.read_file = read_file
+
+    def _usable(self, content_class, kw) -> bool:
+        return (
+            self.possible
+            and (
+                content_class.__init__ is Content.__init__
+                # Article's own adds the time unless future dates are allowed
+                or (content_class.__init__ is Article.__init__ and self.future_dates)
+            )
+            and not signals.content_object_init.receivers
+            and not any(
+                getattr(kw.get(name), "receivers", None)
+                for name in ("preread_signal", "context_signal")
+            )
+        )
+
+    def read_file(self, readers, original, args, kw):
+        base_path, path, content_class, fmt, context = args
+        if not self._usable(content_class, kw):
+            return original(*args, **kw)
+        full = os.path.abspath(os.path.join(base_path, path))
+        with open(full, "rb") as f:
+            digest = _digest(f.read())
+        key = (content_class.__module__, content_class.__qualname__, fmt, base_path, full)
+        refs = {"settings": readers.settings, "context": context}
+        self.used.add(key)
+        entry = self.entries.get(key)
+        if entry is not None and entry[0] == digest:
+            self.hits += 1
+            return _load(entry[1], refs)
+        self.entries.pop(key, None)
+        obj = original(*args, **kw)
+        reader = readers.readers.get(fmt or file_suffix(full))
+        if reader is None or ReadCache.key(reader, full) in self.read_cache.passing:
+            return obj  # a result that depends on the time is made again each build
+        with open(full, "rb") as f:
+            if _digest(f.read()) != digest:
+                return obj  # changed while being read: not kept
+        try:
+            self.entries[key] = (digest, _dump(obj, refs))
+        except Exception:  # an object that does not pickle is just not kept
+            pass
+        return obj
+
+    def forget_unused(self) -> None:
+        """Drop the objects of files no generator read in this build (deleted since)."""
+        for key in self.entries.keys() - self.used:
+            del self.entries[key]
+        self.used = set()
 
 
 # --- recording and rendering pages ---------------------------------------------------------------
@@ -1058,6 +1170,7 @@ class FastPelican(Pelican):
         self.workers = max(1, int(settings.get("BUILD_WORKERS") or usable_cpus()))
         self.parallel_min = int(settings.get("BUILD_PARALLEL_MIN", 200))
         self.read_cache = ReadCache(self.settings)
+        self.content_cache = ContentCache(self.settings, self.read_cache)  # the dev server's
         cache = settings.get("CACHE_PATH")
         self.template_code = TemplateCode(os.path.join(cache, "templates") if cache else None)
         self.background_tasks: list = []  # threads plugins start (the dev server's search index)
@@ -1204,14 +1317,18 @@ class FastPelican(Pelican):
         if prefetch is not None:
             prefetch.finish()
         self.read_cache.install(generators)
-        hits_before = self.read_cache.hits
+        if track:
+            self.content_cache.install(generators)
+        hits_before = self.read_cache.hits + self.content_cache.hits
         t = timing("reading (parallel)", t)
         for p in generators:
             if hasattr(p, "generate_context"):
                 p.generate_context()
             if hasattr(p, "check_disabled_readers"):
                 p.check_disabled_readers()
-        report.read_cached = self.read_cache.hits - hits_before
+        if track:
+            self.content_cache.forget_unused()
+        report.read_cached = self.read_cache.hits + self.content_cache.hits - hits_before
         t = timing("generate_context", t)
         signals.all_generators_finalized.send(generators)
         for p in generators:

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from pelican import signals
 
 from content_model.problems import ContentError
 from swk.build import BuildError
@@ -269,6 +270,62 @@ def test_a_scheduled_article_is_published_by_the_first_rebuild_after_its_moment(
             site.update()
             assert (site.output / "artikelen/gepland/index.html").is_file()
             assert_same(site.output, reference(project, SEARCH_INDEX=False))
+
+
+def test_a_rebuild_makes_only_the_changed_files_content_object_anew(project):
+    """The dev server keeps each content object as Pelican's ``read_file`` made it: a rebuild
+    unpickles the unchanged files' objects, a fresh copy each build, so what plugins change
+    after reading (here: an attribute set and a list added to) is not there the next time."""
+    seen = []
+
+    def plugin(generators):  # a plugin that changes the content objects after reading
+        for item in generators[0].context["articles"]:
+            seen.append((getattr(item, "marker", None), len(item.metadata.get("marks", []))))
+            item.marker = "gezet"
+            item.metadata.setdefault("marks", []).append(1)
+
+    partner_file = project / "content/partners/partner-1.md"
+    write(partner_file, partner(1).replace("district:", "since: 2019\ndistrict:"))
+    files = len(list((project / "content").rglob("*.md"))) + 1  # and the newsletter
+    signals.all_generators_finalized.connect(plugin)
+    try:
+        with env(SWK_NOW=NOW), dev_site(overrides(project, SEARCH_INDEX=False)) as site:
+            site.full()
+            cache = site.pelican.content_cache
+            assert (cache.hits, len(cache.entries)) == (0, files)
+            site.update()
+            # unpickled objects are the same state: a number (since: 2019) that was one
+            # object as attribute and metadata value is two equal ones now, and no change
+            assert (cache.hits, site.last_report.rendered) == (files, 0)
+            cache.hits = 0
+            write(project / "content/articles/artikel-5.md", article(5, title='"Nieuwe titel"'))
+            seen.clear()
+            site.update()
+            assert cache.hits == files - 1  # every file but the one that changed
+            assert seen and set(seen) == {(None, 0)}
+            assert "Nieuwe titel" in (site.output / "artikelen/artikel-5/index.html").read_text()
+            assert_same(site.output, reference(project, SEARCH_INDEX=False))
+    finally:
+        signals.all_generators_finalized.disconnect(plugin)
+
+
+def test_a_plugin_that_listens_while_content_is_made_turns_the_content_cache_off(project):
+    made = []
+
+    def plugin(content):
+        made.append(content.source_path)
+
+    signals.content_object_init.connect(plugin)
+    try:
+        with env(SWK_NOW=NOW), dev_site(overrides(project, SEARCH_INDEX=False)) as site:
+            site.full()
+            first = len(made)
+            write(project / "content/articles/artikel-5.md", article(5, title='"Nieuwe titel"'))
+            site.update()
+            assert first > 10 and len(made) == 2 * first  # every object made again, seen
+            assert site.pelican.content_cache.hits == 0
+    finally:
+        signals.content_object_init.disconnect(plugin)
 
 
 def test_work_started_after_finalized_runs_once_the_build_is_given_back(project):
