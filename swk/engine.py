@@ -447,8 +447,8 @@ class ContentCache:
     is made, before plugins change it, and every build gets its own copy.
 
     Only where that is the same as making it: the content class has ``Content``'s own
-    ``__init__`` (or ``Article``'s, with ``WITH_FUTURE_DATES``, Pelican's default); nothing is connected to ``content_object_init`` or to the generator's
-    reading signals; dates do not come from the file system (``DEFAULT_DATE = 'fs'``); no
+    ``__init__`` (or ``Article``'s, with ``WITH_FUTURE_DATES``, Pelican's default); nothing
+    is connected to ``content_object_init`` or to the generator's reading signals; dates do not come from the file system (``DEFAULT_DATE = 'fs'``); no
     date format sets the locale (a tuple); the reader's result lasts (``ReadCache.passing``).
     Otherwise ``read_file`` runs as usual. What Pelican logs while reading a file (an image
     without ``alt``) is logged when the file is read, not again for each rebuild."""
@@ -817,7 +817,7 @@ class TemplateCode(jinja2.BytecodeCache):
         if data is None and self.folder:
             try:
                 with open(self._file(bucket.key), "rb") as f:
-                    data = f.read()
+                    data = self.code[bucket.key] = f.read()  # once, not for each environment
             except OSError:
                 return
         if data is not None:
