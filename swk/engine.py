@@ -1385,11 +1385,19 @@ class FastPelican(Pelican):
 
         todo = [j for j in jobs[writer.dispatched :] if j.write and not j.after]
         stale: set[str] = set()
-        snap = Snapshot(self.settings, context, self.workers, self.parallel_min) if track else None
-        if previous is not None:
-            todo, stale = _changed(previous, jobs, context, snap)
-            t = timing("dependencies checked", t)
-        if snap is not None:
+        snap = None
+        if track:
+            snap = Snapshot(
+                self.settings, context, self.workers, self.parallel_min, previous is not None
+            )
+            try:
+                if previous is not None:
+                    todo, stale = _changed(previous, jobs, context, snap)
+                    t = timing("dependencies checked", t)
+                snap.objects  # noqa: B018 (waits for the forked share, before rendering)
+            except BaseException:
+                snap.abort()
+                raise
             for job in todo:
                 snap.freeze(job)  # before rendering
             t = timing("fingerprints", t)
@@ -1522,24 +1530,50 @@ class Snapshot:
     is rendered (rendering fills lazy caches, such as a tag's slug: fingerprints taken at
     another moment would differ without a real change)."""
 
-    def __init__(self, settings, context, workers: int = 1, parallel_min: int = 200):
+    def __init__(
+        self, settings, context, workers: int = 1, parallel_min: int = 200, rebuild: bool = False
+    ):
         self.fp = Fingerprinter(skip=(settings, context))
-        index = list(_content_index(context).items())
-        # the content objects' fingerprints (most of the cost): half in a forked process
-        parts = [index]
-        if workers > 1 and len(index) >= parallel_min:
-            half = (len(index) + 1) // 2
-            parts = [index[:half], index[half:]]
-
-        def work(part):
-            return [self.fp.content(obj) for _, obj in part]
-
-        fps = [fp for done in Shares(parts, work).start().finish() for fp in done]
-        self.objects = {tok: fp for (tok, _), fp in zip(index, fps, strict=True)}
         self.context = context
-        self.shared = {key: self.fp.value(value) for key, value in context.items()}
         self._own: dict[tuple[int, str], int] = {}
         self._globals: dict[tuple[int, str], int] = {}
+        self._index = list(_content_index(context).items())
+        # The content objects' fingerprints are most of the cost: a forked process takes a
+        # share while this one takes the rest and, in a rebuild, then checks the pages' other
+        # inputs (``_changed``), which need no object's fingerprint: two thirds to the child.
+        self._child: Shares | None = None
+        self._fps: list[int] = []
+        cut = len(self._index)
+        if workers > 1 and cut >= parallel_min:
+            cut = cut * 2 // 3 if rebuild else (cut + 1) // 2
+            self._child = Shares([self._index[:cut]], self._fingerprints, local=False).start()
+            cut_here = self._index[cut:]
+        else:
+            cut, cut_here = 0, self._index
+        self._fps = self._fingerprints(cut_here)
+        self._cut = cut
+        self._objects: dict | None = None
+        self.shared = {key: self.fp.value(value) for key, value in context.items()}
+
+    def _fingerprints(self, part) -> list[int]:
+        return [self.fp.content(obj) for _, obj in part]
+
+    @property
+    def objects(self) -> dict:
+        """token -> fingerprint of every content object (waits for the forked share)."""
+        if self._objects is None:
+            fps = self._fps
+            if self._child is not None:
+                child, self._child = self._child, None
+                fps = child.finish()[0] + fps
+            self._objects = {tok: fp for (tok, _), fp in zip(self._index, fps, strict=True)}
+        return self._objects
+
+    def abort(self) -> None:
+        """End the forked share without its result (the build failed)."""
+        if self._child is not None:
+            child, self._child = self._child, None
+            child.abort()
 
     def _is_shared(self, job: Job, name: str) -> bool:
         """Whether the page got the shared context's current value for ``name`` (not its own,
@@ -1573,6 +1607,17 @@ class Snapshot:
             fp = self._globals[key] = self.fp.value(job.template.globals.get(name, MISSING))
         return fp
 
+    def changed_names(self, job: Job, names: dict, all_of_them: bool = False) -> list[str]:
+        """The names of a page's record whose fingerprint (``name``) differs now: the first
+        only, unless ``all_of_them``."""
+        changed = []
+        for n, old in names.items():
+            if self.name(job, n) != old:
+                changed.append(f"name {n}")
+                if not all_of_them:
+                    break
+        return changed
+
     def object(self, tok):
         fp = self.objects.get(tok)
         return fp if fp is not None else _Volatile()
@@ -1582,10 +1627,12 @@ def _changed(
     previous: BuildState, jobs: list[Job], context, snap: Snapshot
 ) -> tuple[list[Job], set[str]]:
     """The jobs whose inputs differ from the previous build, and the output names the
-    previous build produced that this one does not."""
+    previous build produced that this one does not. The names and lookups are checked
+    first, while a forked process still takes the content objects' fingerprints."""
     explain = os.environ.get("SWK_EXPLAIN")
     todo = []
     names = set()
+    checked = []  # (job, record, why so far): their objects are compared next
     for job in jobs:
         if not job.write:
             continue
@@ -1594,21 +1641,25 @@ def _changed(
         if record is None or record.template != job.template.name or "*" in record.names:
             todo.append(job)
             continue
-        why = [
-            f"object {tok}" for tok, old in record.objects.items() if snap.objects.get(tok) != old
-        ]
-        if not why or explain:
-            why += [f"name {n}" for n, old in record.names.items() if snap.name(job, n) != old]
+        why = snap.changed_names(job, record.names, bool(explain))
         if not why or explain:
             why += [
                 f"lookup {label}:{key}"
                 for (label, key), old in record.lookups.items()
                 if _lookup_token(context, label, key) != old
             ]
+        checked.append((job, record, why))
+    objects = snap.objects
+    for job, record, why in checked:
+        if not why or explain:
+            why = [
+                f"object {tok}" for tok, old in record.objects.items() if objects.get(tok) != old
+            ] + why
         if why:
             todo.append(job)
             if explain:
                 print(f"  {job.name}: {', '.join(why[:6])}", file=sys.stderr)
+    todo.sort(key=lambda job: job.index)
     return todo, set(previous.pages) - names
 
 

@@ -116,7 +116,7 @@ class Fingerprinter:
                 )
                 state.append((key, value))
             else:
-                state.append((key, canon(value)))
+                state.append((key, value if type(value) is str else canon(value)))
         return hash((type(obj).__qualname__, tuple(state)))
 
     # -- canonical forms ------------------------------------------------------------------
@@ -179,15 +179,24 @@ class Fingerprinter:
         return ("fp", fp)  # the same form whether computed now or found in the memo
 
     def _canon_dict(self, d: dict):
+        # a str is its own canonical form: taken here without a call (most keys, many values)
         canon = self._canon
-        return tuple([(canon(k), canon(v)) for k, v in d.items()])
+        return tuple(
+            [
+                (
+                    k if type(k) is str else canon(k),
+                    v if type(v) is str else canon(v),
+                )
+                for k, v in d.items()
+            ]
+        )
 
     def _composite(self, value):
         cls = type(value)
         kind = cls.__qualname__
         if cls is list or cls is tuple or isinstance(value, (list, tuple)):
             canon = self._canon
-            return ("seq", kind, tuple([canon(v) for v in value]))
+            return ("seq", kind, tuple([v if type(v) is str else canon(v) for v in value]))
         if isinstance(value, dict):
             return ("dict", kind, self._canon_dict(value))
         if isinstance(value, (set, frozenset)):
