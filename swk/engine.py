@@ -448,10 +448,12 @@ class ContentCache:
 
     Only where that is the same as making it: the content class has ``Content``'s own
     ``__init__`` (or ``Article``'s, with ``WITH_FUTURE_DATES``, Pelican's default); nothing
-    is connected to ``content_object_init`` or to the generator's reading signals; dates do not come from the file system (``DEFAULT_DATE = 'fs'``); no
-    date format sets the locale (a tuple); the reader's result lasts (``ReadCache.passing``).
-    Otherwise ``read_file`` runs as usual. What Pelican logs while reading a file (an image
-    without ``alt``) is logged when the file is read, not again for each rebuild."""
+    is connected to ``content_object_init`` or to the generator's reading signals; dates do
+    not come from the file system (``DEFAULT_DATE = 'fs'``); no date format sets the locale
+    (a tuple). An object whose reader result depends on the time (``ReadCache.passing``: an
+    item waiting for its moment) is used only while the reader says that result still
+    holds. Otherwise ``read_file`` runs as usual. What Pelican logs while reading a file (an
+    image without ``alt``) is logged when the file is read, not again for each rebuild."""
 
     def __init__(self, settings, read_cache: ReadCache):
         self.settings = settings
@@ -513,15 +515,21 @@ class ContentCache:
         key = (content_class.__module__, content_class.__qualname__, fmt, base_path, full)
         refs = {"settings": readers.settings, "context": context}
         self.used.add(key)
+        reader = readers.readers.get(fmt or file_suffix(full))
         entry = self.entries.get(key)
-        if entry is not None and entry[0] == digest:
+        if (
+            entry is not None
+            and entry[0] == digest
+            # a reader result that depends on the time (an item waiting for its moment):
+            # only while the reader says it still holds, as the ReadCache uses it
+            and self.read_cache.usable(reader, ReadCache.key(reader, full), full)
+        ):
             self.hits += 1
             return _load(entry[1], refs)
         self.entries.pop(key, None)
         obj = original(*args, **kw)
-        reader = readers.readers.get(fmt or file_suffix(full))
-        if reader is None or ReadCache.key(reader, full) in self.read_cache.passing:
-            return obj  # a result that depends on the time is made again each build
+        if reader is None:
+            return obj
         with open(full, "rb") as f:
             if _digest(f.read()) != digest:
                 return obj  # changed while being read: not kept
@@ -1542,16 +1550,12 @@ class Snapshot:
         # share while this one takes the rest and, in a rebuild, then checks the pages' other
         # inputs (``_changed``), which need no object's fingerprint: two thirds to the child.
         self._child: Shares | None = None
-        self._fps: list[int] = []
-        cut = len(self._index)
-        if workers > 1 and cut >= parallel_min:
-            cut = cut * 2 // 3 if rebuild else (cut + 1) // 2
-            self._child = Shares([self._index[:cut]], self._fingerprints, local=False).start()
-            cut_here = self._index[cut:]
-        else:
-            cut, cut_here = 0, self._index
-        self._fps = self._fingerprints(cut_here)
-        self._cut = cut
+        here = self._index
+        if workers > 1 and len(here) >= parallel_min:
+            cut = len(here) * 2 // 3 if rebuild else (len(here) + 1) // 2
+            self._child = Shares([here[:cut]], self._fingerprints, local=False).start()
+            here = here[cut:]
+        self._fps = self._fingerprints(here)  # the child's share comes before these
         self._objects: dict | None = None
         self.shared = {key: self.fp.value(value) for key, value in context.items()}
 

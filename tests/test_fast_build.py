@@ -258,16 +258,23 @@ def test_a_problem_only_the_whole_check_finds_stops_a_rebuild(project):
 def test_a_scheduled_article_is_published_by_the_first_rebuild_after_its_moment(project):
     """The reader's result for an item that waits for its moment depends on "now", not only
     on the file: a rebuild after that moment (here: after another file changed) publishes
-    it, as a full build would, instead of keeping the kept reader result."""
+    it, as a full build would, instead of keeping the kept reader result or content object.
+    Before that moment a rebuild keeps both."""
     later = "2024-01-20"  # after NOW
     write(project / "content/articles/gepland.md", article(20, date=later, title='"Gepland"'))
+    files = len(list((project / "content").rglob("*.md"))) + 1  # and the newsletter
     with dev_site(overrides(project, SEARCH_INDEX=False, **SMALL)) as site:
+        cache = site.pelican.content_cache
         with env(SWK_NOW=NOW):
             site.full()
-        assert not (site.output / "artikelen/gepland/index.html").exists()
+            assert not (site.output / "artikelen/gepland/index.html").exists()
+            site.update()  # still waiting: every object kept, the scheduled one too
+            assert (cache.hits, site.last_report.rendered) == (files, 0)
         with env(SWK_NOW=f"{later}T09:00"):
+            cache.hits = 0
             write(project / "content/articles/artikel-2.md", article(2, title='"Artikel twee"'))
             site.update()
+            assert cache.hits == files - 2  # the edited file and the one now published
             assert (site.output / "artikelen/gepland/index.html").is_file()
             assert_same(site.output, reference(project, SEARCH_INDEX=False))
 
