@@ -33,6 +33,9 @@ same steps in the same order (readers, generators' context, ``all_generators_fin
    does): it runs in a forked process while this one builds, and what it raises is raised
    before the first page is written.
 
+Before the generators exist, plugins may also spread their own work over the workers
+(``map_in_workers``): a full build's content check parses the files that way.
+
 Anything this cannot handle the same way as Pelican (a plugin with its own writer, or
 ``{attach}`` links, whose side effects happen while rendering) makes the build run Pelican's
 own serial ``run``: slower, never different.
@@ -1275,6 +1278,18 @@ class FastPelican(Pelican):
                 else:
                     checking.abort()
             raise
+
+    def map_in_workers(self, work, items: list) -> list:
+        """``[work(item) for item in items]``, in ``workers`` processes (this one and forked
+        children, each a consecutive share) when there are at least ``parallel_min`` items:
+        for plugins' work before the workers exist (the content check's parses). Results
+        come back pickled; what ``work`` changes in a child stays there."""
+        if self.workers < 2 or len(items) < self.parallel_min:
+            return [work(item) for item in items]
+        size = -(-len(items) // self.workers)
+        shares = [items[i : i + size] for i in range(0, len(items), size)]
+        done = Shares(shares, lambda share: [work(item) for item in share]).start().finish()
+        return [result for share in done for result in share]
 
     def _start_checks(self) -> Shares | None:
         """Start the checks plugins handed over (``background_checks``) in a forked child."""

@@ -142,6 +142,45 @@ def test_parallel_build_writes_what_pelican_writes(project):
         assert_same(out, reference(project, SEARCH_INDEX=False))
 
 
+def test_a_full_build_checks_the_content_in_the_workers_and_reports_every_problem(
+    project, monkeypatch
+):
+    """A full build's content check parses the files in the worker processes: this process
+    parses only its share, and a problem in the other share stops the build as well, each
+    with its file and field, before anything is written; the last good site stays."""
+    import content_model.items
+    import content_model.loading
+
+    parsed_here = []
+    parse_file = content_model.items.parse_file
+
+    def counting(ctype, path, *args):
+        parsed_here.append(path.name)
+        return parse_file(ctype, path, *args)
+
+    monkeypatch.setattr(content_model.loading, "parse_file", counting)
+    files = sorted((project / "content").rglob("*.md")) + sorted(
+        (project / "newsletters").rglob("*.md")
+    )
+    with env(SWK_NOW=NOW):
+        out = build_project(project, SEARCH_INDEX=False, **SMALL)
+        assert 0 < len(parsed_here) <= (len(files) + 1) // 2  # the rest in a forked child
+        assert_same(out, reference(project, SEARCH_INDEX=False))
+        good = tree(out)
+
+        first, last = "content/articles/artikel-1.md", "newsletters/nieuwsbrief-1.md"
+        write(project / first, article(1).replace("date: ", "date: gisteren #"))
+        text = (project / last).read_text()
+        write(project / last, text.replace("date: ", "date: eergisteren #", 1))
+        with pytest.raises(ContentError) as caught:
+            build_project(project, SEARCH_INDEX=False, **SMALL)
+        message = str(caught.value)
+        assert len(caught.value.problems) == 2, message
+        assert 'artikel-1.md: veld "Publicatiedatum" (date): "gisteren"' in message
+        assert 'nieuwsbrief-1.md: veld "Datum" (date): "eergisteren"' in message
+        assert tree(out) == good
+
+
 def test_incremental_builds_write_what_a_full_build_writes(project):
     settings = overrides(project, SEARCH_INDEX=False, **SMALL)
     arts = project / "content/articles"

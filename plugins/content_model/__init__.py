@@ -6,7 +6,8 @@
 - checks every file of every content type before anything is built and stops the build
   with one message listing all problems (``loading``), including images that are not files
   of the site (``images``) and items whose address the site already uses for a page of its
-  own (``outputs``); the reader takes the items that check parsed (each file is parsed once);
+  own (``outputs``); the reader takes the items that check parsed (each file is parsed once;
+  a full build on our engine parses them in its workers: ``pelican.map_in_workers``);
   in a dev-server rebuild on our engine the check runs in a forked process while the build
   goes on (``pelican.background_checks``), and the engine raises what it finds before
   anything is written,
@@ -45,13 +46,18 @@ DEFAULTS = {
 }
 
 
-def check(settings):
+def check(settings, map_in_workers=None):
     """Validate all content; raise ContentError listing every problem.
 
     ``settings`` must have every plugin's defaults in it (Pelican's ``initialized``), so
-    ``check_outputs`` knows every address the site generates."""
+    ``check_outputs`` knows every address the site generates. ``map_in_workers`` (our
+    engine's): the files are parsed through it, in shares in forked processes."""
     now = None if preview_build() else build_now(site_zone(settings))
-    cols = load_all(sources(settings), now, parsed=parsed_files(settings))
+    files = sources(settings)
+    parsed = parsed_files(settings)
+    if map_in_workers is not None:
+        parsed.parse_all(files, map_in_workers)
+    cols = load_all(files, now, parsed=parsed)
     problems = cols.problems + check_images(cols, settings) + check_outputs(cols, settings)
     if problems:
         raise ContentError(problems)
@@ -69,7 +75,8 @@ def _get_generators(pelican):
         # build, which raises what it finds before anything is written
         checks.append(lambda: check(pelican.settings))
     else:
-        check(pelican.settings)  # before any file is read or written
+        # before any file is read or written; on our engine, parsed in its worker processes
+        check(pelican.settings, getattr(pelican, "map_in_workers", None))
     return CollectionsGenerator
 
 

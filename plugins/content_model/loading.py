@@ -57,6 +57,25 @@ class ParsedFiles:
         self.files[key] = parsed = Parsed(digest, item, tuple(problems))
         return parsed
 
+    def parse_all(self, sources: dict[str, list[Path]], map_in_workers) -> None:
+        """Parse every file of ``sources`` that is not known yet, through ``map_in_workers``
+        (``(work, items) -> [work(item) for item in items]``, which may run shares of the
+        items in forked processes: the build engine's). ``get`` then finds them."""
+        todo = [
+            (type_name, os.path.abspath(path))
+            for type_name, paths in sources.items()
+            for path in paths
+        ]
+
+        def parse(pair):
+            type_name, path = pair
+            return self.get(CONTENT_TYPES[type_name], path)
+
+        for (type_name, path), parsed in zip(todo, map_in_workers(parse, todo), strict=True):
+            if parsed.item is not None:
+                parsed.item.type = CONTENT_TYPES[type_name]  # this process's, not a copy
+            self.files[(type_name, path)] = parsed
+
     def forget_except(self, keep: set[tuple[str, str]]) -> None:
         """Drop files that are not in ``keep`` (deleted since)."""
         for key in self.files.keys() - keep:
