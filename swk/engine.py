@@ -47,6 +47,7 @@ process: forking costs more than it saves; default 200).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import fnmatch
 import functools
@@ -155,10 +156,11 @@ class Shares:
         except BaseException as exc:  # reported to the parent
             status = 1
             text = "".join(traceback.format_exception(exc))
-            try:
-                payload = pickle.dumps(("error", exc, text))
+            try:  # pickled on its own: the parent may not be able to unpickle it
+                raised = pickle.dumps(exc)
             except Exception:  # an exception that does not pickle
-                payload = pickle.dumps(("error", None, text))
+                raised = None
+            payload = pickle.dumps(("error", raised, text))
         try:
             with os.fdopen(write_end, "wb") as out:
                 out.write(payload)
@@ -175,47 +177,69 @@ class Shares:
                 results = [self.work(self.shares[0])]
             except BaseException as exc:  # raised after the children are reaped
                 results, first_error = [None], exc
+        pending, self.children = self.children, []
         try:
-            for pid, read_end in self.children:
-                with os.fdopen(read_end, "rb") as pipe:
-                    data = pipe.read()
+            while pending:
+                pid, read_end = pending[0]
+                chunks = []
+                while chunk := os.read(read_end, 1 << 20):
+                    chunks.append(chunk)
+                os.close(read_end)
+                pending[0] = (pid, None)  # its pipe is closed
                 _, status = os.waitpid(pid, 0)
-                if not data:
-                    results.append(None)
-                    first_error = first_error or WorkerError(
-                        f"worker process {pid} ended without a result (status {status})"
-                    )
-                    continue
-                outcome = pickle.loads(data)
-                if outcome[0] == "ok":
-                    results.append(outcome[1])
-                else:
-                    results.append(None)
-                    _, exc, text = outcome
-                    first_error = first_error or (
-                        exc if isinstance(exc, BaseException) else WorkerError(text)
-                    )
+                del pending[0]
+                result, error = _outcome(pid, status, b"".join(chunks))
+                results.append(result)
+                first_error = first_error or error
         finally:
-            self.children = []
+            _end(pending)  # interrupted: the others end without their results
             self._thaw()
         if first_error is not None:
             raise first_error
         return results
 
     def abort(self) -> None:
-        import signal
-
-        for pid, read_end in self.children:
-            os.kill(pid, signal.SIGKILL)
-            os.close(read_end)
-            os.waitpid(pid, 0)
-        self.children = []
+        children, self.children = self.children, []
+        _end(children)
         self._thaw()
 
     def _thaw(self):
         if self.frozen:
             gc.unfreeze()
             self.frozen = False
+
+
+def _outcome(pid: int, status: int, data: bytes) -> tuple:
+    """(result, error) of a worker from what it sent: an error that cannot be unpickled here
+    (an exception class with other arguments) is a WorkerError with the worker's traceback."""
+    if not data:
+        return None, WorkerError(f"worker process {pid} ended without a result (status {status})")
+    try:
+        outcome = pickle.loads(data)
+    except Exception as exc:
+        return None, WorkerError(f"worker process {pid}: its result could not be read: {exc!r}")
+    if outcome[0] == "ok":
+        return outcome[1], None
+    _, raised, text = outcome
+    try:
+        exc = pickle.loads(raised) if raised is not None else None
+    except Exception:
+        exc = None
+    return None, exc if isinstance(exc, BaseException) else WorkerError(text)
+
+
+def _end(children: list[tuple[int, int | None]]) -> None:
+    """Kill and reap forked workers whose results are not wanted, closing their pipes (None:
+    closed already)."""
+    import signal
+
+    for pid, read_end in children:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        if read_end is not None:
+            os.close(read_end)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
 
 
 class Counter:
@@ -1410,9 +1434,7 @@ class FastPelican(Pelican):
         stale: set[str] = set()
         snap = None
         if track:
-            snap = Snapshot(
-                self.settings, context, self.workers, self.parallel_min, previous is not None
-            )
+            snap = Snapshot(self.settings, context, self.workers, self.parallel_min)
             try:
                 if previous is not None:
                     todo, stale = _changed(previous, jobs, context, snap)
@@ -1553,9 +1575,7 @@ class Snapshot:
     is rendered (rendering fills lazy caches, such as a tag's slug: fingerprints taken at
     another moment would differ without a real change)."""
 
-    def __init__(
-        self, settings, context, workers: int = 1, parallel_min: int = 200, rebuild: bool = False
-    ):
+    def __init__(self, settings, context, workers: int = 1, parallel_min: int = 200):
         self.fp = Fingerprinter(skip=(settings, context))
         self.context = context
         self._own: dict[tuple[int, str], int] = {}
@@ -1564,15 +1584,21 @@ class Snapshot:
         # The content objects' fingerprints are most of the cost: a forked process takes a
         # share while this one takes the rest and, in a rebuild, then checks the pages' other
         # inputs (``_changed``), which need no object's fingerprint: two thirds to the child.
+        # The same cut in every build: a cyclic value's fingerprint can depend on what the
+        # same process fingerprinted before it (a moved cut re-renders, never leaves stale).
         self._child: Shares | None = None
+        self._objects: dict | None = None
         here = self._index
         if workers > 1 and len(here) >= parallel_min:
-            cut = len(here) * 2 // 3 if rebuild else (len(here) + 1) // 2
+            cut = len(here) * 2 // 3
             self._child = Shares([here[:cut]], self._fingerprints, local=False).start()
             here = here[cut:]
-        self._fps = self._fingerprints(here)  # the child's share comes before these
-        self._objects: dict | None = None
-        self.shared = {key: self.fp.value(value) for key, value in context.items()}
+        try:
+            self._fps = self._fingerprints(here)  # the child's share comes before these
+            self.shared = {key: self.fp.value(value) for key, value in context.items()}
+        except BaseException:
+            self.abort()
+            raise
 
     def _fingerprints(self, part) -> list[int]:
         return [self.fp.content(obj) for _, obj in part]

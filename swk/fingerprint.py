@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import os
 from decimal import Decimal
 from enum import Enum
 from pathlib import PurePath
@@ -46,7 +47,19 @@ _ATOMS = (
     range,
 )
 _EXACT = {int, float, bool, type(None), bytes, datetime.date, datetime.datetime}
-_volatile = itertools.count()
+
+
+def _fresh_volatile() -> None:
+    """Start the counter of values that equal nothing at a random point: a forked process
+    (the dev server's fingerprint share) gets its own, so a number it draws cannot be drawn
+    again by another build's child from the same copied count."""
+    global _volatile
+    _volatile = itertools.count(int.from_bytes(os.urandom(8), "big") << 32)
+
+
+_volatile: itertools.count
+_fresh_volatile()
+os.register_at_fork(after_in_child=_fresh_volatile)
 
 
 class _Missing:
