@@ -15,12 +15,14 @@ import swk.fingerprint
 from swk.engine import Shares, Snapshot, WorkerError
 
 
-def children() -> list[int]:
-    """This process's child processes, zombies included (until they are reaped)."""
+def children() -> set[int]:
+    """This process's child processes, zombies included (until they are reaped). Compare
+    with the set before: other tests' session fixtures (Playwright's driver) are children
+    of the test process too."""
     me = os.getpid()
-    found = []
+    found = set()
     for task in os.listdir(f"/proc/{me}/task"):
-        found += [int(p) for p in Path(f"/proc/{me}/task/{task}/children").read_text().split()]
+        found |= {int(p) for p in Path(f"/proc/{me}/task/{task}/children").read_text().split()}
     return found
 
 
@@ -91,10 +93,10 @@ def test_a_failure_while_a_snapshot_is_taken_leaves_no_process_behind(monkeypatc
 
     monkeypatch.setattr(swk.fingerprint.Fingerprinter, "value", failing)
     context = {"articles": [article(n) for n in range(30)], "stuk": "kapot"}
-    fds = open_fds()
+    fds, before = open_fds(), children()
     with pytest.raises(KeyboardInterrupt):
         Snapshot({}, context, workers=2, parallel_min=1)
-    assert children() == []
+    assert children() - before == set()
     assert open_fds() == fds
     assert gc.get_freeze_count() == 0
 
@@ -114,9 +116,9 @@ def test_a_worker_error_that_does_not_unpickle_is_reported_with_its_traceback():
         return share * 10
 
     assert Shares([0, 1, 2], lambda share: share * 10).start().finish() == [0, 10, 20]
-    fds = open_fds()
+    fds, before = open_fds(), children()
     with pytest.raises(WorkerError, match=r"NeedsTwo: artikel-1.md: kapot"):
         Shares([0, 1, 2], work).start().finish()
-    assert children() == []
+    assert children() - before == set()
     assert open_fds() == fds
     assert gc.get_freeze_count() == 0
