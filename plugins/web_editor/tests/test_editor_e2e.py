@@ -74,7 +74,11 @@ def settle(repo: Path, timeout: float = 45) -> None:
         elif time.monotonic() - quiet_since >= 1.5:  # the editor's follow-up requests are done too
             return
         time.sleep(0.1)
-    raise AssertionError(f"decap-server left {repo} on {head!r} or with changes")
+    status = git(repo, "status", "--porcelain").strip() or "clean"
+    reflog = git(repo, "reflog", "-n", "12", "--date=iso")  # what checked out and committed when
+    raise AssertionError(
+        f"decap-server left {repo} on {head!r} or with changes ({status}); reflog:\n{reflog}"
+    )
 
 
 def wait_for_server(api: str, proc: subprocess.Popen, log: Path) -> dict:
