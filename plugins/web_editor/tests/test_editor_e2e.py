@@ -57,7 +57,11 @@ def settle(repo: Path, timeout: float = 45) -> None:
     quiet_since = stuck_since = None
     while time.monotonic() < deadline:
         head = git(repo, "symbolic-ref", "--short", "HEAD").strip()
-        busy = (repo / ".git" / "index.lock").exists() or git(repo, "status", "--porcelain").strip()
+        # --no-optional-locks: git status would otherwise take index.lock to refresh the
+        # index, and decap-server's own add or commit could fail on it
+        busy = (repo / ".git" / "index.lock").exists() or git(
+            repo, "--no-optional-locks", "status", "--porcelain"
+        ).strip()
         if head.startswith("cms/") and not busy:
             stuck_since = stuck_since or time.monotonic()
             if time.monotonic() - stuck_since >= 3:  # may collide with decap-server: then again
@@ -74,7 +78,7 @@ def settle(repo: Path, timeout: float = 45) -> None:
         elif time.monotonic() - quiet_since >= 1.5:  # the editor's follow-up requests are done too
             return
         time.sleep(0.1)
-    status = git(repo, "status", "--porcelain").strip() or "clean"
+    status = git(repo, "--no-optional-locks", "status", "--porcelain").strip() or "clean"
     reflog = git(repo, "reflog", "-n", "12", "--date=iso")  # what checked out and committed when
     raise AssertionError(
         f"decap-server left {repo} on {head!r} or with changes ({status}); reflog:\n{reflog}"
