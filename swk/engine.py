@@ -34,7 +34,9 @@ same steps in the same order (readers, generators' context, ``all_generators_fin
    before the first page is written.
 
 Before the generators exist, plugins may also spread their own work over the workers
-(``map_in_workers``): a full build's content check parses the files that way.
+(``map_in_workers``): a full build's content check parses the files that way. A plugin whose
+readers' results depend on something that went back since the last build (the clock) drops
+the kept results (``forget_kept_results``): that build reads every file again.
 
 Anything this cannot handle the same way as Pelican (a plugin with its own writer, or
 ``{attach}`` links, whose side effects happen while rendering) makes the build run Pelican's
@@ -1262,6 +1264,15 @@ class FastPelican(Pelican):
             if failed is not None:
                 raise failed
         return state
+
+    def forget_kept_results(self) -> None:
+        """Drop the kept reader results and content objects: the next build reads every
+        file again. For a plugin whose readers' results depend on something that went back
+        (content_model: the clock)."""
+        self.read_cache.entries.clear()
+        self.read_cache.passing.clear()
+        self.content_cache.entries.clear()
+        self.content_cache.used.clear()
 
     def _finalized(self) -> None:
         """Send ``finalized``, then start the work plugins handed over in it."""

@@ -318,6 +318,27 @@ def test_a_scheduled_article_is_published_by_the_first_rebuild_after_its_moment(
             assert_same(site.output, reference(project, SEARCH_INDEX=False))
 
 
+def test_when_the_clock_goes_back_a_published_article_waits_again(project):
+    """A published item's kept result assumes the clock only moves on. When it went back (a
+    corrected system clock; here SWK_NOW) to before an article's moment, the next rebuild
+    reads every file again: the article waits again, as in a full build at that moment."""
+    moment = "2024-01-20T09:00"  # after NOW
+    write(project / "content/articles/gepland.md", article(20, date=moment, title='"Gepland"'))
+    page = "artikelen/gepland/index.html"
+    with dev_site(overrides(project, SEARCH_INDEX=False, **SMALL)) as site:
+        with env(SWK_NOW="2024-01-21T12:00"):
+            site.full()
+            assert (site.output / page).is_file()
+        with env(SWK_NOW=NOW):
+            site.update()  # no file changed, only the time
+            assert not (site.output / page).exists()
+            assert_same(site.output, reference(project, SEARCH_INDEX=False))
+            cache = site.pelican.content_cache
+            cache.hits = 0
+            site.update()  # the clock stands still: the results are kept again
+            assert cache.hits > 0 and site.last_report.rendered == 0
+
+
 def test_a_rebuild_makes_only_the_changed_files_content_object_anew(project):
     """The dev server keeps each content object as Pelican's ``read_file`` made it: a rebuild
     unpickles the unchanged files' objects, a fresh copy each build, so what plugins change

@@ -68,7 +68,26 @@ def _readers_init(readers):
     readers.reader_classes["md"] = YamlMarkdownReader
 
 
+# The "now" of the last build of this Pelican instance (the dev server's builds share its
+# settings); not a setting anyone writes.
+LAST_NOW_KEY = "CONTENT_MODEL_LAST_NOW"
+
+
+def _clock_went_back(pelican) -> None:
+    """Our engine keeps the reader's results between the dev server's builds, and a
+    published item's result is kept as long as its file stays the same: the clock only moves
+    on. When it went back (a corrected system clock), an item published then may wait for
+    its moment again, so the kept results are dropped and every file is read again."""
+    now = build_now(site_zone(pelican.settings))
+    last = pelican.settings.get(LAST_NOW_KEY)
+    forget = getattr(pelican, "forget_kept_results", None)
+    if last is not None and now < last and forget is not None:
+        forget()
+    pelican.settings[LAST_NOW_KEY] = now
+
+
 def _get_generators(pelican):
+    _clock_went_back(pelican)
     checks = getattr(pelican, "background_checks", None)
     if getattr(pelican, "incremental", False) and checks is not None:
         # a dev-server rebuild on our engine: checked in a forked process next to the
@@ -83,6 +102,7 @@ def _get_generators(pelican):
 def _now(generator):
     # the parsed files are the readers', not the templates' (Pelican copies the settings)
     generator.context.pop(PARSED_KEY, None)
+    generator.context.pop(LAST_NOW_KEY, None)
     generator.context.setdefault("now", build_now(site_zone(generator.settings)))
 
 
