@@ -1371,8 +1371,8 @@ class FastPelican(Pelican):
         for env in envs:
             env.bytecode_cache = self.template_code
             # a build loads each template once: without this Jinja stats its file again at
-            # every include, import and extends (some 75,000 stats at N = 3000, 0.5 s of
-            # CPU); every build makes new environments, so the next build sees any change
+            # every include, import and extends (some 58,000 stats at N = 3000); every
+            # build makes new environments, so the next build sees any change
             env.auto_reload = False
             if track:
                 env.context_class = TrackingContext

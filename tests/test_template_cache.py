@@ -128,7 +128,7 @@ def test_a_build_with_kept_templates_writes_the_same_site(tmp_path):
 def test_a_build_checks_the_templates_timestamps_once_not_for_every_page(tmp_path, monkeypatch):
     """Each build loads a template once (its environments are new; the next build sees any
     change): Jinja would otherwise stat its file again at every include, import and extends
-    of every page, some 75,000 stats at 3,000 articles."""
+    of every page, some 58,000 stats at 3,000 articles."""
     import os.path
 
     from swk import ROOT
