@@ -339,6 +339,27 @@ def test_when_the_clock_goes_back_a_published_article_waits_again(project):
             assert cache.hits > 0 and site.last_report.rendered == 0
 
 
+def test_a_changed_template_reaches_every_page_in_the_dev_servers_next_build(project, tmp_path):
+    """Each build loads a template once (Jinja's ``auto_reload`` off): the dev server's next
+    build after a template change (a full one) must load it again, as its environments are
+    new, not serve what the last build loaded."""
+    import shutil
+
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    page = "artikelen/artikel-1/index.html"
+    with env(SWK_NOW=NOW):
+        settings = overrides(project, SEARCH_INDEX=False, THEME=str(theme), **SMALL)
+        with dev_site(settings) as site:
+            site.full()
+            assert "Gewijzigd sjabloon" not in (site.output / page).read_text()
+            base = theme / "templates/base.html"
+            base.write_text(base.read_text().replace("</body>", "Gewijzigd sjabloon</body>", 1))
+            site.full()  # what the server does after a template change
+            assert "Gewijzigd sjabloon" in (site.output / page).read_text()
+            assert_same(site.output, reference(project, SEARCH_INDEX=False, THEME=str(theme)))
+
+
 def test_a_rebuild_makes_only_the_changed_files_content_object_anew(project):
     """The dev server keeps each content object as Pelican's ``read_file`` made it: a rebuild
     unpickles the unchanged files' objects, a fresh copy each build, so what plugins change
