@@ -5,6 +5,7 @@ file names Pagefind does not keep stable) is compared by what it answers."""
 
 from __future__ import annotations
 
+import random
 import re
 import subprocess
 import sys
@@ -247,6 +248,109 @@ def test_incremental_builds_write_what_a_full_build_writes(project):
                 if label == "edit an article's title":
                     # its page, the list page, tag and category pages, partner and event pages
                     assert 3 < site.last_report.rendered < pages / 3, site.last_report
+
+
+def _random_change(rng, project: Path) -> str:
+    """One change an editor could save, chosen by ``rng``; only changes the content check
+    accepts (the newsletter's articles 1 to 4 stay published, a referenced event or partner
+    stays). Returns what it did."""
+    arts = project / "content/articles"
+    referenced = " ".join(p.read_text() for p in arts.glob("*.md"))
+    n = rng.randrange(5, 30)  # not 1 to 4: the newsletter includes those
+    kind = rng.choice(
+        ["title", "date", "tags", "partners", "category", "link", "add", "delete", "draft"]
+        + ["scheduled", "partner", "event", "event publish", "newsletter", "page", "image"]
+    )
+    if kind == "title":
+        write(arts / f"artikel-{n}.md", article(n, title=f'"Titel {rng.randrange(1000)}"'))
+    elif kind == "date":
+        write(
+            arts / f"artikel-{n}.md",
+            article(n, date=f"202{rng.randrange(4)}-0{rng.randrange(1, 10)}-15"),
+        )
+    elif kind == "tags":
+        write(arts / f"artikel-{n}.md", article(n, tags=f"[thema-{rng.randrange(6)}, werk]"))
+    elif kind == "partners":
+        write(arts / f"artikel-{n}.md", article(n, partners=f"[partner-{rng.randrange(3)}]"))
+    elif kind == "category":
+        write(arts / f"artikel-{n}.md", article(n, category=rng.choice(["Nieuws", "Interview"])))
+    elif kind == "link":
+        target = rng.choice(sorted(arts.glob("artikel-[1-4].md"))).name
+        text = article(n).replace("Tekst", f"Zie [dit]({{filename}}/articles/{target}). Tekst")
+        write(arts / f"artikel-{n}.md", text)
+    elif kind == "add":
+        write(arts / f"artikel-{n}.md", article(n))
+    elif kind == "delete":
+        gone = arts / f"artikel-{n}.md"
+        if gone.exists() and gone.name not in referenced:
+            gone.unlink()
+    elif kind == "draft":
+        write(arts / f"artikel-{n}.md", article(n, status="draft"))
+    elif kind == "scheduled":  # waits until a later "now"
+        write(arts / f"artikel-{n}.md", article(n, date="2024-02-01T09:00"))
+    elif kind == "partner":
+        k = rng.randrange(3)
+        write(
+            project / f"content/partners/partner-{k}.md",
+            partner(k, f"Partner {rng.randrange(1000)}"),
+        )
+    elif kind in ("event", "event publish"):
+        k = rng.randrange(2)
+        text = event(k, f"2024-0{rng.randrange(1, 6)}-1{rng.randrange(10)}T15:00")
+        if kind == "event publish":
+            text = text.replace("kind:", f"publish: 2024-0{rng.randrange(1, 3)}-10T08:00\nkind:")
+            if f"[event-{k}]" in referenced:  # an article may only refer to a published one
+                return kind + " (skipped)"
+        write(project / f"content/events/event-{k}.md", text)
+    elif kind == "newsletter":
+        pick = ", ".join(f"artikel-{i}" for i in rng.sample(range(1, 5), 2))
+        write(
+            project / "newsletters/nieuwsbrief-1.md",
+            NEWSLETTER.replace("artikel-1, artikel-2", pick),
+        )
+    elif kind == "page":
+        page = rng.choice(sorted((project / "content/pages").glob("*.md")))
+        page.write_text(page.read_text() + f"\nNog een zin ({rng.randrange(1000)}).\n")
+    elif kind == "image":
+        image = project / f"content/images/beeld-{rng.randrange(2)}.svg"
+        if image.exists():
+            image.unlink()
+        else:
+            image.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    return f"{kind} {n}"
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+def test_a_random_sequence_of_saves_and_clock_moves_writes_what_full_builds_write(project, seed):
+    """Random changes an editor could save (``_random_change``), with the clock moving on
+    and once back, each followed by a dev-server rebuild whose whole tree must equal
+    Pelican's own full build: combinations that no hand-written sequence tries."""
+    rng = random.Random(seed)
+    # published by the third moment, waiting again when the clock goes back, then published
+    scheduled = article(40, date="2024-02-01T09:00", title='"Gepland"')
+    write(project / "content/articles/gepland.md", scheduled)
+    moments = iter(
+        ["2024-01-15T12:00", "2024-01-20T12:00", "2024-02-05T12:00", "2024-01-10T12:00"]
+        + ["2024-02-10T12:00"]
+    )
+    now = next(moments)
+    done = []
+    with dev_site(overrides(project, SEARCH_INDEX=False, **SMALL)) as site:
+        with env(SWK_NOW=now):
+            site.full()
+        for step in range(24):
+            if step % 6 == 5:
+                now = next(moments)  # later, later, back before the first, later
+                done.append(f"now {now}")
+            else:
+                done.append(_random_change(rng, project))
+            with env(SWK_NOW=now):
+                site.update()
+                assert site.state is not None, "; ".join(done)
+                want = tree(reference(project, SEARCH_INDEX=False))
+            got = tree(site.output)
+            assert sorted(got) == sorted(want), "; ".join(done)
+            assert [name for name in want if got[name] != want[name]] == [], "; ".join(done)
 
 
 def test_bad_content_in_the_dev_server_changes_nothing(project):
