@@ -349,6 +349,11 @@ class ReadCache:
         cls = type(reader)
         return (f"{cls.__module__}.{cls.__qualname__}", path)
 
+    def clear(self) -> None:
+        """Drop every kept result."""
+        self.entries.clear()
+        self.passing.clear()
+
     def dump(self, result) -> bytes:
         return _dump(result, {"settings": self.settings})
 
@@ -567,6 +572,11 @@ class ContentCache:
         except Exception:  # an object that does not pickle is just not kept
             pass
         return obj
+
+    def clear(self) -> None:
+        """Drop every kept object."""
+        self.entries.clear()
+        self.used.clear()
 
     def forget_unused(self) -> None:
         """Drop the objects of files no generator read in this build (deleted since)."""
@@ -1269,10 +1279,8 @@ class FastPelican(Pelican):
         """Drop the kept reader results and content objects: the next build reads every
         file again. For a plugin whose readers' results depend on something that went back
         (content_model: the clock)."""
-        self.read_cache.entries.clear()
-        self.read_cache.passing.clear()
-        self.content_cache.entries.clear()
-        self.content_cache.used.clear()
+        self.read_cache.clear()
+        self.content_cache.clear()
 
     def _finalized(self) -> None:
         """Send ``finalized``, then start the work plugins handed over in it."""
@@ -1503,7 +1511,7 @@ class FastPelican(Pelican):
         del jobs, todo, outputs, running, later
         writer.jobs.clear()
         if not track:
-            self.read_cache.entries.clear()
+            self.read_cache.clear()
         _give_back_memory()
         self._finalized()
         timing("finalized", t)
