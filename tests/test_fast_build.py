@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -130,11 +131,13 @@ def dev_site(settings: dict):
         site.close()
 
 
-def assert_same(actual: Path, expected: Path):
+def assert_same(actual: Path, expected: Path, why: str = ""):
+    """The same files with the same bytes, and the same folders; ``why``: what led here."""
     got, want = tree(actual), tree(expected)
-    assert sorted(got) == sorted(want)
-    assert [name for name in want if got[name] != want[name]] == []
-    assert folders(actual) - {"pagefind"} == folders(expected) - {"pagefind"}  # no empty leftovers
+    assert sorted(got) == sorted(want), why
+    assert [name for name in want if got[name] != want[name]] == [], why
+    # no empty leftovers
+    assert folders(actual) - {"pagefind"} == folders(expected) - {"pagefind"}, why
 
 
 def test_parallel_build_writes_what_pelican_writes(project):
@@ -347,10 +350,7 @@ def test_a_random_sequence_of_saves_and_clock_moves_writes_what_full_builds_writ
             with env(SWK_NOW=now):
                 site.update()
                 assert site.state is not None, "; ".join(done)
-                want = tree(reference(project, SEARCH_INDEX=False))
-            got = tree(site.output)
-            assert sorted(got) == sorted(want), "; ".join(done)
-            assert [name for name in want if got[name] != want[name]] == [], "; ".join(done)
+                assert_same(site.output, reference(project, SEARCH_INDEX=False), "; ".join(done))
 
 
 def test_bad_content_in_the_dev_server_changes_nothing(project):
@@ -447,8 +447,6 @@ def test_a_changed_template_reaches_every_page_in_the_dev_servers_next_build(pro
     """Each build loads a template once (Jinja's ``auto_reload`` off): the dev server's next
     build after a template change (a full one) must load it again, as its environments are
     new, not serve what the last build loaded."""
-    import shutil
-
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)
     page = "artikelen/artikel-1/index.html"
