@@ -443,6 +443,22 @@ def test_when_the_clock_goes_back_a_published_article_waits_again(project):
             assert cache.hits > 0 and site.last_report.rendered == 0
 
 
+def test_each_dev_server_build_dates_the_sitemaps_lists_with_its_own_now(project):
+    """The sitemap's date of the pages without one of their own (home page, lists) is the
+    build's "now", not the dev server's start (pelican-sitemap's moment of loading): a
+    rebuild later, with no file changed, writes what a full build at that moment writes."""
+    with dev_site(overrides(project, SEARCH_INDEX=False, **SMALL)) as site:
+        for now, stamp in (
+            (NOW, "2024-01-15T12:00:00+01:00"),
+            ("2024-01-16T08:00", "2024-01-16T08:00:00+01:00"),
+        ):
+            with env(SWK_NOW=now):
+                site.full() if now == NOW else site.update()
+                sitemap = (site.output / "sitemap.xml").read_text(encoding="utf-8")
+                assert f"<loc>/</loc>\n<lastmod>{stamp}</lastmod>" in sitemap
+                assert_same(site.output, reference(project, SEARCH_INDEX=False), why=now)
+
+
 def test_a_changed_template_reaches_every_page_in_the_dev_servers_next_build(project, tmp_path):
     """Each build loads a template once (Jinja's ``auto_reload`` off): the dev server's next
     build after a template change (a full one) must load it again, as its environments are

@@ -149,3 +149,25 @@ def test_the_policy_lets_the_site_service_take_forms_and_fetches():
     assert policy.endswith("form-action 'self' https://dienst.example")
     assert "script-src 'self' 'wasm-unsafe-eval';" in policy and "'unsafe-inline'" not in policy
     assert content_security_policy(dict(DEFAULTS)).endswith("form-action 'self'")
+
+
+def test_the_sitemap_dates_pages_without_a_date_of_their_own_with_each_builds_now(tmp_path):
+    """pelican-sitemap gives the home page, the lists and the tag pages the moment its plugin
+    was loaded: in the dev server, the moment it started, for every build after. Each build
+    dates them with its own "now" (SWK_NOW here), as a cold build at that moment would."""
+    project = make_project(tmp_path, {"content/articles/gesprek.md": INTERVIEW})
+
+    def lastmod(out, loc: str) -> str:
+        xml = (out / "sitemap.xml").read_text(encoding="utf-8")
+        found = re.search(rf"<loc>{re.escape(loc)}</loc>\s*<lastmod>([^<]*)</lastmod>", xml)
+        assert found, f"{loc} is not in the sitemap"
+        return found.group(1)
+
+    for now, expected in (
+        ("2024-01-15T12:00", "2024-01-15T12:00:00+01:00"),
+        ("2024-07-01T09:30", "2024-07-01T09:30:00+02:00"),  # summer time in Amsterdam
+    ):
+        with env(SWK_NOW=now):
+            out = build_project(project, SEARCH_INDEX=False)
+        assert lastmod(out, "/") == expected
+        assert lastmod(out, "/artikelen/") == expected
