@@ -9,6 +9,8 @@ rebuilt within about a second of every save.
   the pages whose inputs changed are rendered and written (``FastPelican.run(previous=...)``;
   what generators write themselves goes to ``output.direct/`` and only files that differ
   are moved over). Pages no longer produced are removed. Pagefind follows in the background.
+- A commit (or checkout, reset, pull) in the Git work tree of the content also builds
+  again: the agenda's iCalendar dates come from the last commit of each event's file.
 - A template change (``THEME``/templates) rebuilds everything; a change to the settings or to
   Python code (plugins) restarts the server process, as modules cannot be reloaded safely.
 - Bad content prints the problems (Dutch, one line each) and leaves the site as it was; any
@@ -23,6 +25,7 @@ import http.server
 import os
 import shutil
 import socketserver
+import subprocess
 import sys
 import tempfile
 import threading
@@ -118,9 +121,44 @@ def _under(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder + os.sep)
 
 
+def git_logs(folder: str) -> str | None:
+    """Git's logs folder (``.git/logs``) of the work tree ``folder`` is in, or None. Every
+    commit, checkout, reset or pull writes to it. The agenda's iCalendar dates are the last
+    commit of each event's file (``content_model.history``): a commit changes them without
+    changing a file in the content folders."""
+    try:
+        found = subprocess.run(
+            ["git", "rev-parse", "--git-path", "logs"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    logs = os.path.join(folder, found.stdout.strip())
+    return os.path.abspath(logs) if found.returncode == 0 and os.path.isdir(logs) else None
+
+
+class ChangeFilter:
+    """watchfiles' default filter (no editors' swap files, nothing under ``.git``, ...), but
+    for Git's logs folder (``git_logs``), whose changes are commits."""
+
+    def __init__(self, logs: str | None):
+        from watchfiles import DefaultFilter
+
+        self.logs, self.default = logs, DefaultFilter()
+
+    def __call__(self, change, path: str) -> bool:
+        if self.logs is not None and _under(os.path.abspath(path), self.logs):
+            return True
+        return self.default(change, path)
+
+
 def watched(settings, settings_file: str) -> tuple[list[str], list[str]]:
     """(folders, files) to watch: the content (PATH and other existing ``*_PATH`` folders of
-    the settings outside it), the theme, the plugins, and the settings' Python files."""
+    the settings outside it), the theme, the plugins, and the settings' Python files; Git's
+    logs (``git_logs``) are added by ``serve``."""
     skip = {settings.get("OUTPUT_PATH"), settings.get("CACHE_PATH")}
     folders = [settings["PATH"], settings["THEME"], *settings.get("PLUGIN_PATHS", [])]
     for key, value in settings.items():
@@ -243,7 +281,16 @@ def serve(settings_file: str, bind: str = "127.0.0.1", port: int = 8000) -> int:
             "en wordt bijgewerkt bij elke wijziging. Stoppen: Ctrl-C."
         )
         folders, files = watched(site.settings, settings_file)
-        for changes in watch(*folders, *files, step=50, debounce=1600):
+        logs = git_logs(site.settings["PATH"])
+        changed = watch(
+            *folders,
+            *([logs] if logs else []),
+            *files,
+            watch_filter=ChangeFilter(logs),
+            step=50,
+            debounce=1600,
+        )
+        for changes in changed:
             kind = classify(changes, site.settings, settings_file)
             if kind == "restart":
                 _say("Instellingen of code gewijzigd: de server start opnieuw.")

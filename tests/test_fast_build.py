@@ -5,6 +5,7 @@ file names Pagefind does not keep stable) is compared by what it answers."""
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import shutil
@@ -605,9 +606,9 @@ def test_search_index_after_incremental_builds_answers_as_a_full_build(project, 
     assert "/artikelen/artikel-6/" not in got["zeppelinbloem"] and len(got["zeppelinbloem"]) == 12
 
 
-def test_dev_server_serves_and_rebuilds_after_a_save(project):
-    """``python -m swk serve`` as a real process: it builds, serves on 127.0.0.1 and updates
-    a page after its source changes."""
+@contextmanager
+def swk_serve(project: Path):
+    """``python -m swk serve`` on the project as a real process; yields (process, port, log)."""
     settings = write(
         project / "settings.py",
         "from pelicanconf import *\n"
@@ -627,18 +628,58 @@ def test_dev_server_serves_and_rebuilds_after_a_save(project):
                 "SWK_NOW": NOW,
             },
         )
-    url = f"http://127.0.0.1:{port}/artikelen/artikel-5/"
-    updated = re.compile(r"Site bijgewerkt in [0-9,]+ s \((\d+) pagina's\)")
     try:
+        yield proc, port, log
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_dev_server_serves_and_rebuilds_after_a_save(project):
+    """``python -m swk serve`` as a real process: it builds, serves on 127.0.0.1 and updates
+    a page after its source changes."""
+    url_path = "/artikelen/artikel-5/"
+    updated = re.compile(r"Site bijgewerkt in [0-9,]+ s \((\d+) pagina's\)")
+    with swk_serve(project) as (proc, port, log):
+        url = f"http://127.0.0.1:{port}{url_path}"
         assert "Artikel 5" in _until(lambda: _fetch(url), "Artikel 5", proc)
         write(project / "content/articles/artikel-5.md", article(5, title='"Net opgeslagen"'))
         assert "Net opgeslagen" in _until(lambda: _fetch(url), "Net opgeslagen", proc)
         assert "Net opgeslagen" in _fetch(f"http://127.0.0.1:{port}/artikelen/")
         output = _until(lambda: log.read_text(), "pagina's)", proc)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
     assert 0 < int(updated.search(output).group(1)) < 30, output  # not the whole site again
+
+
+def test_dev_server_rebuilds_after_a_commit(project):
+    """An event's iCalendar dates are the last commit of its file, or the file's time while
+    it has uncommitted changes (content_model.history): committing it changes the .ics
+    without changing a watched file. The dev server watches Git's logs too, so its .ics
+    then carries the commit's time, as a full build would."""
+    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid"]
+
+    def commit(when: str) -> None:
+        subprocess.run([*git, "add", "-A"], cwd=project, check=True)
+        subprocess.run(
+            [*git, "commit", "-qm", when],
+            cwd=project,
+            check=True,
+            env={"PATH": "/usr/bin:/bin", "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_DATE": when},
+        )
+
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=project, check=True)
+    commit("2024-01-02T10:00:00Z")
+    ics = project / "output/agenda/event-1/event-1.ics"
+    with swk_serve(project) as (proc, port, log):
+        stamp = lambda: ics.read_text() if ics.is_file() else ""  # noqa: E731
+        assert "DTSTAMP:20240102T100000Z" in _until(stamp, "DTSTAMP:20240102T100000Z", proc)
+        source = project / "content/events/event-1.md"
+        source.write_text(source.read_text() + "\nMeer over bijeenkomst 1.\n")
+        os.utime(source, (1705312800, 1705312800))  # 2024-01-15 10:00 UTC, uncommitted
+        assert "DTSTAMP:20240115T100000Z" in _until(stamp, "DTSTAMP:20240115T100000Z", proc)
+        commit("2024-01-20T10:00:00Z")
+        assert "DTSTAMP:20240120T100000Z" in _until(
+            stamp, "DTSTAMP:20240120T100000Z", proc, timeout=20
+        ), log.read_text()
 
 
 def _fetch(url: str) -> str:
