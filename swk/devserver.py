@@ -25,13 +25,13 @@ import http.server
 import os
 import shutil
 import socketserver
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
+from content_model.history import logs_folder
 from content_model.problems import ContentError
 
 from .build import BuildError, build_into, load_settings
@@ -121,28 +121,10 @@ def _under(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder + os.sep)
 
 
-def git_logs(folder: str) -> str | None:
-    """Git's logs folder (``.git/logs``) of the work tree ``folder`` is in, or None. Every
-    commit, checkout, reset or pull writes to it. The agenda's iCalendar dates are the last
-    commit of each event's file (``content_model.history``): a commit changes them without
-    changing a file in the content folders."""
-    try:
-        found = subprocess.run(
-            ["git", "rev-parse", "--git-path", "logs"],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    logs = os.path.join(folder, found.stdout.strip())
-    return os.path.abspath(logs) if found.returncode == 0 and os.path.isdir(logs) else None
-
-
 class ChangeFilter:
     """watchfiles' default filter (no editors' swap files, nothing under ``.git``, ...), but
-    for Git's logs folder (``git_logs``), whose changes are commits."""
+    for Git's logs folder (``content_model.history.logs_folder``): its changes are commits,
+    and the agenda's iCalendar dates are the last commit of each event's file."""
 
     def __init__(self, logs: str | None):
         from watchfiles import DefaultFilter
@@ -158,7 +140,7 @@ class ChangeFilter:
 def watched(settings, settings_file: str) -> tuple[list[str], list[str]]:
     """(folders, files) to watch: the content (PATH and other existing ``*_PATH`` folders of
     the settings outside it), the theme, the plugins, and the settings' Python files; Git's
-    logs (``git_logs``) are added by ``serve``."""
+    logs (``logs_folder``) are added by ``serve``."""
     skip = {settings.get("OUTPUT_PATH"), settings.get("CACHE_PATH")}
     folders = [settings["PATH"], settings["THEME"], *settings.get("PLUGIN_PATHS", [])]
     for key, value in settings.items():
@@ -281,7 +263,7 @@ def serve(settings_file: str, bind: str = "127.0.0.1", port: int = 8000) -> int:
             "en wordt bijgewerkt bij elke wijziging. Stoppen: Ctrl-C."
         )
         folders, files = watched(site.settings, settings_file)
-        logs = git_logs(site.settings["PATH"])
+        logs = logs_folder(site.settings["PATH"])
         changed = watch(
             *folders,
             *([logs] if logs else []),

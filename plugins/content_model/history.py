@@ -37,6 +37,17 @@ def _git(args: list[str], cwd: Path) -> str | None:
     return result.stdout if result.returncode == 0 else None
 
 
+def logs_folder(folder) -> str | None:
+    """Git's logs folder (``.git/logs``) of the work tree ``folder`` is in, or None. Every
+    commit, checkout, reset or pull writes to it, and so may change what ``History``
+    answers without changing a source file (the dev server watches it)."""
+    out = _git(["rev-parse", "--git-path", "logs"], Path(folder))
+    if out is None:
+        return None
+    logs = os.path.abspath(os.path.join(folder, out.strip()))
+    return logs if os.path.isdir(logs) else None
+
+
 def _repo(folder: Path) -> tuple[Path, str] | None:
     """(top folder of the Git work tree, HEAD) that ``folder`` is in, or None."""
     out = _git(["rev-parse", "--show-toplevel", "HEAD", "--is-shallow-repository"], folder)
