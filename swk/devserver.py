@@ -139,8 +139,9 @@ class ChangeFilter:
 
 def watched(settings, settings_file: str) -> tuple[list[str], list[str]]:
     """(folders, files) to watch: the content (PATH and other existing ``*_PATH`` folders of
-    the settings outside it), the theme, the plugins, and the settings' Python files; Git's
-    logs (``logs_folder``) are added by ``serve``."""
+    the settings outside it), the theme, the plugins, the existing ``*_FILE`` files of the
+    settings outside those folders (a ``REDIRECTS_FILE`` kept elsewhere), and the settings'
+    Python files; Git's logs (``logs_folder``) are added by ``serve``."""
     skip = {settings.get("OUTPUT_PATH"), settings.get("CACHE_PATH")}
     folders = [settings["PATH"], settings["THEME"], *settings.get("PLUGIN_PATHS", [])]
     for key, value in settings.items():
@@ -150,10 +151,16 @@ def watched(settings, settings_file: str) -> tuple[list[str], list[str]]:
                 folders.append(path)
     folders = [os.path.abspath(f) for f in folders if os.path.isdir(f)]
     here = os.path.dirname(os.path.abspath(settings_file))
+    data = {
+        os.path.abspath(value)
+        for key, value in settings.items()
+        if key.endswith("_FILE") and isinstance(value, str) and os.path.isfile(value)
+    }
     files = sorted(
         {
             os.path.abspath(settings_file),
             *(os.path.join(here, n) for n in os.listdir(here) if n.endswith(".py")),
+            *(f for f in data if not any(_under(f, folder) for folder in folders)),
         }
     )
     return folders, files

@@ -698,3 +698,41 @@ def _until(get, text: str, proc, timeout: float = 60) -> str:
             return found
         time.sleep(0.1)
     return found
+
+
+def test_the_dev_server_watches_a_redirect_map_kept_outside_the_content(project, tmp_path):
+    """A ``*_FILE`` setting that names an existing file outside the watched folders (here the
+    redirect map) is watched too; one inside them is not watched twice."""
+    from swk.devserver import watched
+
+    outside = write(tmp_path / "elders/redirects.yaml", "")
+    settings = {**overrides(project, REDIRECTS_FILE=str(outside)), "THEME": str(ROOT / "theme")}
+    folders, files = watched(settings, str(ROOT / "pelicanconf.py"))
+    assert str(outside) in files and str(project / "content") in folders
+    inside = write(project / "content/redirects.yaml", "")
+    folders, files = watched(
+        {**settings, "REDIRECTS_FILE": str(inside)}, str(ROOT / "pelicanconf.py")
+    )
+    assert str(inside) not in files
+    assert not [f for f in files if not f.endswith(".py")]
+
+
+def test_the_dev_server_follows_the_redirect_map(project):
+    """Adding, changing and removing old addresses in ``redirects.yaml``: after each, the
+    dev server's tree equals Pelican's own build (the redirect pages, the web servers' maps)."""
+    redirects = project / "content/redirects.yaml"
+    steps = [
+        "- from: /oud/\n  to: /artikelen/artikel-3/\n",
+        "- from: /oud/\n  to: /artikelen/artikel-4/\n- from: /ouder/\n  to: /partners/\n",
+        "- from: /ouder/\n  to: /partners/\n",
+        None,
+    ]
+    with env(SWK_NOW=NOW), dev_site(overrides(project, SEARCH_INDEX=False, **SMALL)) as site:
+        site.full()
+        for text in steps:
+            if text is None:
+                redirects.unlink()
+            else:
+                write(redirects, text)
+            site.update()
+            assert_same(site.output, reference(project, SEARCH_INDEX=False), why=repr(text))

@@ -104,7 +104,9 @@ class RedirectsGenerator(Generator):
     def generate_output(self, writer):
         if not self.entries:
             return
-        output = self.settings["OUTPUT_PATH"]
+        # the generator's folder, not OUTPUT_PATH: the dev server's rebuilds have generators
+        # write into a scratch folder and remove what a build no longer writes
+        output = self.output_path
         titles = _titles(self.context)
         template = self.get_template("redirect")
         for entry in self.entries:
