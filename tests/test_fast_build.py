@@ -264,6 +264,7 @@ def _random_change(rng, project: Path) -> str:
     kind = rng.choice(
         ["title", "date", "tags", "partners", "category", "link", "add", "delete", "draft"]
         + ["scheduled", "partner", "event", "event publish", "newsletter", "page", "image"]
+        + ["redirects"]
     )
     if kind == "title":
         write(arts / f"artikel-{n}.md", article(n, title=f'"Titel {rng.randrange(1000)}"'))
@@ -321,6 +322,13 @@ def _random_change(rng, project: Path) -> str:
             image.unlink()
         else:
             image.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    elif kind == "redirects":  # old addresses to pages that stay: articles 1 to 4, partners
+        targets = [f"/artikelen/artikel-{i}/" for i in range(1, 5)] + ["/partners/"]
+        entries = [
+            f"- from: /oud-{k}/\n  to: {rng.choice(targets)}\n"
+            for k in sorted(rng.sample(range(4), rng.randrange(4)))
+        ]
+        write(project / "content/redirects.yaml", "".join(entries))
     return f"{kind} {n}"
 
 
