@@ -17,7 +17,9 @@
   ``all_generators_finalized`` wherever it is listed in ``PLUGINS``,
 - the facts every output states about an event (when, where, upcoming, lead) are functions
   in ``eventtext``, read by the agenda and the newsletter alike,
-- puts the build's "now" in the context as ``now`` (``SWK_NOW`` overrides it),
+- takes the build's "now" once, when the build starts (``SWK_NOW`` overrides the clock),
+  and puts it in the context as ``now``: the check, the readers and every template decide
+  with the same moment, even when the clock passes one while the build runs,
 - leaves out an item whose publication moment (an article's ``date``, an event's
   ``publish``) is after "now", as it does a draft: the first build after it publishes it
   (a preview build, ``SWK_PREVIEW=1``, shows it).
@@ -29,7 +31,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from .clock import build_now, preview_build, site_zone
+from .clock import NOW_KEY, build_now, preview_build, settings_now, site_zone
 from .generator import CollectionsGenerator
 from .images import check_images
 from .loading import PARSED_KEY, load_all, parsed_files, sources
@@ -52,7 +54,7 @@ def check(settings, map_in_workers=None):
     ``settings`` must have every plugin's defaults in it (Pelican's ``initialized``), so
     ``check_outputs`` knows every address the site generates. ``map_in_workers`` (our
     engine's): the files are parsed through it, in shares in forked processes."""
-    now = None if preview_build() else build_now(site_zone(settings))
+    now = None if preview_build() else settings_now(settings)
     files = sources(settings)
     parsed = parsed_files(settings)
     if map_in_workers is not None:
@@ -68,26 +70,23 @@ def _readers_init(readers):
     readers.reader_classes["md"] = YamlMarkdownReader
 
 
-# The "now" of the last build of this Pelican instance (the dev server's builds share its
-# settings); not a setting anyone writes.
-LAST_NOW_KEY = "CONTENT_MODEL_LAST_NOW"
-
-
-def _clock_went_back(pelican) -> None:
-    """Our engine keeps the reader's results between the dev server's builds, and a
-    published item's result is kept as long as its file stays the same: the clock only moves
-    on. When it went back (a corrected system clock), an item published then may wait for
-    its moment again, so the kept results are dropped and every file is read again."""
+def _start_the_clock(pelican) -> None:
+    """Take the build's "now" once (``NOW_KEY`` in the settings, which the dev server's
+    builds share). Our engine keeps the reader's results between the dev server's builds,
+    and a published item's result is kept as long as its file stays the same: the clock
+    only moves on. When it went back since the last build (a corrected system clock), an
+    item published then may wait for its moment again, so the kept results are dropped and
+    every file is read again."""
     now = build_now(site_zone(pelican.settings))
-    last = pelican.settings.get(LAST_NOW_KEY)
+    last = pelican.settings.get(NOW_KEY)
     forget = getattr(pelican, "forget_kept_results", None)
     if last is not None and now < last and forget is not None:
         forget()
-    pelican.settings[LAST_NOW_KEY] = now
+    pelican.settings[NOW_KEY] = now
 
 
 def _get_generators(pelican):
-    _clock_went_back(pelican)
+    _start_the_clock(pelican)
     checks = getattr(pelican, "background_checks", None)
     if getattr(pelican, "incremental", False) and checks is not None:
         # a dev-server rebuild on our engine: checked in a forked process next to the
@@ -102,8 +101,8 @@ def _get_generators(pelican):
 def _now(generator):
     # the parsed files are the readers', not the templates' (Pelican copies the settings)
     generator.context.pop(PARSED_KEY, None)
-    generator.context.pop(LAST_NOW_KEY, None)
-    generator.context.setdefault("now", build_now(site_zone(generator.settings)))
+    generator.context.pop(NOW_KEY, None)
+    generator.context.setdefault("now", settings_now(generator.settings))
 
 
 def register():

@@ -63,6 +63,21 @@ def preview_build() -> bool:
     return os.environ.get("SWK_PREVIEW", "") not in ("", "0")
 
 
+# The moment of the build a Pelican instance is running (until its next build starts, the
+# last one's), taken once when the build starts (``content_model``'s ``get_generators``):
+# the check, the readers (also in worker processes), the templates' ``now`` and the sitemap
+# then decide with the same moment, even when the clock passes one meanwhile. Not a setting
+# anyone writes.
+NOW_KEY = "CONTENT_MODEL_NOW"
+
+
+def settings_now(settings) -> datetime:
+    """The running build's "now" (``NOW_KEY``); outside a build (``swk check``, a reader on
+    its own) SWK_NOW or the clock."""
+    now = settings.get(NOW_KEY)
+    return now if now is not None else build_now(site_zone(settings))
+
+
 def build_now(tz: tzinfo) -> datetime:
     """The moment the build takes as "now": SWK_NOW (ISO date or date-time) or the clock."""
     value = os.environ.get("SWK_NOW")

@@ -10,7 +10,7 @@ from pelican.urlwrappers import Category, Tag
 from pelican.utils import SafeDatetime
 
 from .body import to_html
-from .clock import build_now, preview_build, site_zone
+from .clock import NOW_KEY, build_now, preview_build, site_zone
 from .fields import SLUG_RE
 from .generator import source_folders
 from .loading import parsed_files
@@ -118,6 +118,10 @@ class YamlMarkdownReader(BaseReader):
         return item is not None and self._waits(item)
 
     def now(self):
-        if self._now is None:
-            self._now = build_now(site_zone(self.settings))
-        return self._now
+        """The build's moment (``NOW_KEY``); a reader outside a build takes its own once."""
+        now = self.settings.get(NOW_KEY)
+        if now is None:
+            if self._now is None:
+                self._now = build_now(site_zone(self.settings))
+            now = self._now
+        return now

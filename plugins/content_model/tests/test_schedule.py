@@ -120,3 +120,27 @@ def test_a_preview_build_shows_what_is_scheduled(tmp_path):
         out = build(project, "2024-01-15T12:00")
     assert (out / "artikelen" / "later" / "index.html").exists()
     assert (out / "agenda" / "2024-06-11-lente" / "index.html").exists()
+
+
+def test_a_build_decides_with_one_moment_even_when_the_clock_passes_one_meanwhile(tmp_path):
+    """The check, the readers, the templates' ``now`` and the sitemap all take the moment the
+    build started: an article whose moment passes while the build runs (here SWK_NOW moves
+    on once the readers exist) stays off the whole site, as the check decided."""
+    import os
+
+    from pelican import signals
+
+    project = testing.make_project(tmp_path, FILES, with_pages=False)
+
+    def clock_moves_on(readers):
+        os.environ["SWK_NOW"] = "2024-03-01T00:00:01"  # just after "later"'s moment
+
+    signals.readers_init.connect(clock_moves_on)
+    try:
+        out = build(project, "2024-02-29T23:59:59")
+    finally:
+        signals.readers_init.disconnect(clock_moves_on)
+    assert not (out / "artikelen" / "later").exists()
+    assert "Het artikel van later" not in (out / "artikelen/index.html").read_text()
+    sitemap = (out / "sitemap.xml").read_text()
+    assert "<loc>/</loc>\n<lastmod>2024-02-29T23:59:59+01:00</lastmod>" in sitemap
