@@ -11,6 +11,7 @@ rebuilt within about a second of every save.
   are moved over). Pages no longer produced are removed. Pagefind follows in the background.
 - A commit (or checkout, reset, pull) in the Git work tree of the content also builds
   again: the agenda's iCalendar dates come from the last commit of each event's file.
+  A ``*_FILE`` data file outside the watched folders restarts the server, as the settings.
 - A template change (``THEME``/templates) rebuilds everything; a change to the settings or to
   Python code (plugins) restarts the server process, as modules cannot be reloaded safely.
 - Bad content prints the problems (Dutch, one line each) and leaves the site as it was; any
@@ -31,7 +32,7 @@ import threading
 import time
 from pathlib import Path
 
-from content_model.history import logs_folder
+from content_model.history import head_log
 from content_model.problems import ContentError
 
 from .build import BuildError, build_into, load_settings
@@ -123,25 +124,36 @@ def _under(path: str, folder: str) -> bool:
 
 class ChangeFilter:
     """watchfiles' default filter (no editors' swap files, nothing under ``.git``, ...), but
-    for Git's logs folder (``content_model.history.logs_folder``): its changes are commits,
-    and the agenda's iCalendar dates are the last commit of each event's file."""
+    for Git's log of HEAD (``content_model.history.head_log``; its folder is watched, as Git
+    may replace the file): a commit, and the agenda's iCalendar dates are the last commit of
+    each event's file. Nothing else in that folder passes (a fetch logs remote branches)."""
 
-    def __init__(self, logs: str | None):
+    def __init__(self, head_log: str | None):
         from watchfiles import DefaultFilter
 
-        self.logs, self.default = logs, DefaultFilter()
+        self.head_log, self.default = head_log, DefaultFilter()
 
     def __call__(self, change, path: str) -> bool:
-        if self.logs is not None and _under(os.path.abspath(path), self.logs):
-            return True
+        if self.head_log is not None and _under(path, os.path.dirname(self.head_log)):
+            return path == self.head_log
         return self.default(change, path)
+
+
+def data_files(settings) -> set[str]:
+    """The existing files named by ``*_FILE`` settings (``REDIRECTS_FILE``)."""
+    return {
+        os.path.abspath(value)
+        for key, value in settings.items()
+        if key.endswith("_FILE") and isinstance(value, str) and os.path.isfile(value)
+    }
 
 
 def watched(settings, settings_file: str) -> tuple[list[str], list[str]]:
     """(folders, files) to watch: the content (PATH and other existing ``*_PATH`` folders of
-    the settings outside it), the theme, the plugins, the existing ``*_FILE`` files of the
-    settings outside those folders (a ``REDIRECTS_FILE`` kept elsewhere), and the settings'
-    Python files; Git's logs (``logs_folder``) are added by ``serve``."""
+    the settings outside it), the theme, the plugins, the settings' Python files, and the
+    ``data_files`` outside those folders (a ``REDIRECTS_FILE`` kept elsewhere; a change to
+    one restarts the server, as to the settings: a file watched on its own is lost when an
+    editor saves it by replacing it). Git's log of HEAD (``head_log``) is added by ``serve``."""
     skip = {settings.get("OUTPUT_PATH"), settings.get("CACHE_PATH")}
     folders = [settings["PATH"], settings["THEME"], *settings.get("PLUGIN_PATHS", [])]
     for key, value in settings.items():
@@ -151,33 +163,26 @@ def watched(settings, settings_file: str) -> tuple[list[str], list[str]]:
                 folders.append(path)
     folders = [os.path.abspath(f) for f in folders if os.path.isdir(f)]
     here = os.path.dirname(os.path.abspath(settings_file))
-    data = {
-        os.path.abspath(value)
-        for key, value in settings.items()
-        if key.endswith("_FILE") and isinstance(value, str) and os.path.isfile(value)
-    }
     files = sorted(
         {
             os.path.abspath(settings_file),
             *(os.path.join(here, n) for n in os.listdir(here) if n.endswith(".py")),
-            *(f for f in data if not any(_under(f, folder) for folder in folders)),
+            *(f for f in data_files(settings) if not any(_under(f, d) for d in folders)),
         }
     )
     return folders, files
 
 
 def classify(changes, settings, settings_file: str) -> str:
-    """ "restart" (settings or code), "full" (templates) or "update" (content)."""
+    """ "restart" (settings, code, or a data file watched on its own), "full" (templates)
+    or "update" (content)."""
     plugin_paths = settings.get("PLUGIN_PATHS", [])
     templates = os.path.join(settings["THEME"], "templates")
+    _, alone = watched(settings, settings_file)
     kind = "update"
     for _, path in changes:
         path = os.path.abspath(path)
-        if (
-            path.endswith(".py")
-            or path == os.path.abspath(settings_file)
-            or any(_under(path, p) for p in plugin_paths)
-        ):
+        if path.endswith(".py") or path in alone or any(_under(path, p) for p in plugin_paths):
             return "restart"
         if _under(path, templates):
             kind = "full"
@@ -270,12 +275,12 @@ def serve(settings_file: str, bind: str = "127.0.0.1", port: int = 8000) -> int:
             "en wordt bijgewerkt bij elke wijziging. Stoppen: Ctrl-C."
         )
         folders, files = watched(site.settings, settings_file)
-        logs = logs_folder(site.settings["PATH"])
+        log = head_log(site.settings["PATH"])
         changed = watch(
             *folders,
-            *([logs] if logs else []),
+            *([os.path.dirname(log)] if log else []),
             *files,
-            watch_filter=ChangeFilter(logs),
+            watch_filter=ChangeFilter(log),
             step=50,
             debounce=1600,
         )

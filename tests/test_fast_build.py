@@ -710,19 +710,40 @@ def _until(get, text: str, proc, timeout: float = 60) -> str:
 
 def test_the_dev_server_watches_a_redirect_map_kept_outside_the_content(project, tmp_path):
     """A ``*_FILE`` setting that names an existing file outside the watched folders (here the
-    redirect map) is watched too; one inside them is not watched twice."""
-    from swk.devserver import watched
+    redirect map) is watched on its own, and a change to it restarts the server, which then
+    watches the file anew (an editor that saves by replacing the file would otherwise leave
+    the watch on the old one); one inside the folders is an ordinary content change."""
+    from swk.devserver import classify, watched
 
     outside = write(tmp_path / "elders/redirects.yaml", "")
     settings = {**overrides(project, REDIRECTS_FILE=str(outside)), "THEME": str(ROOT / "theme")}
-    folders, files = watched(settings, str(ROOT / "pelicanconf.py"))
+    config = str(ROOT / "pelicanconf.py")
+    folders, files = watched(settings, config)
     assert str(outside) in files and str(project / "content") in folders
+    assert classify({(2, str(outside))}, settings, config) == "restart"
     inside = write(project / "content/redirects.yaml", "")
-    folders, files = watched(
-        {**settings, "REDIRECTS_FILE": str(inside)}, str(ROOT / "pelicanconf.py")
-    )
+    settings["REDIRECTS_FILE"] = str(inside)
+    folders, files = watched(settings, config)
     assert str(inside) not in files
     assert not [f for f in files if not f.endswith(".py")]
+    assert classify({(2, str(inside))}, settings, config) == "update"
+
+
+def test_the_dev_server_takes_only_heads_log_from_gits_logs(tmp_path):
+    """Of Git's logs folder only HEAD's log counts (a commit, checkout or pull); a fetch logs
+    remote branches, and a branch may be called ``x.py``: neither builds nor restarts."""
+    from watchfiles import Change
+
+    from swk.devserver import ChangeFilter
+
+    log = str(tmp_path / ".git/logs/HEAD")
+    keep = ChangeFilter(log)
+    assert keep(Change.modified, log)
+    assert not keep(Change.modified, str(tmp_path / ".git/logs/refs/remotes/origin/main"))
+    assert not keep(Change.added, str(tmp_path / ".git/logs/refs/heads/x.py"))
+    assert not keep(Change.modified, str(tmp_path / ".git/index"))  # the default filter's
+    assert keep(Change.modified, str(tmp_path / "content/articles/a.md"))
+    assert not ChangeFilter(None)(Change.modified, log)
 
 
 def test_the_dev_server_follows_the_redirect_map(project):

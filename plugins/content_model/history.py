@@ -37,15 +37,16 @@ def _git(args: list[str], cwd: Path) -> str | None:
     return result.stdout if result.returncode == 0 else None
 
 
-def logs_folder(folder) -> str | None:
-    """Git's logs folder (``.git/logs``) of the work tree ``folder`` is in, or None. Every
-    commit, checkout, reset or pull writes to it, and so may change what ``History``
-    answers without changing a source file (the dev server watches it)."""
-    out = _git(["rev-parse", "--git-path", "logs"], Path(folder))
+def head_log(folder) -> str | None:
+    """The file in which Git logs every move of HEAD (commit, checkout, reset, pull) for the
+    work tree ``folder`` is in (``.git/logs/HEAD``; a linked worktree has its own), or None
+    (not in Git, or nothing committed yet). A commit may change what ``History`` answers
+    without changing a source file: the dev server watches this file's folder."""
+    out = _git(["rev-parse", "--git-path", "logs/HEAD"], Path(folder))
     if out is None:
         return None
-    logs = os.path.abspath(os.path.join(folder, out.strip()))
-    return logs if os.path.isdir(logs) else None
+    log = os.path.abspath(os.path.join(folder, out.strip()))
+    return log if os.path.isfile(log) else None
 
 
 def _repo(folder: Path) -> tuple[Path, str] | None:

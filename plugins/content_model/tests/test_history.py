@@ -1,11 +1,11 @@
 """``History`` resolves each folder once per build: the same real paths as ``Path.resolve``.
-``logs_folder`` finds the Git logs the dev server watches for commits."""
+``head_log`` finds Git's log of HEAD, which the dev server watches for commits."""
 
 import os
 import subprocess
 from pathlib import Path
 
-from content_model.history import History, logs_folder
+from content_model.history import History, head_log
 from tests.support.testing import write
 
 
@@ -30,15 +30,23 @@ def test_paths_resolve_as_path_resolve_does_through_links(tmp_path, monkeypatch)
     assert history._resolve(str(tmp_path / "link/relatief.md")) == real / "sub/a.md"
 
 
-def test_the_logs_folder_is_gits_for_a_folder_in_a_work_tree_and_none_outside(tmp_path):
+def test_heads_log_is_gits_for_a_folder_in_a_work_tree_and_none_outside(tmp_path):
     content = tmp_path / "site/content/events"
     write(content / "a.md", "a")
-    assert logs_folder(content) is None  # not in Git
-    assert logs_folder(tmp_path / "nergens") is None  # no such folder
+    assert head_log(content) is None  # not in Git
+    assert head_log(tmp_path / "nergens") is None  # no such folder
     git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid"]
     subprocess.run([*git, "init", "-q"], cwd=tmp_path / "site", check=True)
-    assert logs_folder(content) is None  # no commit yet: nothing has logged
+    assert head_log(content) is None  # no commit yet: nothing has logged
     subprocess.run([*git, "add", "-A"], cwd=tmp_path / "site", check=True)
     subprocess.run([*git, "commit", "-qm", "begin"], cwd=tmp_path / "site", check=True)
-    assert logs_folder(content) == str(tmp_path / "site/.git/logs")
-    assert (tmp_path / "site/.git/logs/HEAD").is_file()
+    assert head_log(content) == str(tmp_path / "site/.git/logs/HEAD")
+    # a linked worktree logs its own HEAD
+    subprocess.run(
+        [*git, "worktree", "add", "-q", "--detach", str(tmp_path / "tweede")],
+        cwd=tmp_path / "site",
+        check=True,
+    )
+    assert head_log(tmp_path / "tweede/content") == str(
+        tmp_path / "site/.git/worktrees/tweede/logs/HEAD"
+    )
