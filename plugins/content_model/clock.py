@@ -72,8 +72,9 @@ NOW_KEY = "CONTENT_MODEL_NOW"
 
 
 def settings_now(settings) -> datetime:
-    """The running build's "now" (``NOW_KEY``); outside a build (``swk check``, a reader on
-    its own) SWK_NOW or the clock."""
+    """The running build's "now" (``NOW_KEY``; after a build, that build's until the next
+    one starts); for settings that never saw a build (``swk check``, a reader on its own)
+    SWK_NOW or the clock."""
     now = settings.get(NOW_KEY)
     return now if now is not None else build_now(site_zone(settings))
 

@@ -118,7 +118,8 @@ class YamlMarkdownReader(BaseReader):
         return item is not None and self._waits(item)
 
     def now(self):
-        """The build's moment (``NOW_KEY``); a reader outside a build takes its own once."""
+        """The build's moment (``NOW_KEY``, which holds the last build's until the next one
+        starts); a reader whose settings never saw a build takes its own, once."""
         now = self.settings.get(NOW_KEY)
         if now is None:
             if self._now is None:

@@ -12,9 +12,10 @@
 - JSON-LD: every article gets ``jsonld`` (schema.org ``NewsArticle`` for news, ``Article``
   for interviews), the context ``site_jsonld`` (``WebSite`` with its search and the
   ``Organization``) for the home page. Partners and events get theirs from their plugins;
-- the sitemap's date (``<lastmod>``) of the pages without a date of their own (home page,
-  lists, tags): the build's "now" (``content_model``), not the moment the sitemap plugin
-  was loaded, which the dev server would keep for all its builds;
+- the sitemap's date (``<lastmod>``) of everything without a date of its own (pages,
+  partners, events, newsletter issues, the home page, lists, tags): the build's "now"
+  (``content_model``), not the moment the sitemap plugin was loaded, which the dev server
+  would keep for all its builds;
 - the Content-Security-Policy of every page (``CONTENT_SECURITY_POLICY`` in the context,
   a ``<meta http-equiv>`` in ``base.html``): scripts, styles, images, fetches and workers
   only from the site itself, no inline script or style, WebAssembly allowed for Pagefind
@@ -193,9 +194,9 @@ def _finalized(generators):
 
 
 def _date_the_sitemap(now) -> None:
-    """pelican-sitemap dates the pages without a date of their own (the home page, lists,
-    tags) with the moment its plugin was loaded, once per process: the dev server would
-    keep its start for every build. They get the build's "now" (content_model's, SWK_NOW
+    """pelican-sitemap dates everything without a date of its own (pages, partners, events,
+    newsletter issues, the home page, lists, tags) with the moment its plugin was loaded,
+    once per process: the dev server would keep its start for every build. They get the build's "now" (content_model's, SWK_NOW
     or the clock, in the site's time zone) instead, as a cold build at that moment."""
     try:
         from pelican.plugins.sitemap.sitemap import generator

@@ -144,3 +144,40 @@ def test_a_build_decides_with_one_moment_even_when_the_clock_passes_one_meanwhil
     assert "Het artikel van later" not in (out / "artikelen/index.html").read_text()
     sitemap = (out / "sitemap.xml").read_text()
     assert "<loc>/</loc>\n<lastmod>2024-02-29T23:59:59+01:00</lastmod>" in sitemap
+
+
+def test_the_check_decides_with_the_builds_moment(tmp_path):
+    """The content check reads the moment the build took when it started (``NOW_KEY``), not
+    the clock again: the dev server's check of a rebuild runs in a forked process while the
+    build goes on. Settings that never saw a build take SWK_NOW (``swk check``)."""
+    from pelican import Pelican
+
+    from content_model import check
+    from content_model.clock import NOW_KEY
+    from content_model.settings import load_settings
+
+    project = testing.make_project(
+        tmp_path,
+        {
+            "content/articles/later.md": FILES["content/articles/later.md"].replace(
+                "events: [2024-06-11-lente]\n", ""
+            ),
+            "newsletters/2024-02-nieuwsbrief.md": """
+            ---
+            title: Nieuwsbrief februari
+            date: 2024-02-01
+            articles: [later]
+            status: ready
+            ---
+            """,
+        },
+        with_pages=False,
+    )
+    settings = Pelican(
+        load_settings(str(testing.ROOT / "pelicanconf.py"), testing.overrides(project))
+    ).settings
+    with testing.env(SWK_NOW="2024-03-02T12:00"):  # the clock, after "later"'s moment
+        check(settings)  # no build yet: the clock's moment, and "later" is on the site
+        settings[NOW_KEY] = parse_datetime("2024-02-01T12:00", site_zone())[0]
+        with pytest.raises(ContentError, match="staat pas vanaf 2024-03-01"):
+            check(settings)
