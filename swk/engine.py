@@ -615,6 +615,12 @@ class RecordingWriter(Writer):
     def dispatch(self) -> None:
         self.dispatched = len(self.jobs)
 
+    def recorded(self) -> set[str]:
+        """The pages recorded so far (relative to the output folder), which Pelican's own
+        writer would have written already: for a plugin that must not write over a page
+        (its ``content_written`` comes only after rendering)."""
+        return {job.name for job in self.jobs}
+
     def _add(self, template, context, localcontext, name, override, own):
         path = sanitised_join(self.output_path, name)
         job = Job(len(self.jobs), name, template, context, localcontext, own)

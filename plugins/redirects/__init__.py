@@ -13,8 +13,14 @@ format and checks in ``data.py``). On every build:
   (``REDIRECTS_NGINX_SAVE_AS``) and, for WordPress's ``?p=12`` / ``?page_id=12`` forms that no
   static file can answer, ``redirects.json`` (``REDIRECTS_QUERY_SAVE_AS``), read by
   ``theme/static/js/old-links.js`` on the home and 404 pages;
+- an old address that is a page of the site itself stops the build before any redirect is
+  written (the pages written, or with our engine recorded, so far: ``writer.recorded()``),
+  so the dev server never puts a redirect page over a page it serves;
 - after everything is written (``finalized``) every local target must exist in the output,
-  and no redirect page may stand where the site has a page of its own.
+  and no redirect page may stand where a later generator wrote a page of its own.
+
+Pages and maps go to the generator's folder (``self.output_path``): in the dev server's
+rebuilds a scratch folder, so the engine removes what a build no longer writes.
 
 Redirect pages are written by this plugin, not through Pelican's writer, so they stay out of
 the sitemap; Pagefind does not read them (they are not an indexed type).
@@ -107,14 +113,19 @@ class RedirectsGenerator(Generator):
         # the generator's folder, not OUTPUT_PATH: the dev server's rebuilds have generators
         # write into a scratch folder and remove what a build no longer writes
         output = self.output_path
+        # an old address that is a page of the site: refused before anything is written,
+        # so the dev server never puts a redirect page over it (pages of generators after
+        # this one are found after writing, in finalized)
+        pages = _build.written | (writer.recorded() if hasattr(writer, "recorded") else set())
+        own = [e for e in self.entries if data.page_file(e.source) in pages]
+        if own:
+            raise ContentError([_own_page(entry) for entry in own])
         titles = _titles(self.context)
         template = self.get_template("redirect")
         for entry in self.entries:
             rel = data.page_file(entry.source)
             if rel is None:
                 continue
-            if rel in _build.written:
-                continue  # reported after writing (finalized), with every other problem
             target = _build.final[entry.source]
             local = {
                 **self.context,
@@ -220,6 +231,16 @@ def _exists(output: str, target: str) -> bool:
     return path.is_file() or (path.is_dir() and (path / "index.html").is_file())
 
 
+def _own_page(entry) -> Problem:
+    return Problem(
+        display_path(_build.path),
+        "from",
+        f"{entry.source} is een pagina van deze site zelf; een "
+        "doorverwijzing zou die vervangen. Haal deze doorverwijzing weg",
+        entry.line,
+    )
+
+
 def _finalized(pelican):
     context, _build.context = _build.context, {}  # not kept after the build (its memory)
     if _build.path is None or not _build.final:
@@ -237,15 +258,7 @@ def _finalized(pelican):
     for entry in _build.entries:
         rel = data.page_file(entry.source)
         if rel is not None and rel in _build.written:
-            problems.append(
-                Problem(
-                    shown,
-                    "from",
-                    f"{entry.source} is een pagina van deze site zelf; een "
-                    "doorverwijzing zou die vervangen. Haal deze doorverwijzing weg",
-                    entry.line,
-                )
-            )
+            problems.append(_own_page(entry))
         target = _build.final.get(entry.source)
         if target is None or data.is_external(target) or _exists(output, target):
             continue
