@@ -76,8 +76,9 @@ def test_future_article_and_event_appear_with_the_first_build_after_their_moment
     ).read_text(encoding="utf-8")
 
 
-def test_a_ready_newsletter_may_not_list_an_article_that_is_not_on_the_site_yet(tmp_path):
-    project = testing.make_project(
+def newsletter_project(tmp_path):
+    """A ready newsletter that lists the article of 1 March."""
+    return testing.make_project(
         tmp_path,
         {
             "content/articles/later.md": FILES["content/articles/later.md"].replace(
@@ -94,6 +95,10 @@ def test_a_ready_newsletter_may_not_list_an_article_that_is_not_on_the_site_yet(
         },
         with_pages=False,
     )
+
+
+def test_a_ready_newsletter_may_not_list_an_article_that_is_not_on_the_site_yet(tmp_path):
+    project = newsletter_project(tmp_path)
     sources = {
         "article": list((project / "content/articles").glob("*.md")),
         "newsletter": list((project / "newsletters").glob("*.md")),
@@ -156,23 +161,7 @@ def test_the_check_decides_with_the_builds_moment(tmp_path):
     from content_model.clock import NOW_KEY
     from content_model.settings import load_settings
 
-    project = testing.make_project(
-        tmp_path,
-        {
-            "content/articles/later.md": FILES["content/articles/later.md"].replace(
-                "events: [2024-06-11-lente]\n", ""
-            ),
-            "newsletters/2024-02-nieuwsbrief.md": """
-            ---
-            title: Nieuwsbrief februari
-            date: 2024-02-01
-            articles: [later]
-            status: ready
-            ---
-            """,
-        },
-        with_pages=False,
-    )
+    project = newsletter_project(tmp_path)
     settings = Pelican(
         load_settings(str(testing.ROOT / "pelicanconf.py"), testing.overrides(project))
     ).settings
