@@ -196,8 +196,9 @@ def _finalized(generators):
 def _date_the_sitemap(now) -> None:
     """pelican-sitemap dates everything without a date of its own (pages, partners, events,
     newsletter issues, the home page, lists, tags) with the moment its plugin was loaded,
-    once per process: the dev server would keep its start for every build. They get the build's "now" (content_model's, SWK_NOW
-    or the clock, in the site's time zone) instead, as a cold build at that moment."""
+    once per process: the dev server would keep its start for every build. They get the
+    build's "now" (content_model's, SWK_NOW or the clock, in the site's time zone)
+    instead, as a cold build at that moment."""
     try:
         from pelican.plugins.sitemap.sitemap import generator
     except ImportError:  # pragma: no cover - the plugin is in requirements.txt
