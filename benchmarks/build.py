@@ -1,13 +1,14 @@
 """Build-time benchmark: our whole pipeline against stock Pelican (+ the Pagefind CLI).
 
-    .venv/bin/python -m benchmarks.build            # N = 200 and 3000
+    .venv/bin/python -m benchmarks.build            # N = 1000 and 3000
     .venv/bin/python -m benchmarks.build 500 1000   # other sizes
-    .venv/bin/python -m benchmarks.build --keep 200 # keep the generated projects in /tmp
+    .venv/bin/python -m benchmarks.build --keep 200 # keep the generated projects
+    .venv/bin/python -m benchmarks.build --dir /tmp # the projects on another file system
     .venv/bin/python -m benchmarks.build --runs 3   # fastest of 3 runs each (a busy machine)
 
 For each N it generates, with a fixed random seed, N articles, N/6 partners and N/6 events
 in the content contract's format (YAML front matter; articles refer to partners and events),
-then measures three builds, each in its own child process:
+then measures four builds, each in its own child process:
 
 - **ours**: ``python -m swk build`` with pelicanconf.py (every plugin in PLUGINS, our theme,
   validation, the atomic swap) on articles, partners, events and the fixed pages; with the
@@ -15,14 +16,22 @@ then measures three builds, each in its own child process:
   first run compiles them, about 0.3 s more);
 - **stock**: ``pelican`` with no plugins and the default theme on the same N articles,
   written in Pelican's own Markdown metadata format (``Title: ...``), nothing else in PATH;
-- **pagefind**: the Pagefind CLI indexing stock Pelican's output.
+- **pagefind**: the Pagefind CLI indexing stock Pelican's output;
+- **serial**: ours with ``BUILD_WORKERS = 1`` (everything in one process).
 
-It prints wall-clock seconds, CPU seconds (user + system; steadier on a busy machine), the
-peak memory (max RSS of the child process, from ``os.wait4``'s rusage), the ratios
-ours/stock and ours/(stock + pagefind) in wall-clock time, and ours/(stock + pagefind) in CPU
-time ("cpu ratio"). The targets (issue 13): ours at most 0.6x stock + pagefind at N = 3000,
-at most 500 MB, growing linearly with N. Pagefind's CLI runs several threads, so its CPU time
-can exceed its wall time.
+It prints wall-clock seconds, CPU seconds (user + system of the process tree; steadier on a
+busy machine), the peak memory (the summed PSS of the build's processes), the ratios
+ours/(stock + pagefind) in wall-clock time and in CPU time ("cpu ratio"), and ours/serial.
+The targets (issue 13): ours at most 0.6x stock + pagefind at N = 3000, at most 500 MB,
+growing linearly with N. Pagefind's CLI runs several threads, so its CPU time can exceed its
+wall time.
+
+Time and memory are measured in separate runs. The memory sampler reads every process's
+``/proc/<pid>/smaps_rollup`` every 20 ms, which walks its page tables under its memory lock
+and takes CPU of its own; on 2 cores that slowed our build (four processes, both cores busy)
+by 0.7 to 1.1 s at N = 3000 and stock Pelican (one process, one core) hardly at all. So the
+``--runs`` timed runs of each build are not sampled, and one more run of each, not timed,
+gives its memory.
 
 Every run starts from nothing: the output folders (ours: ``output``, ``output.new``,
 ``output.old``; stock's ``output``; stock's ``output/pagefind``) are moved out of the way,
@@ -34,6 +43,14 @@ They are moved (into the project's ``trash/``, deleted with the project), not de
 this machine's ext4 (no journal) creating a file right after thousands were deleted is slow,
 as the kernel skips recently deleted inodes one by one, which made the measured run pay for
 the harness's own cleanup (several seconds of system time at N=3000, varying from run to run).
+
+For the same reason the projects are made on a tmpfs (``/dev/shm``) where there is one, unless
+``--dir`` names another folder. That ext4 gets slower at creating files the longer the machine
+runs tests (each test run creates and deletes thousands): after a day of them one cold build
+of ours at N = 3000 took 12 s with 13 s of system time in ``ext4``'s inode allocation, against
+5.3 s on tmpfs, and the same 5,000 folders with one file each took 0.23 s to create the first
+time and 1.4, 2.8, 4.1 s after each delete. That measures the machine's disk, and ours, which
+writes more files than stock Pelican (5,179 pages against 3,037), pays more of it.
 """
 
 from __future__ import annotations
@@ -50,7 +67,7 @@ import tempfile
 import textwrap
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from swk import ROOT
@@ -262,9 +279,15 @@ class Run:
 
 
 def measure(
-    args: list[str], cwd: Path, env: dict, clean: tuple[Path, ...] = (), trash: Path | None = None
+    args: list[str],
+    cwd: Path,
+    env: dict,
+    clean: tuple[Path, ...] = (),
+    trash: Path | None = None,
+    memory: bool = False,
 ) -> Run:
-    """Run a command in a child process and measure it.
+    """Run a command in a child process and measure its time, or with ``memory`` its peak
+    memory (the sampler slows the build it samples: see the module text).
 
     The folders in ``clean`` are first moved into ``trash`` (not timed), so every run starts
     from nothing without deleting thousands of files just before it (see the module text)."""
@@ -276,11 +299,11 @@ def measure(
     proc = subprocess.Popen(
         args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
-    peak = Peak(proc.pid)
+    peak = Peak(proc.pid) if memory else None
     output = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
-    pss = peak.stop()
+    pss = peak.stop() if peak else 0.0
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         sys.exit(
@@ -291,13 +314,8 @@ def measure(
 
 
 def best(runs: list[Run]) -> Run:
-    """The least disturbed of several runs: the fastest wall time, the least CPU."""
-    return Run(
-        min(r.wall for r in runs),
-        min(r.cpu for r in runs),
-        max(r.rss for r in runs),
-        max(r.pss for r in runs),
-    )
+    """The least disturbed of several timed runs: the fastest wall time, the least CPU."""
+    return Run(min(r.wall for r in runs), min(r.cpu for r in runs), 0.0, 0.0)
 
 
 # --- warm rebuilds in the dev server ---------------------------------------------------------------
@@ -458,7 +476,7 @@ def rebuilds(
     return results
 
 
-def real_site(env: dict, runs: int) -> tuple[float, float, float]:
+def real_site(env: dict, runs: int, folder: Path | None = None) -> tuple[float, float, float]:
     """The real content, cold (no output): (seconds of the build inside the process, i.e.
     without the interpreter's start, and the whole process's seconds, the fastest of ``runs``
     with the compiled templates kept from the run before; the build's seconds of the first
@@ -469,7 +487,7 @@ def real_site(env: dict, runs: int) -> tuple[float, float, float]:
         "print('BUILD', time.perf_counter() - t, file=sys.stderr); sys.exit(rc)"
     )
     best_inner, best_outer, first = float("inf"), float("inf"), None
-    with tempfile.TemporaryDirectory(prefix="swk-real-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="swk-real-", dir=folder) as tmp:
         tmp = Path(tmp)
         settings = tmp / "real.py"
         settings.write_text(
@@ -495,8 +513,32 @@ def real_site(env: dict, runs: int) -> tuple[float, float, float]:
     return best_inner, best_outer, first
 
 
-def run(n: int, runs: int = 1) -> dict:
-    project = Path(tempfile.mkdtemp(prefix=f"swk-bench-{n}-"))
+def file_system(path: Path) -> str:
+    """The type of the file system that holds ``path`` (from /proc/mounts), or "?"."""
+    best_mount, kind = "", "?"
+    try:
+        with open("/proc/mounts") as f:
+            for line in f:
+                _, mount, fs, *_ = line.split()
+                inside = str(path.resolve()).startswith(mount.rstrip("/") + "/")
+                if inside and len(mount) > len(best_mount):
+                    best_mount, kind = mount, fs
+    except OSError:
+        pass
+    return kind
+
+
+def default_folder() -> Path:
+    """A tmpfs when the machine has a writable one (see the module text), else the system's
+    temporary folder."""
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK) and file_system(shm / "x") == "tmpfs":
+        return shm
+    return Path(tempfile.gettempdir())
+
+
+def run(n: int, runs: int = 1, folder: Path | None = None) -> dict:
+    project = Path(tempfile.mkdtemp(prefix=f"swk-bench-{n}-", dir=folder))
     try:
         counts = generate(project, n)
         ours_settings, stock_settings = settings_files(project)
@@ -509,50 +551,42 @@ def run(n: int, runs: int = 1) -> dict:
             project / "trash",
         )
         ours_clean = (output, output.with_name("output.new"), output.with_name("output.old"))
-        measured = {"ours": [], "serial": [], "stock": [], "pagefind": []}
+        builds = {  # name: (command, folder it runs in, folders it must not find)
+            "ours": ([PYTHON, "-m", "swk", "build", "-s", str(ours_settings)], ROOT, ours_clean),
+            "stock": (
+                [PYTHON, "-m", "pelican", "-s", str(stock_settings), "-q"],
+                project / "stock",
+                (stock_output,),
+            ),
+            "pagefind": (
+                [PYTHON, "-m", "pagefind", "--site", str(stock_output)],
+                project / "stock",
+                (stock_output / "pagefind",),
+            ),
+            "serial": (
+                [PYTHON, "-m", "swk", "build", "-s", str(serial_settings)],
+                ROOT,
+                ours_clean,
+            ),
+        }
+        measured = {name: [] for name in builds}
         for _ in range(runs):  # interleaved, so each sees the same load on a shared machine
-            measured["ours"].append(
-                measure(
-                    [PYTHON, "-m", "swk", "build", "-s", str(ours_settings)],
-                    ROOT,
-                    env,
-                    ours_clean,
-                    trash,
-                )
-            )
-            measured["stock"].append(
-                measure(
-                    [PYTHON, "-m", "pelican", "-s", str(stock_settings), "-q"],
-                    project / "stock",
-                    env,
-                    (stock_output,),
-                    trash,
-                )
-            )
-            measured["pagefind"].append(
-                measure(
-                    [PYTHON, "-m", "pagefind", "--site", str(stock_output)],
-                    project / "stock",
-                    env,
-                    (stock_output / "pagefind",),
-                    trash,
-                )
-            )
-            measured["serial"].append(
-                measure(
-                    [PYTHON, "-m", "swk", "build", "-s", str(serial_settings)],
-                    ROOT,
-                    env,
-                    ours_clean,
-                    trash,
-                )
-            )
+            for name, (args, cwd, clean) in builds.items():
+                measured[name].append(measure(args, cwd, env, clean, trash))
+        memory = {  # one more run each, sampled, for the peak memory alone
+            name: measure(args, cwd, env, clean, trash, memory=True)
+            for name, (args, cwd, clean) in builds.items()
+        }
+        timed = {
+            name: replace(best(runs), rss=memory[name].rss, pss=memory[name].pss)
+            for name, runs in measured.items()
+        }
         pages = sum(1 for _ in output.rglob("*.html"))
         stock_pages = sum(1 for _ in stock_output.rglob("*.html"))
         return {
             "n": n,
             **counts,
-            **{k: best(v) for k, v in measured.items()},
+            **timed,
             "env": env,
             "pages": pages,
             "stock_pages": stock_pages,
@@ -577,15 +611,24 @@ def main(argv=None) -> int:
         "--no-serve", action="store_true", help="skip the dev server's warm rebuilds"
     )
     parser.add_argument("--no-real", action="store_true", help="skip the real site's cold build")
+    parser.add_argument(
+        "--dir",
+        type=Path,
+        default=None,
+        help="folder for the generated projects and their output (default: /dev/shm when it is "
+        "a tmpfs, else the system's temporary folder)",
+    )
     args = parser.parse_args(argv)
+    args.dir = args.dir or default_folder()
 
     load = os.getloadavg()
     print(f"{os.cpu_count()} CPUs; load average before: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    print(f"projects and output in {args.dir} ({file_system(args.dir / 'x')})")
     rows = []
     try:
         for n in args.sizes:
             print(f"N = {n}: generating and building ...", file=sys.stderr, flush=True)
-            rows.append(run(n, args.runs))
+            rows.append(run(n, args.runs, args.dir))
         report(rows, args)
     finally:
         if not args.keep:
@@ -616,7 +659,8 @@ def report(rows: list[dict], args) -> None:
         if args.keep:
             print(f"       kept in {r['project']}")
     print(
-        "MB: peak memory of the build, all its processes together (summed PSS, sampled every 20 ms);"
+        "MB: peak memory of the build, all its processes together (summed PSS, sampled every 20 ms"
+        " in a run of its own, not timed);"
         f" largest single process RSS: ours {max(r['ours'].rss for r in rows):.0f} MB"
     )
     if len(rows) > 1:
@@ -645,7 +689,7 @@ def report(rows: list[dict], args) -> None:
             )
     if not args.no_real:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "SWK_NOW": NOW}
-        inner, outer, first = real_site(env, max(args.runs, 3))
+        inner, outer, first = real_site(env, max(args.runs, 3), args.dir)
         print(
             f"\nThe real site, cold `swk build`: {inner:.2f} s of build (imports included, "
             f"interpreter start not), {outer:.2f} s for the whole process; the first build, "
