@@ -10,7 +10,10 @@ rebuilt within about a second of every save.
   what generators write themselves goes to ``output.direct/`` and only files that differ
   are moved over). Pages no longer produced are removed. Pagefind follows in the background.
 - A commit (or checkout, reset, pull) in the Git work tree of the content also builds
-  again: the agenda's iCalendar dates come from the last commit of each event's file.
+  again: the agenda's iCalendar dates come from the last commit of each event's file
+  (once HEAD is where its log says: Git logs the move before it makes it).
+- The watch is in place before the first build (``Watcher``): a save while it runs is
+  built next.
   A ``*_FILE`` data file outside the watched folders restarts the server, as the settings.
 - A template change (``THEME``/templates) rebuilds everything; a change to the settings or to
   Python code (plugins) restarts the server process, as modules cannot be reloaded safely.
@@ -32,7 +35,7 @@ import threading
 import time
 from pathlib import Path
 
-from content_model.history import head_log
+from content_model.history import head_log, wait_for_head
 from content_model.problems import ContentError
 
 from .build import BuildError, build_into, load_settings
@@ -258,15 +261,74 @@ def _stop(signum, frame):
     raise KeyboardInterrupt  # SIGTERM ends the server like Ctrl-C: with its cleanup
 
 
+class Watcher:
+    """watchfiles' ``watch`` in a thread of its own, in place before the first build: a save
+    while the site builds, or just after, is queued and built next, not lost (a watch set up
+    after the first build would miss it, and the site would show the old page until the next
+    save). Iterating gives the change sets; ``close`` ends the watch."""
+
+    READY_MS = 200  # watchfiles yields an empty set after this long without changes
+
+    def __init__(self, paths: list[str], watch_filter):
+        import queue
+
+        self._queue: queue.Queue = queue.Queue()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, args=(paths, watch_filter), daemon=True, name="watch"
+        )
+        self._thread.start()
+        first = self._next()  # the first yield: the watches are in place
+        self._pending = [first] if first else []
+
+    def _run(self, paths: list[str], watch_filter) -> None:
+        from watchfiles import watch
+
+        try:
+            for changes in watch(
+                *paths,
+                watch_filter=watch_filter,
+                step=50,
+                debounce=1600,
+                rust_timeout=self.READY_MS,
+                yield_on_timeout=True,
+                stop_event=self._stop,
+            ):
+                self._queue.put(changes)
+        except BaseException as exc:  # handed to the server's thread
+            self._queue.put(exc)
+
+    def _next(self) -> set:
+        changes = self._queue.get()
+        if isinstance(changes, BaseException):
+            raise changes
+        return changes
+
+    def __iter__(self):
+        while self._pending:
+            yield self._pending.pop(0)
+        while True:
+            changes = self._next()
+            if changes:
+                yield changes
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
 def serve(settings_file: str, bind: str = "127.0.0.1", port: int = 8000) -> int:
     import signal
 
-    from watchfiles import watch
-
     signal.signal(signal.SIGTERM, _stop)
     site = DevSite(settings_file)
-    server = None
+    server = watcher = None
     try:
+        folders, files = watched(site.settings, settings_file)
+        log = head_log(site.settings["PATH"])
+        watcher = Watcher(
+            [*folders, *([os.path.dirname(log)] if log else []), *files], ChangeFilter(log)
+        )
         build_once(site, "full")
         site.output.mkdir(parents=True, exist_ok=True)
         server = start_http(site.output, bind, port)
@@ -274,17 +336,9 @@ def serve(settings_file: str, bind: str = "127.0.0.1", port: int = 8000) -> int:
             f"De site staat op http://{'localhost' if bind == '127.0.0.1' else bind}:{port}/ "
             "en wordt bijgewerkt bij elke wijziging. Stoppen: Ctrl-C."
         )
-        folders, files = watched(site.settings, settings_file)
-        log = head_log(site.settings["PATH"])
-        changed = watch(
-            *folders,
-            *([os.path.dirname(log)] if log else []),
-            *files,
-            watch_filter=ChangeFilter(log),
-            step=50,
-            debounce=1600,
-        )
-        for changes in changed:
+        for changes in watcher:
+            if log and any(path == log for _, path in changes):  # a commit, checkout, reset
+                wait_for_head(site.settings["PATH"], log)
             kind = classify(changes, site.settings, settings_file)
             if kind == "restart":
                 _say("Instellingen of code gewijzigd: de server start opnieuw.")
@@ -298,6 +352,8 @@ def serve(settings_file: str, bind: str = "127.0.0.1", port: int = 8000) -> int:
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not skip the cleanup
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if watcher is not None:
+            watcher.close()
         if server is not None:
             server.shutdown()
         site.close()

@@ -615,12 +615,14 @@ def test_search_index_after_incremental_builds_answers_as_a_full_build(project, 
 
 
 @contextmanager
-def swk_serve(project: Path):
-    """``python -m swk serve`` on the project as a real process; yields (process, port, log)."""
+def swk_serve(project: Path, extra: str = ""):
+    """``python -m swk serve`` on the project as a real process; yields (process, port, log).
+    ``extra``: more lines for its settings file."""
     settings = write(
         project / "settings.py",
         "from pelicanconf import *\n"
-        + "".join(f"{k} = {v!r}\n" for k, v in overrides(project, SEARCH_INDEX=False).items()),
+        + "".join(f"{k} = {v!r}\n" for k, v in overrides(project, SEARCH_INDEX=False).items())
+        + extra,
     )
     port = free_port()
     log = project / "serve.log"
@@ -688,6 +690,56 @@ def test_dev_server_rebuilds_after_a_commit(project):
         assert "DTSTAMP:20240120T100000Z" in _until(
             stamp, "DTSTAMP:20240120T100000Z", proc, timeout=20
         ), log.read_text()
+        # Git logs HEAD's move before it moves the branch; a build the log started in between
+        # must wait for the branch (here a commit made in Git's two steps, 0.5 s apart)
+        source.write_text(source.read_text() + "\nNog meer.\n")
+        os.utime(source, (1706176800, 1706176800))  # 2024-01-25 10:00 UTC, uncommitted
+        assert "DTSTAMP:20240125T100000Z" in _until(stamp, "DTSTAMP:20240125T100000Z", proc)
+        when = "2024-01-30T10:00:00Z"
+        dated = {"PATH": "/usr/bin:/bin", "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_DATE": when}
+        out = lambda *args: subprocess.run(  # noqa: E731
+            [*git, *args], cwd=project, check=True, capture_output=True, text=True, env=dated
+        ).stdout.strip()
+        out("add", "-A")
+        old, new = out("rev-parse", "HEAD"), out("commit-tree", out("write-tree"), "-p", "HEAD")
+        with open(project / ".git/logs/HEAD", "a") as f:
+            f.write(f"{old} {new} Test <test@example.invalid> 1706608800 +0000\tcommit: x\n")
+        time.sleep(0.5)
+        (project / ".git/refs/heads/main.lock").write_text(new + "\n")
+        os.rename(project / ".git/refs/heads/main.lock", project / ".git/refs/heads/main")
+        assert "DTSTAMP:20240130T100000Z" in _until(
+            stamp, "DTSTAMP:20240130T100000Z", proc, timeout=20
+        ), log.read_text()
+
+
+def test_a_save_during_the_dev_servers_first_build_is_built_next(project):
+    """The dev server watches before it builds: a file saved while the first build runs
+    (here by a plugin, in that build's ``finalized``, so surely within it) is built next.
+    A watch set up after the first build missed it, and the page stayed old until the next
+    save (on a loaded machine even a save just after the first build's output appeared)."""
+    saved = project / "saved-once"
+    write(
+        project / "plug/save_while_building.py",
+        "from pathlib import Path\n"
+        "from pelican import signals\n"
+        f"SAVED, SOURCE = Path({str(saved)!r}), Path({str(project / 'content/articles/artikel-5.md')!r})\n"
+        "def save(pelican):\n"
+        "    if not SAVED.exists():\n"
+        "        SAVED.write_text('')\n"
+        "        SOURCE.write_text(SOURCE.read_text().replace('Artikel 5', 'Tijdens het bouwen'))\n"
+        "def register():\n"
+        "    signals.finalized.connect(save)\n",
+    )
+    page = project / "output/artikelen/artikel-5/index.html"
+    extra = (
+        f"PLUGIN_PATHS = [*PLUGIN_PATHS, {str(project / 'plug')!r}]\n"
+        "PLUGINS = [*PLUGINS, 'save_while_building']\n"
+    )
+    with swk_serve(project, extra) as (proc, port, log):
+        text = lambda: page.read_text() if page.is_file() else ""  # noqa: E731
+        found = _until(text, "Tijdens het bouwen", proc, timeout=30)
+        assert saved.exists(), log.read_text()
+        assert "Tijdens het bouwen" in found, log.read_text()
 
 
 def _fetch(url: str) -> str:

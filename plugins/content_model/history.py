@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import subprocess
+import time
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -47,6 +48,35 @@ def head_log(folder) -> str | None:
         return None
     log = os.path.abspath(os.path.join(folder, out.strip()))
     return log if os.path.isfile(log) else None
+
+
+def _logged_head(log: str) -> str | None:
+    """The commit the last line of a ref log moved the ref to (its second field)."""
+    try:
+        with open(log, "rb") as f:
+            f.seek(max(0, os.fstat(f.fileno()).st_size - 4096))
+            lines = f.read().splitlines()
+    except OSError:
+        return None
+    fields = lines[-1].split(b" ", 2) if lines else []
+    return fields[1].decode("ascii", "replace") if len(fields) > 2 else None
+
+
+def wait_for_head(folder, log: str, timeout: float = 3.0) -> bool:
+    """Wait until HEAD of the work tree ``folder`` is where the last line of its log ``log``
+    (``head_log``) says it went; False after ``timeout`` seconds (then HEAD moved some way
+    this does not follow, and the build goes on with what Git says). Git appends to HEAD's
+    log before it moves the branch (``refs/files-backend.c``: the log, then the ref's lock
+    file renamed into place), so a build started by the log's change can still find the old
+    commit, and no further change of the log would start another."""
+    deadline = time.monotonic() + timeout
+    while True:
+        want = _logged_head(log)
+        if want is None or (_git(["rev-parse", "HEAD"], Path(folder)) or "").strip() == want:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
 
 
 def _repo(folder: Path) -> tuple[Path, str] | None:

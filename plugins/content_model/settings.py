@@ -11,7 +11,6 @@ Everything else reads ``settings["NAME"]``. The README's plugin tables document 
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping
 
 from pelican import signals
@@ -51,10 +50,12 @@ def use_defaults(defaults: Mapping, then: Callable | None = None) -> Callable:
 
 
 def plugin_defaults(settings) -> list[Mapping]:
-    """The ``DEFAULTS`` of every plugin in ``PLUGINS`` that declares some."""
+    """The ``DEFAULTS`` of every plugin in ``PLUGINS`` that declares some, each plugin found
+    as Pelican finds it (namespace plugins, then ``PLUGIN_PATHS``, then ``sys.path``)."""
+    from pelican.plugins._utils import load_plugins
+
     found = []
-    for name in settings.get("PLUGINS") or ():
-        module = importlib.import_module(name if isinstance(name, str) else name.__name__)
+    for module in load_plugins(settings):
         defaults = getattr(module, "DEFAULTS", None)
         if isinstance(defaults, Mapping):
             found.append(defaults)

@@ -50,3 +50,42 @@ def test_heads_log_is_gits_for_a_folder_in_a_work_tree_and_none_outside(tmp_path
     assert head_log(tmp_path / "tweede/content") == str(
         tmp_path / "site/.git/worktrees/tweede/logs/HEAD"
     )
+
+
+def test_waiting_for_head_ends_once_head_is_where_its_log_says(tmp_path):
+    """Git appends to HEAD's log before it moves the branch; ``wait_for_head`` waits for the
+    move (made here by hand, as Git makes it: the new ref's lock file renamed into place)."""
+    import threading
+    import time
+
+    from content_model.history import wait_for_head
+
+    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid"]
+    run = lambda *args: subprocess.run(  # noqa: E731
+        [*git, *args], cwd=tmp_path, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    run("init", "-q", "-b", "main")
+    write(tmp_path / "a.md", "a")
+    run("add", "-A")
+    run("commit", "-qm", "een")
+    first = run("rev-parse", "HEAD")
+    second = run("commit-tree", "HEAD^{tree}", "-p", "HEAD", "-m", "twee")
+    log = head_log(tmp_path)
+    assert wait_for_head(tmp_path, log, timeout=0.1)  # HEAD is where the log says
+    with open(log, "a") as f:  # Git's first step of a commit: the log
+        f.write(f"{first} {second} Test <test@example.invalid> 1700000000 +0000\tcommit: twee\n")
+    assert not wait_for_head(tmp_path, log, timeout=0.2)  # the branch has not moved yet
+
+    def move():  # Git's second step: the branch's new value, renamed into place
+        time.sleep(0.4)
+        lock = tmp_path / ".git/refs/heads/main.lock"
+        lock.write_text(second + "\n")
+        os.rename(lock, tmp_path / ".git/refs/heads/main")
+
+    mover = threading.Thread(target=move)
+    start = time.monotonic()
+    mover.start()
+    assert wait_for_head(tmp_path, log, timeout=10)
+    assert time.monotonic() - start >= 0.35
+    assert run("rev-parse", "HEAD") == second
+    mover.join()

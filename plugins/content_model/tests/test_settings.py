@@ -32,3 +32,19 @@ def test_a_setting_given_keeps_its_value_and_derived_defaults_follow_it():
         "A_URL": "a/",
         "A_FROM": "<x@example.org>",
     }
+
+
+def test_a_plugin_in_a_folder_of_plugin_paths_has_its_defaults_applied(tmp_path):
+    """Plugins are found as Pelican finds them: also in a folder ``PLUGIN_PATHS`` adds."""
+    (tmp_path / "eigen").mkdir()
+    (tmp_path / "eigen/eigen_plugin.py").write_text(
+        "DEFAULTS = {'EIGEN_URL': 'eigen/'}\ndef register():\n    pass\n"
+    )
+    settings = tmp_path / "settings.py"
+    settings.write_text(
+        f"from pelicanconf import *\nPLUGIN_PATHS = [*PLUGIN_PATHS, {str(tmp_path / 'eigen')!r}]\n"
+        "PLUGINS = [*PLUGINS, 'eigen_plugin']\n"
+    )
+    loaded = load_settings(str(settings))
+    assert loaded["EIGEN_URL"] == "eigen/"
+    assert loaded["AGENDA_URL"]  # and the project's own plugins' defaults still
