@@ -12,9 +12,9 @@ rebuilt within about a second of every save.
 - A commit (or checkout, reset, pull) in the Git work tree of the content also builds
   again: the agenda's iCalendar dates come from the last commit of each event's file
   (once HEAD is where its log says: Git logs the move before it makes it).
-- The watch is in place before the first build (``Watcher``): a save while it runs is
-  built next.
   A ``*_FILE`` data file outside the watched folders restarts the server, as the settings.
+- The watch is in place before the first build (``Watcher``): a save while it runs is
+  built next; saves made while a build runs are built together after it.
 - A template change (``THEME``/templates) rebuilds everything; a change to the settings or to
   Python code (plugins) restarts the server process, as modules cannot be reloaded safely.
 - Bad content prints the problems (Dutch, one line each) and leaves the site as it was; any
@@ -27,6 +27,7 @@ import functools
 import gc
 import http.server
 import os
+import queue
 import shutil
 import socketserver
 import sys
@@ -270,16 +271,13 @@ class Watcher:
     READY_MS = 200  # watchfiles yields an empty set after this long without changes
 
     def __init__(self, paths: list[str], watch_filter):
-        import queue
-
         self._queue: queue.Queue = queue.Queue()
         self._stop = threading.Event()
         self._thread = threading.Thread(
             target=self._run, args=(paths, watch_filter), daemon=True, name="watch"
         )
         self._thread.start()
-        first = self._next()  # the first yield: the watches are in place
-        self._pending = [first] if first else []
+        self._pending = [self._get(block=True)]  # the first yield: the watches are in place
 
     def _run(self, paths: list[str], watch_filter) -> None:
         from watchfiles import watch
@@ -298,17 +296,20 @@ class Watcher:
         except BaseException as exc:  # handed to the server's thread
             self._queue.put(exc)
 
-    def _next(self) -> set:
-        changes = self._queue.get()
+    def _get(self, block: bool) -> set:
+        changes = self._queue.get(block=block)
         if isinstance(changes, BaseException):
             raise changes
         return changes
 
     def __iter__(self):
-        while self._pending:
-            yield self._pending.pop(0)
         while True:
-            changes = self._next()
+            changes = self._pending.pop() if self._pending else self._get(block=True)
+            while True:  # saves made while the last build ran are built once, together
+                try:
+                    changes = changes | self._get(block=False)
+                except queue.Empty:
+                    break
             if changes:
                 yield changes
 

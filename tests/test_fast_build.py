@@ -701,7 +701,8 @@ def test_dev_server_rebuilds_after_a_commit(project):
             [*git, *args], cwd=project, check=True, capture_output=True, text=True, env=dated
         ).stdout.strip()
         out("add", "-A")
-        old, new = out("rev-parse", "HEAD"), out("commit-tree", out("write-tree"), "-p", "HEAD")
+        tree = out("write-tree")
+        old, new = out("rev-parse", "HEAD"), out("commit-tree", tree, "-p", "HEAD", "-m", "x")
         with open(project / ".git/logs/HEAD", "a") as f:
             f.write(f"{old} {new} Test <test@example.invalid> 1706608800 +0000\tcommit: x\n")
         time.sleep(0.5)
@@ -740,6 +741,48 @@ def test_a_save_during_the_dev_servers_first_build_is_built_next(project):
         found = _until(text, "Tijdens het bouwen", proc, timeout=30)
         assert saved.exists(), log.read_text()
         assert "Tijdens het bouwen" in found, log.read_text()
+
+
+def test_saves_made_while_the_dev_server_builds_are_built_together_after_it(project):
+    """Three saves while an update runs (a plugin makes them in the update's ``finalized``,
+    0.3 s apart, so each reaches the watch on its own) give one more build, not three."""
+    count = project / "builds"
+    articles = project / "content/articles"
+    write(
+        project / "plug/save_three.py",
+        "import time\n"
+        "from pathlib import Path\n"
+        "from pelican import signals\n"
+        f"COUNT, ARTICLES = Path({str(count)!r}), Path({str(articles)!r})\n"
+        "def save(pelican):\n"
+        "    n = int(COUNT.read_text()) + 1 if COUNT.exists() else 1\n"
+        "    COUNT.write_text(str(n))\n"
+        "    if n == 2:  # the first update\n"
+        "        for i in (6, 7, 8):\n"
+        "            source = ARTICLES / f'artikel-{i}.md'\n"
+        "            source.write_text(source.read_text().replace(f'Artikel {i}', f'Samen {i}'))\n"
+        "            time.sleep(0.3)\n"
+        "        time.sleep(0.5)\n"
+        "def register():\n"
+        "    signals.finalized.connect(save)\n",
+    )
+    extra = (
+        f"PLUGIN_PATHS = [*PLUGIN_PATHS, {str(project / 'plug')!r}]\n"
+        "PLUGINS = [*PLUGINS, 'save_three']\n"
+    )
+
+    def page(i: int) -> str:
+        path = project / f"output/artikelen/artikel-{i}/index.html"
+        return path.read_text() if path.is_file() else ""
+
+    with swk_serve(project, extra) as (proc, port, log):
+        assert "Artikel 5" in _until(lambda: page(5), "Artikel 5", proc)
+        write(articles / "artikel-5.md", article(5, title='"Eerste opslag"'))
+        assert "Samen 8" in _until(lambda: page(8), "Samen 8", proc, timeout=30)
+        time.sleep(2)  # time for any further build
+        assert "Samen 6" in page(6) and "Samen 7" in page(7)
+        assert count.read_text() == "3", log.read_text()  # the first, the update, one more
+        assert log.read_text().count("Site bijgewerkt") == 3, log.read_text()
 
 
 def _fetch(url: str) -> str:

@@ -54,11 +54,17 @@ def _logged_head(log: str) -> str | None:
     """The commit the last line of a ref log moved the ref to (its second field)."""
     try:
         with open(log, "rb") as f:
-            f.seek(max(0, os.fstat(f.fileno()).st_size - 4096))
-            lines = f.read().splitlines()
+            size, tail = os.fstat(f.fileno()).st_size, 4096
+            while True:  # from the end, until the tail holds the whole last line
+                f.seek(max(0, size - tail))
+                text = f.read()
+                if tail >= size or b"\n" in text.rstrip(b"\n"):
+                    break
+                tail *= 4
     except OSError:
         return None
-    fields = lines[-1].split(b" ", 2) if lines else []
+    lines = text.rstrip(b"\n").rsplit(b"\n", 1)
+    fields = lines[-1].split(b" ", 2) if lines[-1] else []
     return fields[1].decode("ascii", "replace") if len(fields) > 2 else None
 
 

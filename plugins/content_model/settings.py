@@ -51,11 +51,24 @@ def use_defaults(defaults: Mapping, then: Callable | None = None) -> Callable:
 
 def plugin_defaults(settings) -> list[Mapping]:
     """The ``DEFAULTS`` of every plugin in ``PLUGINS`` that declares some, each plugin found
-    as Pelican finds it (namespace plugins, then ``PLUGIN_PATHS``, then ``sys.path``)."""
+    as Pelican finds it (namespace plugins, then ``PLUGIN_PATHS``, then ``sys.path``; all
+    namespace plugins when ``PLUGINS`` is not set). A plugin that cannot be loaded is an
+    ``ImportError`` naming it (Pelican only logs it)."""
     from pelican.plugins._utils import load_plugins
 
+    modules = []
+    for plugin in settings.get("PLUGINS") or ():
+        loaded = load_plugins({**settings, "PLUGINS": [plugin]})
+        if not loaded:
+            raise ImportError(
+                f"plugin {plugin!r} in PLUGINS cannot be loaded (searched: namespace plugins, "
+                f"PLUGIN_PATHS {settings.get('PLUGIN_PATHS', [])}, sys.path)"
+            )
+        modules += loaded
+    if settings.get("PLUGINS") is None:
+        modules = load_plugins(settings)
     found = []
-    for module in load_plugins(settings):
+    for module in modules:
         defaults = getattr(module, "DEFAULTS", None)
         if isinstance(defaults, Mapping):
             found.append(defaults)

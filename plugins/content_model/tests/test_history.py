@@ -89,3 +89,19 @@ def test_waiting_for_head_ends_once_head_is_where_its_log_says(tmp_path):
     assert time.monotonic() - start >= 0.35
     assert run("rev-parse", "HEAD") == second
     mover.join()
+
+
+def test_the_logged_head_is_read_from_the_whole_last_line(tmp_path):
+    from content_model.history import _logged_head
+
+    a, b, c = "a" * 40, "b" * 40, "c" * 40
+    log = tmp_path / "HEAD"
+    log.write_text("")
+    assert _logged_head(str(log)) is None  # empty (after `git reflog expire`)
+    assert _logged_head(str(tmp_path / "nergens")) is None
+    log.write_text(f"{a} {b} T <t@x> 1 +0000\tcommit: een\n")
+    assert _logged_head(str(log)) == b
+    long_subject = " ".join(["woord"] * 2000)  # a commit subject of 12 KB, with spaces
+    with open(log, "a") as f:
+        f.write(f"{b} {c} T <t@x> 2 +0000\tcommit: {long_subject}")  # and no newline
+    assert _logged_head(str(log)) == c

@@ -48,3 +48,12 @@ def test_a_plugin_in_a_folder_of_plugin_paths_has_its_defaults_applied(tmp_path)
     loaded = load_settings(str(settings))
     assert loaded["EIGEN_URL"] == "eigen/"
     assert loaded["AGENDA_URL"]  # and the project's own plugins' defaults still
+
+
+def test_a_plugin_that_cannot_be_loaded_is_an_error_naming_it(tmp_path):
+    import pytest
+
+    settings = tmp_path / "settings.py"
+    settings.write_text("from pelicanconf import *\nPLUGINS = [*PLUGINS, 'bestaat_niet']\n")
+    with pytest.raises(ImportError, match="'bestaat_niet' in PLUGINS cannot be loaded"):
+        load_settings(str(settings))
