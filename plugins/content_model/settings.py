@@ -51,22 +51,27 @@ def use_defaults(defaults: Mapping, then: Callable | None = None) -> Callable:
 
 def plugin_defaults(settings) -> list[Mapping]:
     """The ``DEFAULTS`` of every plugin in ``PLUGINS`` that declares some, each plugin found
-    as Pelican finds it (namespace plugins, then ``PLUGIN_PATHS``, then ``sys.path``; all
-    namespace plugins when ``PLUGINS`` is not set). A plugin that cannot be loaded is an
-    ``ImportError`` naming it (Pelican only logs it)."""
-    from pelican.plugins._utils import load_plugins
+    as Pelican's ``load_plugins`` finds it (a namespace plugin, else in ``PLUGIN_PATHS``, else
+    on ``sys.path``; every namespace plugin when ``PLUGINS`` is not set). A plugin that
+    cannot be loaded is an ``ImportError`` naming it, where Pelican only logs it."""
+    from pelican.plugins._utils import get_namespace_plugins, load_legacy_plugin
 
-    modules = []
-    for plugin in settings.get("PLUGINS") or ():
-        loaded = load_plugins({**settings, "PLUGINS": [plugin]})
-        if not loaded:
-            raise ImportError(
-                f"plugin {plugin!r} in PLUGINS cannot be loaded (searched: namespace plugins, "
-                f"PLUGIN_PATHS {settings.get('PLUGIN_PATHS', [])}, sys.path)"
-            )
-        modules += loaded
-    if settings.get("PLUGINS") is None:
-        modules = load_plugins(settings)
+    namespace = get_namespace_plugins()
+    plugins = settings.get("PLUGINS")
+    modules = list(namespace.values()) if plugins is None else []
+    for plugin in plugins or ():
+        if not isinstance(plugin, str):
+            modules.append(plugin)
+        elif plugin in namespace or f"pelican.plugins.{plugin}" in namespace:
+            modules.append(namespace.get(plugin) or namespace[f"pelican.plugins.{plugin}"])
+        else:
+            try:
+                modules.append(load_legacy_plugin(plugin, settings.get("PLUGIN_PATHS", [])))
+            except ImportError as exc:
+                raise ImportError(
+                    f"plugin {plugin!r} in PLUGINS cannot be loaded (PLUGIN_PATHS: "
+                    f"{settings.get('PLUGIN_PATHS', [])}): {exc}"
+                ) from exc
     found = []
     for module in modules:
         defaults = getattr(module, "DEFAULTS", None)

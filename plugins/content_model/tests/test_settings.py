@@ -51,8 +51,11 @@ def test_a_plugin_in_a_folder_of_plugin_paths_has_its_defaults_applied(tmp_path)
 
 
 def test_a_plugin_that_cannot_be_loaded_is_an_error_naming_it(tmp_path):
+    """Also with Pelican's log turning errors into exceptions, as the dev server sets it."""
     import pytest
+    from pelican import log
 
+    log.init(level="WARNING", fatal="errors")
     settings = tmp_path / "settings.py"
     settings.write_text("from pelicanconf import *\nPLUGINS = [*PLUGINS, 'bestaat_niet']\n")
     with pytest.raises(ImportError, match="'bestaat_niet' in PLUGINS cannot be loaded"):
