@@ -762,7 +762,7 @@ def test_saves_made_while_the_dev_server_builds_are_built_together_after_it(proj
         "            source = ARTICLES / f'artikel-{i}.md'\n"
         "            source.write_text(source.read_text().replace(f'Artikel {i}', f'Samen {i}'))\n"
         "            time.sleep(0.3)\n"
-        "        time.sleep(0.5)\n"
+        "        time.sleep(1.5)\n"
         "def register():\n"
         "    signals.finalized.connect(save)\n",
     )
@@ -779,10 +779,31 @@ def test_saves_made_while_the_dev_server_builds_are_built_together_after_it(proj
         assert "Artikel 5" in _until(lambda: page(5), "Artikel 5", proc)
         write(articles / "artikel-5.md", article(5, title='"Eerste opslag"'))
         assert "Samen 8" in _until(lambda: page(8), "Samen 8", proc, timeout=30)
+        built = lambda: "Site bijgewerkt" * log.read_text().count("Site bijgewerkt")  # noqa: E731
+        _until(built, "Site bijgewerkt" * 3, proc, timeout=30)
         time.sleep(2)  # time for any further build
         assert "Samen 6" in page(6) and "Samen 7" in page(7)
         assert count.read_text() == "3", log.read_text()  # the first, the update, one more
         assert log.read_text().count("Site bijgewerkt") == 3, log.read_text()
+
+
+def test_the_watcher_merges_every_change_set_waiting_and_passes_on_a_failure():
+    """Without timing: what the watch thread queued while a build ran comes as one set (the
+    timeouts' empty sets left out), and an error of the thread is raised to the server."""
+    import queue
+
+    from swk.devserver import Watcher
+
+    watcher = object.__new__(Watcher)  # its queue filled by hand, no thread
+    watcher._queue, watcher._pending = queue.Queue(), [{(2, "a.md")}]
+    for item in ({(2, "b.md")}, set(), {(1, "c.md"), (2, "a.md")}, set()):
+        watcher._queue.put(item)
+    changes = iter(watcher)
+    assert next(changes) == {(2, "a.md"), (2, "b.md"), (1, "c.md")}
+    watcher._queue.put(set())
+    watcher._queue.put(OSError("map weg"))
+    with pytest.raises(OSError, match="map weg"):
+        next(changes)
 
 
 def _fetch(url: str) -> str:

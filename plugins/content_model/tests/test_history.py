@@ -105,3 +105,6 @@ def test_the_logged_head_is_read_from_the_whole_last_line(tmp_path):
     with open(log, "a") as f:
         f.write(f"{b} {c} T <t@x> 2 +0000\tcommit: {long_subject}")  # and no newline
     assert _logged_head(str(log)) == c
+    earlier = "".join(f"{a} {b} T <t@x> {n} +0000\tcommit: {n}\n" for n in range(400))
+    log.write_text(earlier + f"{b} {c} T <t@x> 2 +0000\tcommit: {long_subject}\n\n")
+    assert _logged_head(str(log)) == c  # 30 KB of lines before it

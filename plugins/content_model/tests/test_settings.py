@@ -50,12 +50,15 @@ def test_a_plugin_in_a_folder_of_plugin_paths_has_its_defaults_applied(tmp_path)
     assert loaded["AGENDA_URL"]  # and the project's own plugins' defaults still
 
 
-def test_a_plugin_that_cannot_be_loaded_is_an_error_naming_it(tmp_path):
-    """Also with Pelican's log turning errors into exceptions, as the dev server sets it."""
+def test_a_plugin_that_cannot_be_loaded_is_an_error_naming_it(tmp_path, monkeypatch):
+    """Also with Pelican's log turning errors into exceptions, as the dev server sets it
+    (``log.init(fatal="errors")``; set here for this test only)."""
+    import logging
+
     import pytest
     from pelican import log
 
-    log.init(level="WARNING", fatal="errors")
+    monkeypatch.setattr(log.FatalLogger, "fatal_lvl", logging.ERROR)
     settings = tmp_path / "settings.py"
     settings.write_text("from pelicanconf import *\nPLUGINS = [*PLUGINS, 'bestaat_niet']\n")
     with pytest.raises(ImportError, match="'bestaat_niet' in PLUGINS cannot be loaded"):
