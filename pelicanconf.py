@@ -46,9 +46,9 @@ PLUGINS = [
     "search",
     "site_meta",
     "template_marker",
-    "redirects",
     "design_system",
     "statements",
+    "redirects",  # last: its generator refuses a redirect over any page written before it
 ]
 
 # URLs: Dutch, folder-style, no .html in addresses

@@ -883,15 +883,18 @@ def test_the_dev_server_follows_the_redirect_map(project):
             assert_same(site.output, reference(project, SEARCH_INDEX=False), why=repr(text))
 
 
-def test_a_redirect_from_a_page_of_the_site_changes_nothing_in_the_dev_server(project):
+@pytest.mark.parametrize("page", ["/artikelen/artikel-3/", "/privacy/"])
+def test_a_redirect_from_a_page_of_the_site_changes_nothing_in_the_dev_server(project, page):
     """An old address that is a page of the site itself is refused, and in the dev server
     before anything is written: the page is not replaced by a redirect page on disk, and
-    after the entry is removed the site is Pelican's own build again."""
+    after the entry is removed the site is Pelican's own build again. Also a page of a
+    plugin's generator (the statements' /privacy/): the redirects plugin comes last."""
     redirects = project / "content/redirects.yaml"
     with env(SWK_NOW=NOW), dev_site(overrides(project, SEARCH_INDEX=False, **SMALL)) as site:
         site.full()
         before = tree(site.output)
-        write(redirects, "- from: /artikelen/artikel-3/\n  to: /partners/\n")
+        assert (site.output / page.strip("/") / "index.html").is_file()
+        write(redirects, f"- from: {page}\n  to: /partners/\n")
         with pytest.raises(ContentError, match="is een pagina van deze site zelf"):
             site.update()
         assert tree(site.output) == before

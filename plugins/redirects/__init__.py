@@ -15,9 +15,11 @@ format and checks in ``data.py``). On every build:
   ``theme/static/js/old-links.js`` on the home and 404 pages;
 - an old address that is a page of the site itself stops the build before any redirect is
   written (the pages written, or with our engine recorded, so far: ``writer.recorded()``),
-  so the dev server never puts a redirect page over a page it serves;
+  so the dev server never puts a redirect page over a page it serves; the plugin comes last
+  in ``PLUGINS`` so that every other plugin's pages are among them;
 - after everything is written (``finalized``) every local target must exist in the output,
-  and no redirect page may stand where a later generator wrote a page of its own.
+  and no redirect page may stand where a later generator (Pelican's static files, or a
+  plugin listed after this one) wrote a page of its own.
 
 Pages and maps go to the generator's folder (``self.output_path``): in the dev server's
 rebuilds a scratch folder, so the engine removes what a build no longer writes.
