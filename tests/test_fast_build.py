@@ -27,6 +27,7 @@ from tests.support.testing import (
     build_project,
     env,
     free_port,
+    git,
     make_project,
     overrides,
     serve,
@@ -665,18 +666,12 @@ def test_dev_server_rebuilds_after_a_commit(project):
     it has uncommitted changes (content_model.history): committing it changes the .ics
     without changing a watched file. The dev server watches Git's logs too, so its .ics
     then carries the commit's time, as a full build would."""
-    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid"]
 
     def commit(when: str) -> None:
-        subprocess.run([*git, "add", "-A"], cwd=project, check=True)
-        subprocess.run(
-            [*git, "commit", "-qm", when],
-            cwd=project,
-            check=True,
-            env={"PATH": "/usr/bin:/bin", "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_DATE": when},
-        )
+        git(project, "add", "-A")
+        git(project, "commit", "-qm", when, when=when)
 
-    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=project, check=True)
+    git(project, "init", "-q")
     commit("2024-01-02T10:00:00Z")
     ics = project / "output/agenda/event-1/event-1.ics"
     with swk_serve(project) as (proc, port, log):
@@ -695,14 +690,11 @@ def test_dev_server_rebuilds_after_a_commit(project):
         source.write_text(source.read_text() + "\nNog meer.\n")
         os.utime(source, (1706176800, 1706176800))  # 2024-01-25 10:00 UTC, uncommitted
         assert "DTSTAMP:20240125T100000Z" in _until(stamp, "DTSTAMP:20240125T100000Z", proc)
-        when = "2024-01-30T10:00:00Z"
-        dated = {"PATH": "/usr/bin:/bin", "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_DATE": when}
-        out = lambda *args: subprocess.run(  # noqa: E731
-            [*git, *args], cwd=project, check=True, capture_output=True, text=True, env=dated
-        ).stdout.strip()
-        out("add", "-A")
-        tree = out("write-tree")
-        old, new = out("rev-parse", "HEAD"), out("commit-tree", tree, "-p", "HEAD", "-m", "x")
+        git(project, "add", "-A")
+        old, tree = git(project, "rev-parse", "HEAD"), git(project, "write-tree")
+        new = git(
+            project, "commit-tree", tree, "-p", "HEAD", "-m", "x", when="2024-01-30T10:00:00Z"
+        )
         with open(project / ".git/logs/HEAD", "a") as f:
             f.write(f"{old} {new} Test <test@example.invalid> 1706608800 +0000\tcommit: x\n")
         time.sleep(0.5)

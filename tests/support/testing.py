@@ -7,6 +7,7 @@ import http.server
 import os
 import shutil
 import socketserver
+import subprocess
 import textwrap
 import threading
 from contextlib import contextmanager
@@ -47,6 +48,30 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     return path
+
+
+GIT_AS_TEST = [
+    "git",
+    *("-c", "user.name=Redactie", "-c", "user.email=redactie@example.invalid"),
+    *("-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"),
+]
+
+
+def git(folder, *args: str, when: int | str | None = None) -> str:
+    """``git *args`` in ``folder`` as a test editor; a commit dated ``when`` (seconds since
+    the epoch, or Git's date formats); its output, stripped. An error fails the test."""
+    environment = {**os.environ}
+    if when is not None:
+        stamp = f"@{when} +0000" if isinstance(when, int) else when
+        environment["GIT_AUTHOR_DATE"] = environment["GIT_COMMITTER_DATE"] = stamp
+    return subprocess.run(
+        [*GIT_AS_TEST, *args],
+        cwd=folder,
+        check=True,
+        capture_output=True,
+        text=True,
+        env=environment,
+    ).stdout.strip()
 
 
 def make_project(tmp: Path, files: dict[str, str] | None = None, with_pages: bool = True) -> Path:

@@ -3,7 +3,6 @@
 import json
 import os
 import re
-import subprocess
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,7 +10,7 @@ import icalendar
 import pytest
 import vobject
 
-from tests.support.testing import build_project, env, make_project, write
+from tests.support.testing import build_project, env, git, make_project, write
 
 AMS = ZoneInfo("Europe/Amsterdam")
 FILES = {
@@ -196,25 +195,6 @@ def test_files_are_the_bytes_of_one_calendar_per_file(project, tmp_path):
 
 
 # --- changes only when the event changes (Git history), organizer, the double hour --------
-
-GIT = [
-    "git",
-    "-c",
-    "user.name=Redactie",
-    "-c",
-    "user.email=redactie@example.invalid",
-    "-c",
-    "init.defaultBranch=main",
-    "-c",
-    "commit.gpgsign=false",
-]
-
-
-def git(folder, *args, when: int | None = None):
-    environment = {**os.environ}
-    if when is not None:
-        environment["GIT_AUTHOR_DATE"] = environment["GIT_COMMITTER_DATE"] = f"@{when} +0000"
-    subprocess.run([*GIT, *args], cwd=folder, check=True, capture_output=True, env=environment)
 
 
 def stamps(out) -> dict[str, tuple[datetime, datetime]]:

@@ -2,11 +2,10 @@
 ``head_log`` finds Git's log of HEAD, which the dev server watches for commits."""
 
 import os
-import subprocess
 from pathlib import Path
 
 from content_model.history import History, head_log
-from tests.support.testing import write
+from tests.support.testing import git, write
 
 
 def test_paths_resolve_as_path_resolve_does_through_links(tmp_path, monkeypatch):
@@ -35,18 +34,13 @@ def test_heads_log_is_gits_for_a_folder_in_a_work_tree_and_none_outside(tmp_path
     write(content / "a.md", "a")
     assert head_log(content) is None  # not in Git
     assert head_log(tmp_path / "nergens") is None  # no such folder
-    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid"]
-    subprocess.run([*git, "init", "-q"], cwd=tmp_path / "site", check=True)
+    git(tmp_path / "site", "init", "-q")
     assert head_log(content) is None  # no commit yet: nothing has logged
-    subprocess.run([*git, "add", "-A"], cwd=tmp_path / "site", check=True)
-    subprocess.run([*git, "commit", "-qm", "begin"], cwd=tmp_path / "site", check=True)
+    git(tmp_path / "site", "add", "-A")
+    git(tmp_path / "site", "commit", "-qm", "begin")
     assert head_log(content) == str(tmp_path / "site/.git/logs/HEAD")
     # a linked worktree logs its own HEAD
-    subprocess.run(
-        [*git, "worktree", "add", "-q", "--detach", str(tmp_path / "tweede")],
-        cwd=tmp_path / "site",
-        check=True,
-    )
+    git(tmp_path / "site", "worktree", "add", "-q", "--detach", str(tmp_path / "tweede"))
     assert head_log(tmp_path / "tweede/content") == str(
         tmp_path / "site/.git/worktrees/tweede/logs/HEAD"
     )
@@ -60,16 +54,12 @@ def test_waiting_for_head_ends_once_head_is_where_its_log_says(tmp_path):
 
     from content_model.history import wait_for_head
 
-    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid"]
-    run = lambda *args: subprocess.run(  # noqa: E731
-        [*git, *args], cwd=tmp_path, check=True, capture_output=True, text=True
-    ).stdout.strip()
-    run("init", "-q", "-b", "main")
+    git(tmp_path, "init", "-q")
     write(tmp_path / "a.md", "a")
-    run("add", "-A")
-    run("commit", "-qm", "een")
-    first = run("rev-parse", "HEAD")
-    second = run("commit-tree", "HEAD^{tree}", "-p", "HEAD", "-m", "twee")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "een")
+    first = git(tmp_path, "rev-parse", "HEAD")
+    second = git(tmp_path, "commit-tree", "HEAD^{tree}", "-p", "HEAD", "-m", "twee")
     log = head_log(tmp_path)
     assert wait_for_head(tmp_path, log, timeout=0.1)  # HEAD is where the log says
     with open(log, "a") as f:  # Git's first step of a commit: the log
@@ -87,7 +77,7 @@ def test_waiting_for_head_ends_once_head_is_where_its_log_says(tmp_path):
     mover.start()
     assert wait_for_head(tmp_path, log, timeout=10)
     assert time.monotonic() - start >= 0.35
-    assert run("rev-parse", "HEAD") == second
+    assert git(tmp_path, "rev-parse", "HEAD") == second
     mover.join()
 
 
