@@ -67,7 +67,7 @@ import tempfile
 import textwrap
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from swk import ROOT
@@ -313,9 +313,10 @@ def measure(
     return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, pss)
 
 
-def best(runs: list[Run]) -> Run:
-    """The least disturbed of several timed runs: the fastest wall time, the least CPU."""
-    return Run(min(r.wall for r in runs), min(r.cpu for r in runs), 0.0, 0.0)
+def best(runs: list[Run], memory: Run) -> Run:
+    """The least disturbed of several timed runs (the fastest wall time, the least CPU), with
+    the memory of the sampled run."""
+    return Run(min(r.wall for r in runs), min(r.cpu for r in runs), memory.rss, memory.pss)
 
 
 # --- warm rebuilds in the dev server ---------------------------------------------------------------
@@ -569,10 +570,7 @@ def run(n: int, runs: int = 1, folder: Path | None = None) -> dict:
             name: measure(args, cwd, env, clean, trash, memory=True)
             for name, (args, cwd, clean) in builds.items()
         }
-        timed = {
-            name: replace(best(times), rss=memory[name].rss, pss=memory[name].pss)
-            for name, times in measured.items()
-        }
+        timed = {name: best(times, memory[name]) for name, times in measured.items()}
         pages = sum(1 for _ in output.rglob("*.html"))
         stock_pages = sum(1 for _ in stock_output.rglob("*.html"))
         return {
