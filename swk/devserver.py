@@ -277,7 +277,7 @@ class Watcher:
             target=self._run, args=(paths, watch_filter), daemon=True, name="watch"
         )
         self._thread.start()
-        self._pending = [self._get(block=True)]  # the first yield: the watches are in place
+        self._first = self._get(block=True)  # the first yield: the watches are in place
 
     def _run(self, paths: list[str], watch_filter) -> None:
         from watchfiles import watch
@@ -303,8 +303,8 @@ class Watcher:
         return changes
 
     def __iter__(self):
+        changes = self._first
         while True:
-            changes = self._pending.pop() if self._pending else self._get(block=True)
             while True:  # saves made while the last build ran are built once, together
                 try:
                     changes = changes | self._get(block=False)
@@ -312,6 +312,7 @@ class Watcher:
                     break
             if changes:
                 yield changes
+            changes = self._get(block=True)
 
     def close(self) -> None:
         self._stop.set()

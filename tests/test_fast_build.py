@@ -787,7 +787,7 @@ def test_the_watcher_merges_every_change_set_waiting_and_passes_on_a_failure():
     from swk.devserver import Watcher
 
     watcher = object.__new__(Watcher)  # its queue filled by hand, no thread
-    watcher._queue, watcher._pending = queue.Queue(), [{(2, "a.md")}]
+    watcher._queue, watcher._first = queue.Queue(), {(2, "a.md")}
     for item in ({(2, "b.md")}, set(), {(1, "c.md"), (2, "a.md")}, set()):
         watcher._queue.put(item)
     changes = iter(watcher)
